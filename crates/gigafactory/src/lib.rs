@@ -1,0 +1,7 @@
+//! gigafactory: simulate and plan large AI compute facilities.
+//!
+//! The layers, each importing only those before it (see `DESIGN.md`):
+//! [`units`], [`catalog`], [`scenario`], [`model`].
+
+pub mod catalog;
+pub mod units;
