@@ -4,4 +4,6 @@
 //! [`units`], [`catalog`], [`scenario`], [`model`].
 
 pub mod catalog;
+pub mod model;
+pub mod scenario;
 pub mod units;

@@ -54,8 +54,14 @@ impl Defaults {
             ("server_multiplier", &self.server_multiplier),
             ("network_multiplier", &self.network_multiplier),
             ("building_eur_per_mw_it", &self.building_eur_per_mw_it),
-            ("grid_connection_eur_per_mw", &self.grid_connection_eur_per_mw),
-            ("maintenance_share_per_year", &self.maintenance_share_per_year),
+            (
+                "grid_connection_eur_per_mw",
+                &self.grid_connection_eur_per_mw,
+            ),
+            (
+                "maintenance_share_per_year",
+                &self.maintenance_share_per_year,
+            ),
             ("staff_fte_per_beur_capex", &self.staff_fte_per_beur_capex),
             ("labour_cost_eur_per_hour", &self.labour_cost_eur_per_hour),
             ("hours_per_fte_year", &self.hours_per_fte_year),

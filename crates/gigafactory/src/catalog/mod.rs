@@ -70,7 +70,10 @@ struct MarketFile {
 
 /// The data files, by name, as embedded in the binary.
 pub const DATA_FILES: [(&str, &str); 6] = [
-    ("accelerators.toml", include_str!("../../data/accelerators.toml")),
+    (
+        "accelerators.toml",
+        include_str!("../../data/accelerators.toml"),
+    ),
     ("countries.toml", include_str!("../../data/countries.toml")),
     ("sites.toml", include_str!("../../data/sites.toml")),
     ("market.toml", include_str!("../../data/market.toml")),
@@ -125,7 +128,8 @@ impl Catalog {
     /// The country with ISO code (or alias) `code`, ignoring case.
     pub fn country(&self, code: &str) -> Option<&Country> {
         self.countries.iter().find(|c| {
-            c.code.eq_ignore_ascii_case(code) || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(code))
+            c.code.eq_ignore_ascii_case(code)
+                || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(code))
         })
     }
 

@@ -20,7 +20,12 @@ fn cited_keys(text: &str) -> Vec<String> {
 fn all_source_texts(c: &Catalog) -> Vec<(String, String)> {
     let mut v = Vec::new();
     for a in &c.accelerators {
-        for s in [&a.spec_source, &a.price_source, &a.overhead_source, &a.throughput_source] {
+        for s in [
+            &a.spec_source,
+            &a.price_source,
+            &a.overhead_source,
+            &a.throughput_source,
+        ] {
             v.push((format!("accelerator {}", a.id), s.clone()));
         }
     }
@@ -52,7 +57,11 @@ fn every_row_has_a_source() {
     }
     for a in &c.accelerators {
         if a.price_usd_low.is_some() {
-            assert!(a.price_as_of.is_some(), "accelerator {} price has no date", a.id);
+            assert!(
+                a.price_as_of.is_some(),
+                "accelerator {} price has no date",
+                a.id
+            );
         }
     }
 }
@@ -62,18 +71,24 @@ fn every_cited_key_is_listed_in_sources() {
     let c = Catalog::builtin();
     for (row, source) in all_source_texts(c) {
         for key in cited_keys(&source) {
-            assert!(c.sources.contains_key(&key), "{row} cites {key}, not in sources.toml");
+            assert!(
+                c.sources.contains_key(&key),
+                "{row} cites {key}, not in sources.toml"
+            );
         }
     }
-    assert_eq!(cited_keys("F11 and [der P1]; H100 BF16 2025S2 A1,"), ["F11", "P1", "A1"]);
+    assert_eq!(
+        cited_keys("F11 and [der P1]; H100 BF16 2025S2 A1,"),
+        ["F11", "P1", "A1"]
+    );
 }
 
 #[test]
 fn holds_the_accelerators_the_issue_names() {
     let c = Catalog::builtin();
     for id in [
-        "A100", "H100 SXM", "H200", "B200", "GB200", "B300", "GB300", "MI300X", "MI325X",
-        "MI355X", "Gaudi 3",
+        "A100", "H100 SXM", "H200", "B200", "GB200", "B300", "GB300", "MI300X", "MI325X", "MI355X",
+        "Gaudi 3",
     ] {
         assert!(c.accelerator(id).is_some(), "missing {id}");
     }
@@ -137,7 +152,11 @@ fn lists_the_19_ai_factory_sites_in_16_states() {
     states.dedup();
     assert_eq!(states.len(), 16);
     for s in &c.sites {
-        assert!(c.country(&s.country).is_some(), "{} has unknown country", s.id);
+        assert!(
+            c.country(&s.country).is_some(),
+            "{} has unknown country",
+            s.id
+        );
     }
 }
 

@@ -1,0 +1,305 @@
+//! The facility a scenario describes, with every default filled in from the catalogue.
+
+use serde::Serialize;
+
+use super::power;
+use crate::catalog::{Accelerator, Catalog, PriceBasis};
+use crate::scenario::{FieldPath, PricePoint, Problem, Scenario};
+use crate::units::Date;
+
+/// Economic and power parameters, the scenario's where given, else the catalogue's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Params {
+    /// Share of accelerator time in use.
+    pub assumed_utilization: f64,
+    /// Euros per US dollar.
+    pub eur_per_usd: f64,
+    /// Server cost multiple of the accelerator price.
+    pub server_multiplier: f64,
+    /// Network cost multiple of accelerators plus servers.
+    pub network_multiplier: f64,
+    /// Building cost per MW of rated IT load.
+    pub building_eur_per_mw_it: f64,
+    /// Grid connection cost per MW of rated facility power.
+    pub grid_connection_eur_per_mw: f64,
+    /// Maintenance per year, share of IT capex.
+    pub maintenance_share_per_year: f64,
+    /// Staff per EUR 1 billion of capex.
+    pub staff_fte_per_beur_capex: f64,
+    /// Labour cost per hour worked.
+    pub labour_cost_eur_per_hour: f64,
+    /// Hours worked per FTE per year.
+    pub hours_per_fte_year: f64,
+    /// Market rent of an H100-hour, EUR.
+    pub market_rent_eur_per_gpu_hour: f64,
+    /// Where that rent comes from.
+    pub market_rent_source: String,
+    /// The short economic life, years.
+    pub short_life_years: f64,
+    /// Busy node draw, share of rated.
+    pub busy_fraction_of_rated: f64,
+    /// Idle node draw, share of rated.
+    pub idle_fraction_of_rated: f64,
+}
+
+/// A site with its prices and carbon intensity resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitePlan {
+    /// Name.
+    pub name: String,
+    /// ISO country code, where given.
+    pub country: Option<String>,
+    /// Grid connection, MW.
+    pub grid_mw: f64,
+    /// Power usage effectiveness.
+    pub pue: f64,
+    /// Electricity price, EUR/kWh.
+    pub electricity_eur_per_kwh: f64,
+    /// Grid carbon intensity, gCO2e/kWh.
+    pub carbon_g_per_kwh: f64,
+}
+
+/// A build phase with its accelerator and prices resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildPlan {
+    /// Index into [`Facility::sites`].
+    pub site: usize,
+    /// Catalogue id of the accelerator.
+    pub accelerator: String,
+    /// Number of accelerators.
+    pub count: u32,
+    /// In service from.
+    pub online: Date,
+    /// Useful life, years.
+    pub life_years: f64,
+    /// Price per accelerator, EUR.
+    pub price_eur: f64,
+    /// Whether the price already includes the server.
+    pub system_priced: bool,
+    /// Rated draw per accelerator including its share of the server, W.
+    pub rated_w: f64,
+    /// Throughput relative to the H100 SXM.
+    pub relative_throughput: f64,
+}
+
+impl BuildPlan {
+    /// Rated IT power, MW.
+    pub fn rated_it_mw(&self) -> f64 {
+        power::rated_it_mw(self.count, self.rated_w)
+    }
+
+    /// Whether the phase is in service on `day`.
+    pub fn in_service(&self, day: Date) -> bool {
+        let end = self
+            .online
+            .add_days((self.life_years * 365.25).round() as i64);
+        self.online <= day && day < end
+    }
+}
+
+/// Everything the model needs, resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facility {
+    /// Scenario name.
+    pub name: String,
+    /// Horizon start.
+    pub start: Date,
+    /// Horizon length, years.
+    pub years: u32,
+    /// Capex budget, EUR.
+    pub budget_eur: Option<f64>,
+    /// Sites.
+    pub sites: Vec<SitePlan>,
+    /// Build phases.
+    pub builds: Vec<BuildPlan>,
+    /// Parameters.
+    pub params: Params,
+}
+
+impl Facility {
+    /// Resolve a validated scenario against the catalogue, and check what needs the
+    /// power model: that no site's rated facility power ever exceeds its grid connection.
+    ///
+    /// # Errors
+    /// Every site whose peak rated draw exceeds its `grid_mw`, at `site[i].grid_mw`; and,
+    /// should the scenario not have been validated, the names it could not resolve.
+    pub fn build(s: &Scenario, catalog: &Catalog) -> Result<Facility, Vec<Problem>> {
+        let d = &catalog.defaults;
+        let e = &s.economics;
+        let p = &s.power;
+        let eur_per_usd = e.eur_per_usd.unwrap_or(d.eur_per_usd.value);
+        let rent = catalog.reference_rent();
+        let (market_rent_usd, market_rent_source) = match e.market_rent_usd_per_gpu_hour {
+            Some(x) => (
+                x,
+                "scenario (economics.market_rent_usd_per_gpu_hour)".to_string(),
+            ),
+            None => (
+                rent.usd_per_gpu_hour,
+                format!(
+                    "{}, {} ({}), converted at {eur_per_usd} EUR/USD",
+                    rent.offer, rent.as_of, rent.source
+                ),
+            ),
+        };
+        let params = Params {
+            assumed_utilization: e.assumed_utilization.unwrap_or(d.assumed_utilization.value),
+            eur_per_usd,
+            server_multiplier: e.server_multiplier.unwrap_or(d.server_multiplier.value),
+            network_multiplier: e.network_multiplier.unwrap_or(d.network_multiplier.value),
+            building_eur_per_mw_it: e
+                .building_eur_per_mw_it
+                .unwrap_or(d.building_eur_per_mw_it.value),
+            grid_connection_eur_per_mw: e
+                .grid_connection_eur_per_mw
+                .unwrap_or(d.grid_connection_eur_per_mw.value),
+            maintenance_share_per_year: e
+                .maintenance_share_per_year
+                .unwrap_or(d.maintenance_share_per_year.value),
+            staff_fte_per_beur_capex: e
+                .staff_fte_per_beur_capex
+                .unwrap_or(d.staff_fte_per_beur_capex.value),
+            labour_cost_eur_per_hour: e
+                .labour_cost_eur_per_hour
+                .unwrap_or(d.labour_cost_eur_per_hour.value),
+            hours_per_fte_year: e.hours_per_fte_year.unwrap_or(d.hours_per_fte_year.value),
+            market_rent_eur_per_gpu_hour: market_rent_usd * eur_per_usd,
+            market_rent_source,
+            short_life_years: e.short_life_years.unwrap_or(d.short_life_years.value),
+            busy_fraction_of_rated: p
+                .busy_fraction_of_rated
+                .unwrap_or(d.busy_fraction_of_rated.value),
+            idle_fraction_of_rated: p
+                .idle_fraction_of_rated
+                .unwrap_or(d.idle_fraction_of_rated.value),
+        };
+
+        let mut problems = Vec::new();
+        let root = FieldPath::root();
+        let mut sites = Vec::with_capacity(s.sites.len());
+        for (i, site) in s.sites.iter().enumerate() {
+            let country = site.country.as_deref().and_then(|c| catalog.country(c));
+            let price = site
+                .electricity_eur_per_kwh
+                .or(country.map(|c| c.electricity_eur_per_kwh));
+            let carbon = site
+                .carbon_g_per_kwh
+                .or(country.map(|c| c.carbon_g_per_kwh));
+            let (Some(price), Some(carbon)) = (price, carbon) else {
+                problems.push(Problem::value(
+                    root.key("site").index(i),
+                    "no electricity price or carbon intensity: give `country` or both figures",
+                ));
+                continue;
+            };
+            sites.push(SitePlan {
+                name: site.name.clone(),
+                country: country.map(|c| c.code.clone()),
+                grid_mw: site.grid_mw,
+                pue: site.pue.unwrap_or(d.pue.value),
+                electricity_eur_per_kwh: price,
+                carbon_g_per_kwh: carbon,
+            });
+        }
+
+        let mut builds = Vec::with_capacity(s.builds.len());
+        for (i, b) in s.builds.iter().enumerate() {
+            let path = root.key("build").index(i);
+            let site = sites.iter().position(|x| x.name == b.site);
+            let acc = catalog.accelerator(&b.accelerator);
+            let (Some(site), Some(acc)) = (site, acc) else {
+                problems.push(Problem::value(
+                    path,
+                    "names a site or accelerator that does not exist",
+                ));
+                continue;
+            };
+            let Some(price_usd) = b.price_usd.or_else(|| catalog_price(acc, e.price_point)) else {
+                problems.push(Problem::value(
+                    path.key("accelerator"),
+                    "no price: give `price_usd`",
+                ));
+                continue;
+            };
+            builds.push(BuildPlan {
+                site,
+                accelerator: acc.id.clone(),
+                count: b.count,
+                online: b.online,
+                life_years: b.life_years.unwrap_or(d.life_years.value),
+                price_eur: price_usd * eur_per_usd,
+                system_priced: acc.price_basis == PriceBasis::System,
+                rated_w: acc.rated_w(),
+                relative_throughput: b.relative_throughput.unwrap_or(acc.relative_throughput),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        let facility = Facility {
+            name: s.name.clone(),
+            start: s.start,
+            years: s.years,
+            budget_eur: s.budget.capex_eur,
+            sites,
+            builds,
+            params,
+        };
+        for (i, site) in facility.sites.iter().enumerate() {
+            let (peak_mw, day) = facility.peak_rated_facility_mw(i);
+            if peak_mw > site.grid_mw {
+                problems.push(Problem::value(
+                    root.key("site").index(i).key("grid_mw"),
+                    format!(
+                        "the builds at \"{}\" draw {:.2} MW at their rated maximum from {day} \
+                         (IT {:.2} MW x PUE {}), above this {} MW grid connection",
+                        site.name,
+                        peak_mw,
+                        peak_mw / site.pue,
+                        site.pue,
+                        site.grid_mw
+                    ),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(facility)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The highest rated facility power at site `site` over time, MW, and the first day
+    /// it is reached. Power only rises when a phase comes online, so those days suffice.
+    pub fn peak_rated_facility_mw(&self, site: usize) -> (f64, Date) {
+        let pue = self.sites[site].pue;
+        self.builds
+            .iter()
+            .filter(|b| b.site == site)
+            .map(|b| {
+                let it: f64 = self
+                    .builds
+                    .iter()
+                    .filter(|o| o.site == site && o.in_service(b.online))
+                    .map(BuildPlan::rated_it_mw)
+                    .sum();
+                (power::facility_mw(it, pue), b.online)
+            })
+            .fold((0.0, self.start), |best, x| {
+                if x.0 > best.0 || (x.0 == best.0 && x.1 < best.1) {
+                    x
+                } else {
+                    best
+                }
+            })
+    }
+}
+
+fn catalog_price(a: &Accelerator, point: PricePoint) -> Option<f64> {
+    match point {
+        PricePoint::Low => a.price_usd_low,
+        PricePoint::Mid => a.price_usd_mid(),
+        PricePoint::High => a.price_usd_high,
+    }
+}

@@ -1,0 +1,194 @@
+//! The facility model against figures worked out by hand.
+
+use super::*;
+use crate::catalog::Catalog;
+use crate::scenario;
+
+/// A scenario with one site and the given builds and economics, all in the text.
+fn scenario_text(site: &str, builds: &str, economics: &str) -> String {
+    format!(
+        r#"
+name = "hand-worked"
+start = "2027-01-01"
+years = 5
+[[site]]
+name = "s"
+{site}
+{builds}
+[economics]
+{economics}
+[power]
+busy_fraction_of_rated = 0.76
+idle_fraction_of_rated = 0.1
+"#
+    )
+}
+
+fn facility(text: &str) -> Result<Facility, Vec<scenario::Problem>> {
+    let s = scenario::load(text).expect("loads").scenario;
+    let problems = scenario::validate(&s, Catalog::builtin());
+    assert!(problems.is_empty(), "{problems:?}");
+    Facility::build(&s, Catalog::builtin())
+}
+
+const H100_1000: &str = r#"
+[[build]]
+site = "s"
+accelerator = "H100"
+count = 1000
+online = "2027-01-01"
+life_years = 4
+price_usd = 30000
+"#;
+
+const SITE: &str =
+    "grid_mw = 10\npue = 1.2\nelectricity_eur_per_kwh = 0.10\ncarbon_g_per_kwh = 100";
+
+const ECONOMICS: &str = "assumed_utilization = 1.0\neur_per_usd = 0.9\nserver_multiplier = 1.4\n\
+     network_multiplier = 1.2\nbuilding_eur_per_mw_it = 10e6\ngrid_connection_eur_per_mw = 1e6\n\
+     maintenance_share_per_year = 0.05\nstaff_fte_per_beur_capex = 0";
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn thousand_h100_at_full_load_power_energy_cost_carbon() {
+    let f = facility(&scenario_text(SITE, H100_1000, ECONOMICS)).unwrap();
+    let a = assess(&f);
+    // DGX H100: 10.2 kW rated per 8 GPUs (NVIDIA SuperPOD guide) -> 125 nodes = 1.275 MW.
+    assert!(close(a.it_power_mw, 125.0 * 10.2 / 1000.0));
+    // PUE 1.2 -> 1.53 MW at the grid.
+    assert!(close(a.facility_power_mw, 1.53));
+    // Busy nodes draw 76% of rated: 0.969 MW IT, 1.1628 MW facility, over 8,760 h.
+    let energy_mwh = 1.275 * 0.76 * 1.2 * 8760.0;
+    assert!(close(energy_mwh, 10_186.128));
+    assert!(close(a.energy_mwh_per_year, energy_mwh));
+    // EUR 0.10/kWh -> EUR 1,018,612.80; 100 g/kWh -> 1,018.6128 t.
+    assert!(close(a.electricity_cost_eur_per_year, 1_018_612.8));
+    assert!(close(a.co2_t_per_year, 1_018.6128));
+}
+
+#[test]
+fn thousand_h100_capex_opex_and_rents() {
+    let f = facility(&scenario_text(SITE, H100_1000, ECONOMICS)).unwrap();
+    let a = assess(&f);
+    // 1,000 x $30,000 x 0.9 = EUR 27.0M; servers +40% = 10.8M; network +20% of 37.8M.
+    assert!(close(a.capex.accelerators_eur, 27.0e6));
+    assert!(close(a.capex.servers_eur, 10.8e6));
+    assert!(close(a.capex.network_eur, 7.56e6));
+    // Building: 1.275 MW x EUR 10M; grid: 1.53 MW x EUR 1M.
+    assert!(close(a.capex.building_eur, 12.75e6));
+    assert!(close(a.capex.grid_connection_eur, 1.53e6));
+    let capex = 27.0e6 + 10.8e6 + 7.56e6 + 12.75e6 + 1.53e6;
+    assert!(close(a.capex_eur, capex));
+    // Opex: energy as above, maintenance 5% of IT capex (45.36M), no staff.
+    let opex = 1_018_612.8 + 0.05 * 45.36e6;
+    assert!(close(a.opex_eur_per_year, opex));
+    // Straight line over 4 years; 8.76M GPU-hours a year at full use.
+    assert!(close(a.depreciation_eur_per_year, capex / 4.0));
+    let hours = 1000.0 * 8760.0;
+    assert!(close(a.cost_per_gpu_hour_eur, (capex / 4.0 + opex) / hours));
+    assert!(close(a.cost_per_h100_hour_eur, a.cost_per_gpu_hour_eur));
+    // Over its whole life the break-even rent is the cost per hour.
+    assert!(close(
+        a.breakeven_rent_eur_per_gpu_hour_life,
+        (capex + 4.0 * opex) / (4.0 * hours)
+    ));
+    assert!(close(
+        a.breakeven_rent_eur_per_gpu_hour_life,
+        a.cost_per_gpu_hour_eur
+    ));
+    // Over 1.5 years the capex must come back 2.67 times faster.
+    assert!(close(
+        a.breakeven_rent_eur_per_gpu_hour_1_5y,
+        (capex + 1.5 * opex) / (1.5 * hours)
+    ));
+    assert!((a.breakeven_rent_eur_per_gpu_hour_1_5y - 4.9140).abs() < 1e-4);
+}
+
+#[test]
+fn utilisation_scales_draw_between_idle_and_busy() {
+    let econ = ECONOMICS.replace("assumed_utilization = 1.0", "assumed_utilization = 0.5");
+    let a = assess(&facility(&scenario_text(SITE, H100_1000, &econ)).unwrap());
+    // Half load: 0.1 + (0.76 - 0.1) x 0.5 = 0.43 of rated.
+    assert!(close(a.energy_mwh_per_year, 1.275 * 0.43 * 1.2 * 8760.0));
+    // Half the hours sold: the cost per hour doubles less the energy saved.
+    let capex = 59.64e6;
+    let opex = 1.275 * 0.43 * 1.2 * 8760.0 * 100.0 + 0.05 * 45.36e6;
+    assert!(close(
+        a.cost_per_gpu_hour_eur,
+        (capex / 4.0 + opex) / (1000.0 * 8760.0 * 0.5)
+    ));
+}
+
+#[test]
+fn system_priced_racks_take_no_server_multiplier() {
+    let gb200 = H100_1000.replace("\"H100\"", "\"GB200\"");
+    let a = assess(&facility(&scenario_text(SITE, &gb200, ECONOMICS)).unwrap());
+    assert!(close(a.capex.accelerators_eur, 27.0e6));
+    assert_eq!(a.capex.servers_eur, 0.0);
+    assert!(close(a.capex.network_eur, 27.0e6 * 0.2));
+    // GB200 NVL72: ~120 kW for 72 GPUs -> 1,000 GPUs ~ 1.667 MW rated.
+    assert!((a.it_power_mw - 120.0 / 72.0).abs() < 0.001);
+}
+
+#[test]
+fn staff_cost_follows_capex() {
+    // EUR 1B of capex, 32.5 FTE per billion, 1,877.2 h a year, EUR 33.9 an hour:
+    // 32.5 x 1,877.2 = 61,009 hours; x 33.9 = EUR 2,068,205.10.
+    let s = cost::staff_eur_per_year(1e9, 32.5, 1877.2, 33.9);
+    assert!((s - 2_068_205.1).abs() < 0.01);
+}
+
+#[test]
+fn grid_connection_too_small_is_reported_at_grid_mw() {
+    let site = SITE.replace("grid_mw = 10", "grid_mw = 1.5");
+    let problems = facility(&scenario_text(&site, H100_1000, ECONOMICS)).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path.to_string(), "site[0].grid_mw");
+    assert_eq!(
+        problems[0].message,
+        "the builds at \"s\" draw 1.53 MW at their rated maximum from 2027-01-01 \
+         (IT 1.27 MW x PUE 1.2), above this 1.5 MW grid connection"
+    );
+}
+
+#[test]
+fn phases_that_do_not_overlap_do_not_add_up_at_the_grid() {
+    // The first phase retires after 1 year; the second comes online after that.
+    let builds = format!(
+        "{}\n{}",
+        H100_1000.replace("life_years = 4", "life_years = 1"),
+        H100_1000.replace("2027-01-01", "2028-06-01")
+    );
+    let site = SITE.replace("grid_mw = 10", "grid_mw = 2");
+    let f = facility(&scenario_text(&site, &builds, ECONOMICS)).unwrap();
+    let (peak, day) = f.peak_rated_facility_mw(0);
+    assert!(close(peak, 1.53));
+    assert_eq!(day.to_string(), "2027-01-01");
+    // Overlapping phases do add up: 3.06 MW > 2 MW.
+    let overlapping = format!(
+        "{H100_1000}\n{}",
+        H100_1000.replace("2027-01-01", "2028-06-01")
+    );
+    let problems = facility(&scenario_text(&site, &overlapping, ECONOMICS)).unwrap_err();
+    assert!(
+        problems[0].message.contains("3.06 MW") && problems[0].message.contains("2028-06-01"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
+fn country_fills_price_and_carbon() {
+    let site = "country = \"FI\"\ngrid_mw = 10\npue = 1.2";
+    let f = facility(&scenario_text(site, H100_1000, ECONOMICS)).unwrap();
+    // Eurostat nrg_pc_205 band IE 2025S2 for Finland; Ember 2024.
+    assert_eq!(f.sites[0].electricity_eur_per_kwh, 0.05);
+    assert_eq!(f.sites[0].carbon_g_per_kwh, 72.0);
+    // An override wins over the country.
+    let site = format!("{site}\nelectricity_eur_per_kwh = 0.07");
+    let f = facility(&scenario_text(&site, H100_1000, ECONOMICS)).unwrap();
+    assert_eq!(f.sites[0].electricity_eur_per_kwh, 0.07);
+}

@@ -1,0 +1,34 @@
+use super::types::Scenario;
+
+/// A scenario that ships with the program.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinScenario {
+    /// Name used on the command line (`gigafactory init eu-investai`).
+    pub id: &'static str,
+    /// One line on what it is.
+    pub summary: &'static str,
+    /// The commented TOML text, as `gigafactory init` writes it.
+    pub text: &'static str,
+}
+
+impl BuiltinScenario {
+    /// The scenario itself.
+    pub fn scenario(&self) -> Scenario {
+        // Built-in texts are tested to load and validate; failing here is a build defect.
+        super::load(self.text)
+            .unwrap_or_else(|p| panic!("built-in scenario {} is invalid: {p:?}", self.id))
+            .scenario
+    }
+}
+
+/// The built-in scenarios; the first is the default of `gigafactory run`.
+pub const BUILTIN: [BuiltinScenario; 1] = [BuiltinScenario {
+    id: "eu-investai",
+    summary: "four 100,000-accelerator gigafactories in four countries, EUR 20 billion",
+    text: include_str!("../../scenarios/eu-investai.toml"),
+}];
+
+/// The built-in scenario called `id`.
+pub fn builtin(id: &str) -> Option<&'static BuiltinScenario> {
+    BUILTIN.iter().find(|b| b.id == id)
+}

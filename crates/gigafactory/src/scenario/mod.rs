@@ -1,0 +1,87 @@
+//! Scenario files: plain serde data, read from TOML and validated.
+//!
+//! Reading ([`load`]) checks the file's structure against the JSON Schema ([`schema`]):
+//! every unknown key, missing field, wrong type and bad date at once. Validation
+//! ([`validate`]) then checks what the structure cannot: names that must match the
+//! catalogue or each other, ranges, dates inside the horizon. Both return [`Problem`]s
+//! with a field path, placed in the text by the [`SpanIndex`]. Nothing here does I/O.
+
+mod builtin;
+mod problem;
+mod structure;
+mod types;
+mod validate;
+
+pub use builtin::{BUILTIN, BuiltinScenario, builtin};
+pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
+pub use structure::SpanIndex;
+pub use types::{Budget, Build, Economics, Power, PricePoint, Scenario, Site};
+pub use validate::validate;
+
+/// A scenario read from text, with the places of its fields.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Where each field stands in the text, to place later problems.
+    pub spans: SpanIndex,
+}
+
+/// The JSON Schema of scenario files.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema is valid JSON")
+}
+
+/// Read a scenario from TOML text.
+///
+/// # Errors
+/// A TOML syntax error (one problem), or every structural problem found: unknown keys,
+/// missing fields, wrong types, malformed dates. Each problem has its place in `text`.
+///
+/// # Example
+/// ```
+/// let text = r#"
+/// name = "one site"
+/// start = "2027-01-01"
+/// years = 5
+/// [[site]]
+/// name = "kajaani"
+/// country = "FI"
+/// grid_mw = 50
+/// [[build]]
+/// site = "kajaani"
+/// accelerator = "H100"
+/// count = 1000
+/// online = "2027-01-01"
+/// "#;
+/// let loaded = gigafactory::scenario::load(text).unwrap();
+/// assert_eq!(loaded.scenario.builds[0].count, 1000);
+///
+/// let problems = gigafactory::scenario::load("name = 1").unwrap_err();
+/// assert!(problems.iter().any(|p| p.message == "expected a string, found the integer 1"));
+/// ```
+pub fn load(text: &str) -> Result<Loaded, Vec<Problem>> {
+    let doc = toml::de::DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        vec![
+            Problem::value(
+                FieldPath::root(),
+                format!("invalid TOML: {}", e.message().trim()),
+            )
+            .at(span),
+        ]
+    })?;
+    let (json, spans, problems) = structure::check(text, &doc, &schema());
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    match serde_json::from_value::<Scenario>(json) {
+        Ok(scenario) => Ok(Loaded { scenario, spans }),
+        // The structural check accepts only what serde accepts; reaching this is a defect
+        // in the check, reported rather than hidden.
+        Err(e) => Err(vec![Problem::value(
+            FieldPath::root(),
+            format!("could not read the scenario: {e}"),
+        )]),
+    }
+}

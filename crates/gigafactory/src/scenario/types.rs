@@ -1,0 +1,170 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::units::Date;
+
+/// A plan: sites, hardware build phases, budget and economic assumptions.
+///
+/// Plain data with no behaviour; [`super::load`] reads it from TOML and
+/// [`super::validate`] checks it against the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name of the plan, shown in reports.
+    pub name: String,
+    /// What the plan is and where its figures come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// First day of the horizon.
+    pub start: Date,
+    /// Length of the horizon, whole years.
+    pub years: u32,
+    /// Seed of every random stream; the same seed gives the same results.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Money available.
+    #[serde(default)]
+    pub budget: Budget,
+    /// Sites: where hardware stands.
+    #[serde(rename = "site")]
+    pub sites: Vec<Site>,
+    /// Build phases: hardware put online at a site.
+    #[serde(rename = "build")]
+    pub builds: Vec<Build>,
+    /// Economic assumptions overriding the catalogue's defaults.
+    #[serde(default)]
+    pub economics: Economics,
+    /// Power-draw assumptions overriding the catalogue's defaults.
+    #[serde(default)]
+    pub power: Power,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// Money available for the plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Capital expenditure available, EUR. Capex is reported against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capex_eur: Option<f64>,
+}
+
+/// A place where accelerators stand, with its grid connection and energy prices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Name that build phases refer to.
+    pub name: String,
+    /// ISO country code; fills electricity price and carbon intensity from the catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Grid connection capacity available to the site, MW.
+    pub grid_mw: f64,
+    /// Power usage effectiveness (facility power / IT power); catalogue default when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pue: Option<f64>,
+    /// Electricity price, EUR/kWh, overriding the country's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub electricity_eur_per_kwh: Option<f64>,
+    /// Grid carbon intensity, gCO2e/kWh, overriding the country's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carbon_g_per_kwh: Option<f64>,
+}
+
+/// One phase of hardware at a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Build {
+    /// Name of the site (one of the `[[site]]` names).
+    pub site: String,
+    /// Accelerator, by catalogue id or alias (`gigafactory catalog accelerators`).
+    pub accelerator: String,
+    /// Number of accelerators.
+    pub count: u32,
+    /// Day the phase goes into service.
+    pub online: Date,
+    /// Useful life, years; catalogue default when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub life_years: Option<f64>,
+    /// Price per accelerator, USD, overriding the catalogue's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_usd: Option<f64>,
+    /// Throughput relative to the H100 SXM, overriding the catalogue's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_throughput: Option<f64>,
+}
+
+/// Which end of a catalogue price range to use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PricePoint {
+    /// The low estimate.
+    Low,
+    /// The midpoint of low and high.
+    #[default]
+    Mid,
+    /// The high estimate.
+    High,
+}
+
+/// Economic assumptions. Each omitted value takes the catalogue default
+/// (`gigafactory catalog defaults` lists them with their sources).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Economics {
+    /// Share of accelerator time in use (0-1], until the workload is simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed_utilization: Option<f64>,
+    /// Euros per US dollar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eur_per_usd: Option<f64>,
+    /// Which end of the catalogue's price range to use.
+    #[serde(default)]
+    pub price_point: PricePoint,
+    /// Server cost as a multiple of the accelerator price (>= 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_multiplier: Option<f64>,
+    /// Network cost as a multiple of accelerators plus servers (>= 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_multiplier: Option<f64>,
+    /// Building cost, EUR per MW of rated IT load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_eur_per_mw_it: Option<f64>,
+    /// Off-site grid connection cost, EUR per MW of rated facility power.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_connection_eur_per_mw: Option<f64>,
+    /// Hardware maintenance per year as a share of IT capex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_share_per_year: Option<f64>,
+    /// Staff, full-time equivalents per EUR 1 billion of capex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_fte_per_beur_capex: Option<f64>,
+    /// Labour cost, EUR per hour worked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labour_cost_eur_per_hour: Option<f64>,
+    /// Hours worked per full-time equivalent per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_per_fte_year: Option<f64>,
+    /// Market rent of an H100-hour, USD, overriding the catalogue's reference point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_rent_usd_per_gpu_hour: Option<f64>,
+    /// The short economic life to compare with, years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_life_years: Option<f64>,
+}
+
+/// Power-draw assumptions, as shares of a node's rated maximum (accelerator TDP plus
+/// server overhead).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Power {
+    /// Draw of a busy node, share of its rated maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy_fraction_of_rated: Option<f64>,
+    /// Draw of an idle node, share of its rated maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_fraction_of_rated: Option<f64>,
+}

@@ -1,0 +1,348 @@
+use super::problem::{FieldPath, Problem, did_you_mean};
+use super::types::Scenario;
+use crate::catalog::Catalog;
+
+/// Check what the file's structure cannot: names that must match the catalogue or each
+/// other, ranges, and dates inside the horizon. Returns every problem found (none when
+/// the scenario is valid), each with its field path.
+///
+/// # Example
+/// ```
+/// use gigafactory::{catalog::Catalog, scenario};
+/// let mut s = scenario::builtin("eu-investai").unwrap().scenario();
+/// assert!(scenario::validate(&s, Catalog::builtin()).is_empty());
+/// s.builds[0].accelerator = "B20".into();
+/// let problems = scenario::validate(&s, Catalog::builtin());
+/// assert_eq!(problems[0].path.to_string(), "build[0].accelerator");
+/// ```
+pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
+    let mut v = Checks::default();
+    let root = FieldPath::root();
+
+    if s.name.trim().is_empty() {
+        v.push(root.key("name"), "expected a non-empty name");
+    }
+    v.range(
+        root.key("years"),
+        f64::from(s.years),
+        1.0,
+        50.0,
+        "a horizon of",
+        " years",
+    );
+    let end = s.start.add_years(s.years);
+
+    if let Some(c) = s.budget.capex_eur {
+        v.above(
+            root.key("budget").key("capex_eur"),
+            c,
+            0.0,
+            "a budget",
+            " EUR",
+        );
+    }
+
+    if s.sites.is_empty() {
+        v.push(root.key("site"), "at least one [[site]] table is required");
+    }
+    for (i, site) in s.sites.iter().enumerate() {
+        let p = root.key("site").index(i);
+        if site.name.trim().is_empty() {
+            v.push(p.key("name"), "expected a non-empty site name");
+        } else if let Some(j) = s.sites[..i].iter().position(|o| o.name == site.name) {
+            v.push(
+                p.key("name"),
+                format!("site name \"{}\" is already used by site[{j}]", site.name),
+            );
+        }
+        match &site.country {
+            Some(code) if catalog.country(code).is_none() => {
+                let codes = catalog.countries.iter().map(|c| c.code.as_str());
+                let hint = did_you_mean(code, codes)
+                    .map(|m| format!(" (did you mean \"{m}\"?)"))
+                    .unwrap_or_default();
+                v.push(
+                    p.key("country"),
+                    format!(
+                        "unknown country \"{code}\"{hint}; expected an ISO code from `gigafactory catalog countries`"
+                    ),
+                );
+            }
+            Some(_) => {}
+            None => {
+                let missing: Vec<&str> = [
+                    (
+                        "electricity_eur_per_kwh",
+                        site.electricity_eur_per_kwh.is_none(),
+                    ),
+                    ("carbon_g_per_kwh", site.carbon_g_per_kwh.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(k, m)| m.then_some(k))
+                .collect();
+                if !missing.is_empty() {
+                    v.push(
+                        p.clone(),
+                        format!(
+                            "a site without `country` must give its own {}",
+                            missing
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        ),
+                    );
+                }
+            }
+        }
+        v.above(
+            p.key("grid_mw"),
+            site.grid_mw,
+            0.0,
+            "a grid connection",
+            " MW",
+        );
+        if let Some(pue) = site.pue {
+            v.range(p.key("pue"), pue, 1.0, 3.0, "a PUE", "");
+        }
+        if let Some(x) = site.electricity_eur_per_kwh {
+            if x > 2.0 {
+                v.push(
+                    p.key("electricity_eur_per_kwh"),
+                    format!("expected a price in EUR per kWh from 0 to 2, found {x} (EUR per MWh? divide by 1000)"),
+                );
+            } else {
+                v.range(
+                    p.key("electricity_eur_per_kwh"),
+                    x,
+                    0.0,
+                    2.0,
+                    "a price",
+                    " EUR/kWh",
+                );
+            }
+        }
+        if let Some(x) = site.carbon_g_per_kwh {
+            v.range(
+                p.key("carbon_g_per_kwh"),
+                x,
+                0.0,
+                2000.0,
+                "a carbon intensity",
+                " gCO2e/kWh",
+            );
+        }
+    }
+
+    if s.builds.is_empty() {
+        v.push(
+            root.key("build"),
+            "at least one [[build]] table is required",
+        );
+    }
+    for (i, b) in s.builds.iter().enumerate() {
+        let p = root.key("build").index(i);
+        if !s.sites.iter().any(|site| site.name == b.site) {
+            let names: Vec<&str> = s.sites.iter().map(|x| x.name.as_str()).collect();
+            let hint = did_you_mean(&b.site, names.iter().copied())
+                .map(|m| format!(" (did you mean \"{m}\"?)"))
+                .unwrap_or_default();
+            v.push(
+                p.key("site"),
+                format!(
+                    "no [[site]] is named \"{}\"{hint}; the sites are: {}",
+                    b.site,
+                    names
+                        .iter()
+                        .map(|n| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        match catalog.accelerator(&b.accelerator) {
+            None => {
+                let ids = catalog.accelerators.iter().map(|a| a.id.as_str());
+                let hint = did_you_mean(&b.accelerator, ids.clone())
+                    .map(|m| format!(" (did you mean \"{m}\"?)"))
+                    .unwrap_or_default();
+                v.push(
+                    p.key("accelerator"),
+                    format!(
+                        "unknown accelerator \"{}\"{hint}; expected one of: {}",
+                        b.accelerator,
+                        ids.collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            Some(a) if a.price_usd_low.is_none() && b.price_usd.is_none() => v.push(
+                p.key("accelerator"),
+                format!(
+                    "the catalogue has no price for {}; give the build a `price_usd`",
+                    a.id
+                ),
+            ),
+            Some(_) => {}
+        }
+        if b.count == 0 {
+            v.push(p.key("count"), "expected at least 1 accelerator, found 0");
+        }
+        if b.online < s.start {
+            v.push(
+                p.key("online"),
+                format!(
+                    "expected a date inside the horizon {} to {end}, found {} (before the start)",
+                    s.start, b.online
+                ),
+            );
+        } else if b.online >= end {
+            v.push(
+                p.key("online"),
+                format!(
+                    "expected a date inside the horizon {} to {end}, found {} (after the end)",
+                    s.start, b.online
+                ),
+            );
+        }
+        if let Some(l) = b.life_years {
+            v.range(
+                p.key("life_years"),
+                l,
+                0.25,
+                30.0,
+                "a useful life of",
+                " years",
+            );
+        }
+        if let Some(x) = b.price_usd {
+            v.above(p.key("price_usd"), x, 0.0, "a price", " USD");
+        }
+        if let Some(x) = b.relative_throughput {
+            v.range(
+                p.key("relative_throughput"),
+                x,
+                0.001,
+                1000.0,
+                "a relative throughput",
+                "",
+            );
+        }
+    }
+
+    let e = &s.economics;
+    let ep = root.key("economics");
+    let checks: [(&str, Option<f64>, f64, f64, &str); 12] = [
+        ("assumed_utilization", e.assumed_utilization, 0.0, 1.0, ""),
+        ("eur_per_usd", e.eur_per_usd, 0.01, 100.0, ""),
+        ("server_multiplier", e.server_multiplier, 1.0, 10.0, ""),
+        ("network_multiplier", e.network_multiplier, 1.0, 10.0, ""),
+        (
+            "building_eur_per_mw_it",
+            e.building_eur_per_mw_it,
+            0.0,
+            1e9,
+            " EUR/MW",
+        ),
+        (
+            "grid_connection_eur_per_mw",
+            e.grid_connection_eur_per_mw,
+            0.0,
+            1e9,
+            " EUR/MW",
+        ),
+        (
+            "maintenance_share_per_year",
+            e.maintenance_share_per_year,
+            0.0,
+            1.0,
+            "",
+        ),
+        (
+            "staff_fte_per_beur_capex",
+            e.staff_fte_per_beur_capex,
+            0.0,
+            10_000.0,
+            "",
+        ),
+        (
+            "labour_cost_eur_per_hour",
+            e.labour_cost_eur_per_hour,
+            0.0,
+            1000.0,
+            " EUR/h",
+        ),
+        (
+            "hours_per_fte_year",
+            e.hours_per_fte_year,
+            1.0,
+            8760.0,
+            " h",
+        ),
+        (
+            "market_rent_usd_per_gpu_hour",
+            e.market_rent_usd_per_gpu_hour,
+            0.01,
+            1000.0,
+            " USD",
+        ),
+        ("short_life_years", e.short_life_years, 0.25, 30.0, " years"),
+    ];
+    for (key, value, lo, hi, unit) in checks {
+        if let Some(x) = value {
+            v.range(ep.key(key), x, lo, hi, "a value", unit);
+        }
+    }
+    if e.assumed_utilization == Some(0.0) {
+        v.push(
+            ep.key("assumed_utilization"),
+            "expected a utilisation above 0, found 0",
+        );
+    }
+
+    let pp = root.key("power");
+    let busy = s.power.busy_fraction_of_rated;
+    let idle = s.power.idle_fraction_of_rated;
+    if let Some(x) = busy {
+        v.range(pp.key("busy_fraction_of_rated"), x, 0.0, 1.0, "a share", "");
+    }
+    if let Some(x) = idle {
+        v.range(pp.key("idle_fraction_of_rated"), x, 0.0, 1.0, "a share", "");
+    }
+    let busy = busy.unwrap_or(catalog.defaults.busy_fraction_of_rated.value);
+    let idle_v = idle.unwrap_or(catalog.defaults.idle_fraction_of_rated.value);
+    if idle_v > busy {
+        v.push(
+            pp.key(if idle.is_some() {
+                "idle_fraction_of_rated"
+            } else {
+                "busy_fraction_of_rated"
+            }),
+            format!("an idle node cannot draw more than a busy one: idle {idle_v} > busy {busy}"),
+        );
+    }
+    v.0
+}
+
+#[derive(Default)]
+struct Checks(Vec<Problem>);
+
+impl Checks {
+    fn push(&mut self, path: FieldPath, msg: impl Into<String>) {
+        self.0.push(Problem::value(path, msg));
+    }
+
+    fn range(&mut self, path: FieldPath, x: f64, lo: f64, hi: f64, what: &str, unit: &str) {
+        if !(lo..=hi).contains(&x) {
+            self.push(
+                path,
+                format!("expected {what} from {lo} to {hi}{unit}, found {x}"),
+            );
+        }
+    }
+
+    fn above(&mut self, path: FieldPath, x: f64, lo: f64, what: &str, unit: &str) {
+        if x <= lo {
+            self.push(path, format!("expected {what} above {lo}{unit}, found {x}"));
+        }
+    }
+}
