@@ -94,6 +94,9 @@ pub struct Assessment {
     pub market_rent_eur_per_gpu_hour: f64,
     /// Where the market rent comes from.
     pub market_rent_source: String,
+    /// Market value of one of this facility's accelerator-hours: the H100 rent times the
+    /// mean relative throughput, EUR.
+    pub market_value_eur_per_gpu_hour: f64,
     /// Per site.
     pub sites: Vec<SiteAssessment>,
 }
@@ -233,6 +236,7 @@ pub fn assess(f: &Facility) -> Assessment {
         short_life_years: p.short_life_years,
         market_rent_eur_per_gpu_hour: p.market_rent_eur_per_gpu_hour,
         market_rent_source: p.market_rent_source.clone(),
+        market_value_eur_per_gpu_hour: p.market_rent_eur_per_gpu_hour * h100_eq / gpus as f64,
         sites,
     }
 }
