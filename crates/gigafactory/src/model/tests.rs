@@ -66,7 +66,7 @@ fn thousand_h100_at_full_load_power_energy_cost_carbon() {
     assert!(close(a.energy_mwh_per_year, energy_mwh));
     // EUR 0.10/kWh -> EUR 1,018,612.80; 100 g/kWh -> 1,018.6128 t.
     assert!(close(a.electricity_cost_eur_per_year, 1_018_612.8));
-    assert!(close(a.co2_t_per_year, 1_018.6128));
+    assert!(close(a.co2_t_per_year, 1_018.612_8));
 }
 
 #[test]
@@ -220,4 +220,12 @@ fn market_value_of_an_hour_scales_with_throughput() {
     // $2.00 x 0.9 EUR/USD = EUR 1.80 per H100-hour; a B200 does 2,250/989 of its work.
     assert!(close(a.market_rent_eur_per_gpu_hour, 1.8));
     assert!((a.market_value_eur_per_gpu_hour - 1.8 * 2250.0 / 989.0).abs() < 1e-3);
+}
+
+#[test]
+fn every_builtin_scenario_is_valid() {
+    for b in &scenario::BUILTIN {
+        let result = prepare(b.text, Catalog::builtin());
+        assert!(result.is_ok(), "{}: {:?}", b.id, result.err());
+    }
 }

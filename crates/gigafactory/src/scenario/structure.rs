@@ -345,6 +345,9 @@ impl<'a> Walker<'a> {
         let props = schema.get("properties").and_then(Value::as_object);
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
         let mut out = Map::new();
+        // Required fields that an unknown key was probably meant to be: reported once, as
+        // the typo, not again as missing.
+        let mut suggested: Vec<&str> = Vec::new();
         for (k, v) in t.iter() {
             let key: &str = k.get_ref();
             let p = path.key(key);
@@ -362,7 +365,10 @@ impl<'a> Walker<'a> {
                         .map(|m| m.keys().map(String::as_str).collect())
                         .unwrap_or_default();
                     let msg = match did_you_mean(key, known.iter().copied()) {
-                        Some(m) => format!("unknown field `{key}`; did you mean `{m}`?"),
+                        Some(m) => {
+                            suggested.push(m);
+                            format!("unknown field `{key}`; did you mean `{m}`?")
+                        }
                         None => format!(
                             "unknown field `{key}`; expected one of: {}",
                             known.join(", ")
@@ -375,7 +381,7 @@ impl<'a> Walker<'a> {
         }
         let required = schema.get("required").and_then(Value::as_array);
         for r in required.into_iter().flatten().filter_map(Value::as_str) {
-            if !t.iter().any(|(k, _)| k.get_ref() == r) {
+            if !t.iter().any(|(k, _)| k.get_ref() == r) && !suggested.contains(&r) {
                 let what = match props.and_then(|m| m.get(r)).map(|s| self.want(s)) {
                     Some(Want::Array(items)) if matches!(self.want(items), Want::Object(_)) => {
                         format!("at least one [[{r}]] table is required")

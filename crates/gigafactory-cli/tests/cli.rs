@@ -1,0 +1,276 @@
+//! End-to-end tests of the `gigafactory` binary. One test binary; shared helpers at the
+//! top. Golden files: `tests/bad/NAME.toml` must fail validation with exactly the message in
+//! `tests/bad/NAME.stderr` (run with `UPDATE_GOLDEN=1` to rewrite them, then read the
+//! diff before committing).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// Run the binary in `dir` with `args`.
+fn gigafactory_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn gigafactory(args: &[&str]) -> Output {
+    gigafactory_in(&tests_dir(), args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn bad_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(tests_dir().join("bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_bad_scenario_fails_with_its_exact_message_and_exit_code_2() {
+    let files = bad_files();
+    assert!(files.len() >= 15, "only {} bad scenarios", files.len());
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut mismatches = Vec::new();
+    for f in &files {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        let rel = format!("bad/{name}");
+        let out = gigafactory(&["validate", &rel]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{rel}: exit code; stderr:\n{}",
+            stderr(&out)
+        );
+        assert_eq!(stdout(&out), "", "{rel}: nothing on stdout");
+        let golden = f.with_extension("stderr");
+        if update {
+            std::fs::write(&golden, stderr(&out)).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden)
+            .unwrap_or_else(|_| panic!("{} missing", golden.display()));
+        if stderr(&out) != expected {
+            mismatches.push(format!(
+                "--- {rel}: expected\n{expected}--- got\n{}",
+                stderr(&out)
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn run_refuses_a_bad_scenario_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("results");
+    let bad = tests_dir().join("bad/zero-count.toml");
+    let out = gigafactory(&[
+        "run",
+        bad.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("build[0].count: expected at least 1 accelerator, found 0"));
+    assert!(!out_dir.join("summary.json").exists());
+}
+
+#[test]
+fn the_default_run_prints_a_summary() {
+    let out = gigafactory(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = stdout(&out);
+    assert!(s.starts_with("EU InvestAI: four gigafactories\n"), "{s}");
+    for site in ["kajaani", "julich", "genci", "barcelona"] {
+        assert!(s.contains(site), "{site} missing from\n{s}");
+    }
+    assert!(s.contains("400,000 accelerators"));
+    assert!(s.contains("Break-even rent per GPU-hour"));
+    // `run` with no argument is the same as no command at all.
+    assert_eq!(stdout(&gigafactory(&["run"])), s);
+}
+
+#[test]
+fn summary_json_holds_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gigafactory(&["run", "--out", dir.path().to_str().unwrap(), "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for key in [
+        "capex_eur",
+        "budget_eur",
+        "it_power_mw",
+        "facility_power_mw",
+        "energy_mwh_per_year",
+        "electricity_cost_eur_per_year",
+        "co2_t_per_year",
+        "cost_per_gpu_hour_eur",
+        "breakeven_rent_eur_per_gpu_hour_1_5y",
+        "breakeven_rent_eur_per_gpu_hour_life",
+        "market_rent_eur_per_gpu_hour",
+    ] {
+        assert!(v[key].is_number(), "{key} missing or not a number");
+    }
+    assert_eq!(v["budget_eur"], 20e9);
+    let sites = v["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 4);
+    for s in sites {
+        for key in [
+            "name",
+            "country",
+            "gpus",
+            "it_power_mw",
+            "facility_power_mw",
+            "energy_mwh_per_year",
+            "electricity_cost_eur_per_year",
+            "co2_t_per_year",
+        ] {
+            assert!(!s[key].is_null(), "sites[].{key} missing");
+        }
+        assert_eq!(s["gpus"], 100_000);
+    }
+    // 100,000 B200 at 1,000 W plus the DGX H100 server share of 575 W = 157.5 MW rated.
+    assert!((sites[0]["it_power_mw"].as_f64().unwrap() - 157.5).abs() < 1e-9);
+    // The same inputs give the same bytes.
+    let dir2 = tempfile::tempdir().unwrap();
+    gigafactory(&["run", "--out", dir2.path().to_str().unwrap(), "--quiet"]);
+    assert_eq!(
+        text,
+        std::fs::read_to_string(dir2.path().join("summary.json")).unwrap()
+    );
+    // No temporary file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["summary.json"]);
+}
+
+#[test]
+fn init_writes_the_default_which_validates_and_runs_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gigafactory_in(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.path().join("eu-investai.toml").exists());
+    let v = gigafactory_in(dir.path(), &["validate", "eu-investai.toml"]);
+    assert_eq!(v.status.code(), Some(0));
+    assert_eq!(stdout(&v), "eu-investai.toml: valid\n");
+    let from_file = gigafactory_in(dir.path(), &["run", "eu-investai.toml", "--json"]);
+    let builtin = gigafactory_in(dir.path(), &["run", "--json"]);
+    let mut a: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
+    let mut b: serde_json::Value = serde_json::from_slice(&builtin.stdout).unwrap();
+    a["scenario_source"] = serde_json::Value::Null;
+    b["scenario_source"] = serde_json::Value::Null;
+    assert_eq!(a, b);
+    // A second init does not overwrite the user's edits.
+    let again = gigafactory_in(dir.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        stderr(&again),
+        "error: eu-investai.toml exists; pass --force to overwrite it\n"
+    );
+}
+
+#[test]
+fn init_lists_and_rejects_unknown_names() {
+    let list = gigafactory(&["init", "--list"]);
+    assert!(stdout(&list).starts_with("eu-investai "));
+    let bad = gigafactory(&["init", "eu-gigafactory"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        stderr(&bad),
+        "error: no built-in scenario named \"eu-gigafactory\"; the built-in scenarios are: eu-investai\n"
+    );
+}
+
+#[test]
+fn a_missing_file_is_bad_input() {
+    let out = gigafactory(&["run", "no-such-plan.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: cannot read no-such-plan.toml: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).ends_with(" (nor is it a built-in scenario: eu-investai)\n"));
+}
+
+#[test]
+fn validate_reports_each_file_and_fails_if_any_is_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    gigafactory_in(dir.path(), &["init"]);
+    let bad = tests_dir().join("bad/zero-count.toml");
+    let out = gigafactory_in(
+        dir.path(),
+        &["validate", "eu-investai.toml", bad.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "eu-investai.toml: valid\n");
+    assert!(stderr(&out).ends_with("zero-count.toml: 1 problem\n"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(gigafactory(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(gigafactory(&["catalog", "planets"]).status.code(), Some(2));
+    assert_eq!(gigafactory(&["validate"]).status.code(), Some(2));
+}
+
+#[test]
+fn catalog_tables_name_their_sources() {
+    let acc = stdout(&gigafactory(&["catalog", "accelerators"]));
+    assert!(acc.contains("GB300") && acc.contains("Gaudi3"));
+    assert!(acc.contains("H100: specs A1, A2"));
+    let countries = stdout(&gigafactory(&["catalog", "countries"]));
+    assert!(countries.contains("Eurostat nrg_pc_205"));
+    for row in [
+        "FI    Finland",
+        "NO    Norway",
+        "EU27  European Union (27), average",
+    ] {
+        assert!(
+            countries.lines().any(|l| l.starts_with(row)),
+            "no row {row} in\n{countries}"
+        );
+    }
+    let sites = stdout(&gigafactory(&["catalog", "sites"]));
+    assert!(sites.contains("kajaani") && sites.contains("LUMI AIF"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&gigafactory(&["catalog", "countries", "--json"]).stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 29);
+    let sources = stdout(&gigafactory(&["catalog", "sources"]));
+    assert!(sources.contains("arXiv 2407.21783"));
+}
+
+#[test]
+fn schema_is_json_schema_of_the_scenario() {
+    let v: serde_json::Value = serde_json::from_slice(&gigafactory(&["schema"]).stdout).unwrap();
+    assert_eq!(v["title"], "Scenario");
+    let required: Vec<&str> = v["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["name", "start", "years", "site", "build"]);
+    assert_eq!(v["$defs"]["Site"]["additionalProperties"], false);
+}
