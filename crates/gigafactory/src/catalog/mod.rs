@@ -89,22 +89,25 @@ fn parse<T: serde::de::DeserializeOwned>(index: usize) -> T {
 }
 
 impl Catalog {
-    /// The catalogue built into this program, parsed once.
+    /// The catalogue built into this program, parsed once per process.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| {
-            let market: MarketFile = parse(3);
-            Catalog {
-                accelerators: parse::<AcceleratorFile>(0).accelerator,
-                countries: parse::<CountryFile>(1).country,
-                sites: parse::<SiteFile>(2).site,
-                rents: market.rent,
-                depreciation: market.depreciation,
-                failures: market.failures,
-                defaults: parse(4),
-                sources: parse(5),
-            }
-        })
+        CATALOG.get_or_init(Catalog::from_embedded)
+    }
+
+    /// Parse the embedded data files afresh (what [`Catalog::builtin`] does once).
+    pub fn from_embedded() -> Catalog {
+        let market: MarketFile = parse(3);
+        Catalog {
+            accelerators: parse::<AcceleratorFile>(0).accelerator,
+            countries: parse::<CountryFile>(1).country,
+            sites: parse::<SiteFile>(2).site,
+            rents: market.rent,
+            depreciation: market.depreciation,
+            failures: market.failures,
+            defaults: parse(4),
+            sources: parse(5),
+        }
     }
 
     /// The accelerator called `name`: its id, full name or an alias, ignoring case,
