@@ -1,9 +1,10 @@
 //! gigafactory: simulate and plan large AI compute facilities.
 //!
 //! The layers, each importing only those before it (see `DESIGN.md`):
-//! [`units`], [`catalog`], [`scenario`], [`model`].
+//! [`units`], [`catalog`], [`scenario`], [`model`], [`workload`].
 
 pub mod catalog;
 pub mod model;
 pub mod scenario;
 pub mod units;
+pub mod workload;

@@ -82,6 +82,11 @@ impl Date {
         }
     }
 
+    /// Days since 1970-01-01 (negative before it).
+    pub fn days_since_epoch(&self) -> i64 {
+        i64::from(self.days)
+    }
+
     /// The date `days` days later.
     pub fn add_days(&self, days: i64) -> Date {
         Date {

@@ -1,0 +1,234 @@
+//! Synthetic tenants: jobs generated from job-mix presets fitted to published traces.
+//!
+//! Each tenant's arrivals are a non-homogeneous Poisson process (by thinning): a base rate
+//! set by the tenant's offered load, growing by `growth_per_year`, optionally with a daily
+//! cycle and a weekend factor. Sizes, run times and outcomes come from the tenant's preset.
+//! Every tenant has its own random streams for arrivals, sizes, durations and outcomes,
+//! so that changing one tenant, or a policy downstream, reshuffles nothing else.
+
+mod dist;
+pub mod presets;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub use dist::{Stream, TruncLogNormal, normal_cdf};
+pub use presets::{PRESETS, Preset, PublishedSummary, preset, published};
+
+use super::{Job, Outcome, TenantId, Tenants};
+
+/// Seconds in a year of 365.25 days.
+pub const YEAR_S: f64 = 365.25 * 86_400.0;
+
+/// One synthetic tenant.
+#[derive(Debug, Clone)]
+pub struct TenantSpec {
+    /// Name.
+    pub name: String,
+    /// Job mix.
+    pub preset: Preset,
+    /// Offered GPU-time as a share of the facility's capacity (in H100-equivalents), at
+    /// the start.
+    pub load: f64,
+    /// Growth of the arrival rate per year (0.5 = +50% a year).
+    pub growth_per_year: f64,
+    /// Daily cycle: the rate swings by ± this share around its mean, peaking at 14:00.
+    pub daily_amplitude: f64,
+    /// Rate on Saturdays and Sundays relative to weekdays.
+    pub weekend_factor: f64,
+}
+
+impl Preset {
+    /// Mean GPUs per job.
+    pub fn mean_gpus(&self) -> f64 {
+        self.sizes.iter().map(|(k, p)| *k as f64 * p).sum()
+    }
+
+    /// Mean run time, s.
+    pub fn mean_duration_s(&self) -> f64 {
+        self.short_weight * self.short.mean() + (1.0 - self.short_weight) * self.long.mean()
+    }
+}
+
+struct TenantGen {
+    id: TenantId,
+    spec: TenantSpec,
+    cumulative_sizes: Vec<(u32, f64)>,
+    arrivals: Stream,
+    sizes: Stream,
+    durations: Stream,
+    outcomes: Stream,
+    rate0: f64,
+    norm: f64,
+    start_weekday: u32,
+    t: f64,
+}
+
+impl TenantGen {
+    fn rate(&self, t: f64) -> f64 {
+        let s = &self.spec;
+        let hour = (t / 3600.0).rem_euclid(24.0);
+        let day = 1.0 + s.daily_amplitude * (std::f64::consts::TAU * (hour - 14.0) / 24.0).cos();
+        let weekday = ((t / 86_400.0).floor() as i64 + i64::from(self.start_weekday)).rem_euclid(7);
+        let week = if weekday >= 5 { s.weekend_factor } else { 1.0 };
+        self.rate0 * (1.0 + s.growth_per_year).powf(t / YEAR_S) * day * week / self.norm
+    }
+
+    /// The next arrival time after `self.t`, by thinning against a bound valid for a day.
+    fn next_arrival(&mut self, horizon: f64) -> Option<f64> {
+        let s = &self.spec;
+        if self.rate0 <= 0.0 {
+            return None;
+        }
+        let peak = (1.0 + s.daily_amplitude) * s.weekend_factor.max(1.0) / self.norm;
+        loop {
+            let window_end = self.t + 86_400.0;
+            let bound =
+                self.rate0 * (1.0 + s.growth_per_year).max(1.0).powf(window_end / YEAR_S) * peak;
+            let cand = self.t + self.arrivals.exponential(1.0 / bound);
+            if cand > window_end {
+                // Memoryless: restart from the window's end with a fresh bound.
+                self.t = window_end;
+            } else {
+                self.t = cand;
+                if self.arrivals.uniform() * bound <= self.rate(cand) {
+                    break;
+                }
+            }
+            if self.t >= horizon {
+                return None;
+            }
+        }
+        (self.t < horizon).then_some(self.t)
+    }
+
+    fn job(&mut self, id: u64, submit_s: i64) -> Job {
+        let p = &self.spec.preset;
+        let u = self.sizes.uniform();
+        let gpus = self
+            .cumulative_sizes
+            .iter()
+            .find(|(_, c)| u < *c)
+            .map_or(self.cumulative_sizes.last().map_or(1, |x| x.0), |x| x.0);
+        let short = self.durations.uniform() < p.short_weight;
+        let d = if short {
+            p.short.sample(&mut self.durations)
+        } else {
+            p.long.sample(&mut self.durations)
+        };
+        let q = if short {
+            p.outcome_short
+        } else {
+            p.outcome_long
+        };
+        let u = self.outcomes.uniform();
+        let outcome = if u < q[0] {
+            Outcome::Completed
+        } else if u < q[0] + q[1] {
+            Outcome::Cancelled
+        } else {
+            Outcome::Failed
+        };
+        Job {
+            id,
+            tenant: self.id,
+            submit_s,
+            gpus: f64::from(gpus),
+            duration_s: d.round().max(1.0) as u64,
+            outcome,
+            kind: None,
+            wall_time_s: None,
+            retries: 0,
+        }
+    }
+}
+
+/// Jobs of several synthetic tenants, merged in submit order.
+pub struct Generator {
+    tenants: Tenants,
+    gens: Vec<TenantGen>,
+    heap: BinaryHeap<Reverse<(i64, usize)>>,
+    horizon_s: f64,
+    next_id: u64,
+}
+
+impl Generator {
+    /// Tenants `specs` on a facility of `capacity_h100` H100-equivalent GPUs, for
+    /// `horizon_s` seconds from time 0, which falls on weekday `start_weekday` (0 = Monday)
+    /// at midnight.
+    pub fn new(
+        specs: &[TenantSpec],
+        capacity_h100: f64,
+        horizon_s: f64,
+        start_weekday: u32,
+        seed: u64,
+    ) -> Self {
+        let mut tenants = Tenants::default();
+        let mut gens: Vec<TenantGen> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut acc = 0.0;
+                let cumulative_sizes = s
+                    .preset
+                    .sizes
+                    .iter()
+                    .map(|(k, p)| {
+                        acc += p;
+                        (*k, acc)
+                    })
+                    .collect();
+                let gpu_s_per_job = s.preset.mean_gpus() * s.preset.mean_duration_s();
+                let i = i as u64;
+                TenantGen {
+                    id: tenants.intern(&s.name),
+                    cumulative_sizes,
+                    arrivals: Stream::new(seed, i, 1),
+                    sizes: Stream::new(seed, i, 2),
+                    durations: Stream::new(seed, i, 3),
+                    outcomes: Stream::new(seed, i, 4),
+                    rate0: s.load * capacity_h100 / gpu_s_per_job,
+                    norm: (5.0 + 2.0 * s.weekend_factor) / 7.0,
+                    start_weekday,
+                    t: 0.0,
+                    spec: s.clone(),
+                }
+            })
+            .collect();
+        let mut heap = BinaryHeap::new();
+        for (i, g) in gens.iter_mut().enumerate() {
+            if let Some(t) = g.next_arrival(horizon_s) {
+                heap.push(Reverse((t as i64, i)));
+            }
+        }
+        Generator {
+            tenants,
+            gens,
+            heap,
+            horizon_s,
+            next_id: 0,
+        }
+    }
+
+    /// Tenant names.
+    pub fn tenants(&self) -> &Tenants {
+        &self.tenants
+    }
+}
+
+impl Iterator for Generator {
+    type Item = Job;
+
+    fn next(&mut self) -> Option<Job> {
+        let Reverse((t, i)) = self.heap.pop()?;
+        self.next_id += 1;
+        let job = self.gens[i].job(self.next_id, t);
+        if let Some(next) = self.gens[i].next_arrival(self.horizon_s) {
+            self.heap.push(Reverse((next as i64, i)));
+        }
+        Some(job)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,105 @@
+//! Helios (Hu et al., SC'21) `cluster_log.csv`: local times in China (UTC+8), durations and
+//! queueing delays in seconds. The tenant is the virtual cluster (`vc`): Helios shared its
+//! clusters between groups by per-vc quota.
+
+use super::super::fields::{Columns, check_width, number, time, whole};
+use super::super::input::split_csv;
+use super::super::time::parse_local;
+use super::super::{Job, Outcome, Tenants};
+use super::{Parsed, Parser, Skip};
+
+pub struct Helios {
+    cols: Option<Columns>,
+    offset_s: i64,
+}
+
+impl Helios {
+    pub fn new(offset_s: i64) -> Self {
+        Helios {
+            cols: None,
+            offset_s,
+        }
+    }
+}
+
+const REQUIRED: [&str; 8] = [
+    "job_id",
+    "user",
+    "vc",
+    "gpu_num",
+    "state",
+    "submit_time",
+    "start_time",
+    "end_time",
+];
+const OPTIONAL: [&str; 1] = ["duration"];
+
+/// Slurm job states in Helios, as outcomes: time-outs and node failures count as failed,
+/// as in the Helios paper's own summaries.
+pub fn slurm_state(col: &str, s: &str) -> Result<Outcome, String> {
+    match s {
+        "COMPLETED" => Ok(Outcome::Completed),
+        "CANCELLED" => Ok(Outcome::Cancelled),
+        "FAILED" | "TIMEOUT" | "NODE_FAIL" | "OUT_OF_MEMORY" => Ok(Outcome::Failed),
+        _ => Err(format!(
+            "column `{col}`: expected COMPLETED, CANCELLED, FAILED, TIMEOUT, NODE_FAIL or OUT_OF_MEMORY, found \"{s}\""
+        )),
+    }
+}
+
+impl Parser for Helios {
+    fn header(&mut self, record: &str) -> Result<(), String> {
+        self.cols = Some(Columns::new(&split_csv(record), &REQUIRED, &OPTIONAL)?);
+        Ok(())
+    }
+
+    fn parse(
+        &mut self,
+        record: &str,
+        ordinal: u64,
+        tenants: &mut Tenants,
+    ) -> Result<Parsed, String> {
+        if record.trim().is_empty() {
+            return Ok(Parsed::Nothing);
+        }
+        let c = self.cols.as_ref().expect("header read first");
+        let f = split_csv(record);
+        check_width(&f, c.width)?;
+        let gpus = number("gpu_num", c.get(&f, 3))?;
+        let outcome = slurm_state("state", c.get(&f, 4))?;
+        let local = |s: &str| parse_local(s, self.offset_s);
+        let what = "a time YYYY-MM-DD HH:MM:SS";
+        let submit_s = time("submit_time", c.get(&f, 5), what, local)?;
+        let (start, end) = (c.get(&f, 6), c.get(&f, 7));
+        // A job cancelled while queued has no start time: it ran for 0 s.
+        let duration_s = match c.get(&f, 8) {
+            d if !d.is_empty() => whole("duration", d)?,
+            _ if start.is_empty() => 0,
+            _ => {
+                let s = time("start_time", start, what, local)?;
+                let e = time("end_time", end, what, local)?;
+                if e < s {
+                    return Err(format!(
+                        "column `end_time`: {end} is before the start {start}"
+                    ));
+                }
+                (e - s) as u64
+            }
+        };
+        if gpus == 0.0 {
+            return Ok(Parsed::Skip(Skip::ZeroGpu));
+        }
+        let vc = c.get(&f, 2);
+        Ok(Parsed::Job(Job {
+            id: c.get(&f, 0).parse().unwrap_or(ordinal),
+            tenant: tenants.intern(if vc.is_empty() { c.get(&f, 1) } else { vc }),
+            submit_s,
+            gpus,
+            duration_s,
+            outcome,
+            kind: None,
+            wall_time_s: None,
+            retries: 0,
+        }))
+    }
+}
