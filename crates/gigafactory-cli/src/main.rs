@@ -4,6 +4,7 @@ mod catalog_cmd;
 mod output;
 mod summary;
 mod table;
+mod workload_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,6 +56,11 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files.
     Schema,
+    /// Job traces and synthetic workloads: statistics, generation, presets.
+    Workload {
+        #[command(subcommand)]
+        command: workload_cmd::WorkloadCommand,
+    },
     /// Write a built-in scenario out as a commented file to start from.
     Init {
         /// Which built-in scenario.
@@ -73,7 +79,7 @@ enum Command {
 }
 
 /// How a command failed, and so which exit code it gives.
-enum Failure {
+pub(crate) enum Failure {
     /// Bad usage or invalid input: exit 2.
     Input(String),
     /// The run itself failed (an output could not be written): exit 1.
@@ -113,6 +119,7 @@ fn main() -> ExitCode {
             force,
             list,
         } => init(&name, out, force, list),
+        Command::Workload { command } => workload_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,13 +135,13 @@ fn main() -> ExitCode {
 }
 
 /// A scenario's text and the name to show in messages.
-struct Source {
-    label: String,
-    text: String,
-    builtin: bool,
+pub(crate) struct Source {
+    pub label: String,
+    pub text: String,
+    pub builtin: bool,
 }
 
-fn read_scenario(arg: Option<&str>) -> Result<Source, Failure> {
+pub(crate) fn read_scenario(arg: Option<&str>) -> Result<Source, Failure> {
     let arg = arg.unwrap_or(BUILTIN[0].id);
     let path = Path::new(arg);
     if !path.exists() {
@@ -178,7 +185,7 @@ fn report(label: &str, text: &str, problems: &[Problem]) -> String {
     out
 }
 
-fn prepare(src: &Source) -> Result<(Scenario, Facility), Failure> {
+pub(crate) fn prepare(src: &Source) -> Result<(Scenario, Facility), Failure> {
     model::prepare(&src.text, Catalog::builtin())
         .map_err(|p| Failure::Input(report(&src.label, &src.text, &p)))
 }

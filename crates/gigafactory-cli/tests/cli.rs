@@ -274,3 +274,123 @@ fn schema_is_json_schema_of_the_scenario() {
     assert_eq!(required, ["name", "start", "years", "site", "build"]);
     assert_eq!(v["$defs"]["Site"]["additionalProperties"], false);
 }
+
+#[test]
+fn workload_generate_writes_what_stats_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("jobs.csv");
+    let g = gigafactory(&[
+        "workload",
+        "generate",
+        "--scenario",
+        "scenarios/two-tenants.toml",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(g.status.code(), Some(0), "{}", stderr(&g));
+    assert!(stdout(&g).starts_with("Wrote "));
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["jobs.csv"], "no temporary file left");
+    let from_file: serde_json::Value = serde_json::from_slice(
+        &gigafactory(&["workload", "stats", out_file.to_str().unwrap(), "--json"]).stdout,
+    )
+    .unwrap();
+    let from_scenario: serde_json::Value = serde_json::from_slice(
+        &gigafactory(&[
+            "workload",
+            "stats",
+            "--scenario",
+            "scenarios/two-tenants.toml",
+            "--json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(from_file["rows"], from_scenario["rows"]);
+    let rows = from_file["rows"].as_array().unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["tenant"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["academia", "start-ups", "(all)"]
+    );
+    // Offered load: 0.5 and 0.3 (growing 50% a year) of 64 H100s for a year; GPU-hours
+    // consumed by generated jobs match it within sampling noise. Year-average growth factor
+    // of 1.5^t over a year: (1.5 - 1) / ln 1.5 = 1.2332.
+    let expected = 64.0 * 8766.0 * (0.5 + 0.3 * 0.5 / 1.5f64.ln());
+    let got = rows[2]["stats"]["gpu_hours"].as_f64().unwrap();
+    assert!((got / expected - 1.0).abs() < 0.08, "{got} vs {expected}");
+}
+
+#[test]
+fn workload_stats_of_a_trace_scenario_scales_durations() {
+    let out = gigafactory(&[
+        "workload",
+        "stats",
+        "--scenario",
+        "scenarios/trace.toml",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scaled = v["rows"].as_array().unwrap().last().unwrap()["stats"]["avg_run_time_gpu"]
+        .as_f64()
+        .unwrap();
+    let raw: serde_json::Value = serde_json::from_slice(
+        &gigafactory(&[
+            "workload",
+            "stats",
+            "../../gigafactory/tests/fixtures/helios_cluster_log.csv",
+            "--json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let unscaled = raw["rows"].as_array().unwrap().last().unwrap()["stats"]["avg_run_time_gpu"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (scaled / unscaled - 0.5).abs() < 0.01,
+        "{scaled} vs {unscaled}"
+    );
+    assert_eq!(v["skipped"]["zero_gpu"], 1);
+}
+
+#[test]
+fn workload_errors_name_file_and_line() {
+    let out = gigafactory(&[
+        "workload",
+        "stats",
+        "../../gigafactory/tests/fixtures/helios_bad_state.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: ../../gigafactory/tests/fixtures/helios_bad_state.csv:4: column `state`: expected COMPLETED, \
+         CANCELLED, FAILED, TIMEOUT, NODE_FAIL or OUT_OF_MEMORY, found \"RUNNING\"\n"
+    );
+    let lenient = gigafactory(&[
+        "workload",
+        "stats",
+        "../../gigafactory/tests/fixtures/helios_bad_state.csv",
+        "--lenient",
+    ]);
+    assert_eq!(lenient.status.code(), Some(0));
+    assert!(stdout(&lenient).contains("1 malformed"));
+    let none = gigafactory(&[
+        "workload",
+        "generate",
+        "--scenario",
+        "eu-investai",
+        "--out",
+        "/tmp/x.csv",
+    ]);
+    assert_eq!(none.status.code(), Some(2));
+    assert_eq!(
+        stderr(&none),
+        "error: eu-investai (built-in): the scenario has no [workload] trace and no [[tenant]] tables\n"
+    );
+}

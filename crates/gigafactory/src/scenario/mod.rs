@@ -15,8 +15,11 @@ mod validate;
 pub use builtin::{BUILTIN, BuiltinScenario, builtin};
 pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
-pub use types::{Budget, Build, Economics, Power, PricePoint, Scenario, Site};
-pub use validate::validate;
+pub use types::{
+    Budget, Build, Economics, Power, PricePoint, Scenario, Site, Tenant, TenantClass, TraceFormat,
+    Workload,
+};
+pub use validate::{PRESET_IDS, validate};
 
 /// A scenario read from text, with the places of its fields.
 #[derive(Debug, Clone)]

@@ -37,6 +37,12 @@ pub struct Scenario {
     /// Power-draw assumptions overriding the catalogue's defaults.
     #[serde(default)]
     pub power: Power,
+    /// A job trace to replay (instead of tenants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Workload>,
+    /// Synthetic tenants (instead of a trace).
+    #[serde(default, rename = "tenant", skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<Tenant>,
 }
 
 fn default_seed() -> u64 {
@@ -167,4 +173,93 @@ pub struct Power {
     /// Draw of an idle node, share of its rated maximum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_fraction_of_rated: Option<f64>,
+}
+
+/// The trace formats a `[workload]` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceFormat {
+    /// gigafactory's native CSV.
+    Native,
+    /// Helios `cluster_log.csv`.
+    Helios,
+    /// Acme `trace_seren.csv` / `trace_kalos.csv`.
+    Acme,
+    /// Philly `cluster_job_log`.
+    Philly,
+    /// Alibaba PAI 2020 job table (task table beside it).
+    Pai2020,
+    /// Alibaba GPU 2023 pod list.
+    Openb,
+    /// Tiresias simulator CSV.
+    Tiresias,
+    /// Standard Workload Format.
+    Swf,
+}
+
+/// A job trace to replay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// Path of the trace, relative to the scenario file; gzip is read transparently.
+    pub trace: String,
+    /// Its format; guessed from the file when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<TraceFormat>,
+    /// Skip and count malformed records instead of stopping at the first.
+    #[serde(default)]
+    pub lenient: bool,
+    /// For traces whose times have no zone: hours east of UTC (format default otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset_hours: Option<f64>,
+    /// Factor from the trace's recorded run times to run times on an H100 SXM (e.g. the
+    /// trace hardware's throughput relative to an H100: 0.3155 for an A100); default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_scale: Option<f64>,
+}
+
+/// Who uses the facility, by class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TenantClass {
+    /// Publicly funded research.
+    Academia,
+    /// Start-ups and small and medium enterprises.
+    StartupSme,
+    /// Established industry.
+    Industry,
+    /// Frontier AI laboratories.
+    FrontierLab,
+}
+
+/// A synthetic tenant: a job mix, a load and how it grows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    /// Name.
+    pub name: String,
+    /// Class.
+    pub class: TenantClass,
+    /// Entitlement used by fair-share policies (0-1; shares add up to at most 1).
+    pub share: f64,
+    /// Job mix (`gigafactory workload presets`).
+    pub preset: String,
+    /// Offered GPU-time as a share of the facility's capacity at the start.
+    pub load: f64,
+    /// Growth of demand per year (0.5 = +50% a year).
+    #[serde(default)]
+    pub growth_per_year: f64,
+    /// A job waiting longer than this, hours, is withdrawn (lost demand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience_h: Option<f64>,
+    /// Daily cycle of arrivals: ± this share around the mean, peaking at 14:00 (default 0).
+    #[serde(default)]
+    pub daily_amplitude: f64,
+    /// Arrival rate on weekends relative to weekdays (default 1).
+    #[serde(default = "one")]
+    pub weekend_factor: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }

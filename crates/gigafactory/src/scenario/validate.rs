@@ -299,6 +299,8 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         );
     }
 
+    validate_workload(s, &mut v);
+
     let pp = root.key("power");
     let busy = s.power.busy_fraction_of_rated;
     let idle = s.power.idle_fraction_of_rated;
@@ -321,6 +323,112 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         );
     }
     v.0
+}
+
+/// Preset ids, listed here so that the scenario layer need not import the workload layer;
+/// a workload test checks the two lists agree.
+pub const PRESET_IDS: [&str; 8] = [
+    "helios-venus",
+    "helios-earth",
+    "helios-saturn",
+    "helios-uranus",
+    "helios",
+    "philly",
+    "seren",
+    "llm-factory",
+];
+
+fn validate_workload(s: &Scenario, v: &mut Checks) {
+    let root = FieldPath::root();
+    if let Some(w) = &s.workload {
+        let p = root.key("workload");
+        if !s.tenants.is_empty() {
+            v.push(
+                p.key("trace"),
+                "give either a [workload] trace or [[tenant]] tables, not both",
+            );
+        }
+        if w.trace.trim().is_empty() {
+            v.push(p.key("trace"), "expected the path of a trace file");
+        }
+        if let Some(x) = w.utc_offset_hours {
+            v.range(
+                p.key("utc_offset_hours"),
+                x,
+                -12.0,
+                14.0,
+                "an offset",
+                " hours",
+            );
+        }
+        if let Some(x) = w.duration_scale {
+            v.range(p.key("duration_scale"), x, 0.001, 1000.0, "a factor", "");
+        }
+    }
+    let mut share_sum = 0.0;
+    for (i, t) in s.tenants.iter().enumerate() {
+        let p = root.key("tenant").index(i);
+        if t.name.trim().is_empty() {
+            v.push(p.key("name"), "expected a non-empty tenant name");
+        } else if let Some(j) = s.tenants[..i].iter().position(|o| o.name == t.name) {
+            v.push(
+                p.key("name"),
+                format!("tenant name \"{}\" is already used by tenant[{j}]", t.name),
+            );
+        }
+        if !PRESET_IDS.contains(&t.preset.as_str()) {
+            let hint = did_you_mean(&t.preset, PRESET_IDS)
+                .map(|m| format!(" (did you mean \"{m}\"?)"))
+                .unwrap_or_default();
+            v.push(
+                p.key("preset"),
+                format!(
+                    "unknown preset \"{}\"{hint}; expected one of: {}",
+                    t.preset,
+                    PRESET_IDS.join(", ")
+                ),
+            );
+        }
+        v.range(p.key("share"), t.share, 0.0, 1.0, "a share", "");
+        share_sum += t.share;
+        v.range(p.key("load"), t.load, 0.0, 10.0, "a load", "");
+        v.range(
+            p.key("growth_per_year"),
+            t.growth_per_year,
+            -0.99,
+            100.0,
+            "a growth",
+            " per year",
+        );
+        if let Some(h) = t.patience_h {
+            v.above(p.key("patience_h"), h, 0.0, "a patience", " hours");
+        }
+        v.range(
+            p.key("daily_amplitude"),
+            t.daily_amplitude,
+            0.0,
+            1.0,
+            "an amplitude",
+            "",
+        );
+        v.range(
+            p.key("weekend_factor"),
+            t.weekend_factor,
+            0.0,
+            10.0,
+            "a factor",
+            "",
+        );
+    }
+    if share_sum > 1.0 + 1e-9 {
+        v.push(
+            root.key("tenant").index(s.tenants.len() - 1).key("share"),
+            format!(
+                "the tenants' shares add up to {}; they must not exceed 1",
+                (share_sum * 1e6).round() / 1e6
+            ),
+        );
+    }
 }
 
 #[derive(Default)]

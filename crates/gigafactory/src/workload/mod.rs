@@ -10,12 +10,14 @@ pub(crate) mod input;
 mod job;
 pub mod native;
 mod readers;
+mod source;
 mod stats;
 pub(crate) mod time;
 
 use std::path::{Path, PathBuf};
 
 pub use job::{Job, JobKind, Outcome, ReadError, TenantId, Tenants};
+pub use source::{JobSource, weekday};
 pub use stats::{Stats, StatsBuilder};
 
 /// The trace formats read.
