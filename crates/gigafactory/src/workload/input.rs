@@ -2,7 +2,7 @@
 //! CSV fields split, and a bounded buffer that restores submit order.
 
 use std::borrow::Cow;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -179,44 +179,19 @@ pub fn quote_csv(s: &str) -> Cow<'_, str> {
 }
 
 /// Restores submit order for traces that are sorted only roughly: holds up to `capacity`
-/// jobs and releases the earliest. A job earlier than one already released is an error.
+/// jobs, sorted, and releases the earliest. In-order jobs cost O(1); a late one is placed by
+/// binary search. A job earlier than one already released is an error.
 pub struct Reorder {
-    heap: BinaryHeap<Pending>,
+    held: VecDeque<(Job, u64)>,
     capacity: usize,
-    seq: u64,
     last: Option<i64>,
-}
-
-struct Pending {
-    job: Job,
-    line: u64,
-    seq: u64,
-}
-
-impl PartialEq for Pending {
-    fn eq(&self, o: &Self) -> bool {
-        self.job.submit_s == o.job.submit_s && self.seq == o.seq
-    }
-}
-impl Eq for Pending {}
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Pending {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        // Reversed: the heap's top is the earliest submit, ties in file order.
-        (o.job.submit_s, o.seq).cmp(&(self.job.submit_s, self.seq))
-    }
 }
 
 impl Reorder {
     pub fn new(capacity: usize) -> Self {
         Reorder {
-            heap: BinaryHeap::with_capacity(capacity.min(1 << 16) + 1),
+            held: VecDeque::with_capacity(capacity.min(1 << 16) + 1),
             capacity,
-            seq: 0,
             last: None,
         }
     }
@@ -238,13 +213,17 @@ impl Reorder {
                 ));
             }
         }
-        self.seq += 1;
-        self.heap.push(Pending {
-            job,
-            line,
-            seq: self.seq,
-        });
-        Ok(if self.heap.len() > self.capacity {
+        match self.held.back() {
+            Some((b, _)) if b.submit_s > job.submit_s => {
+                // Late: after every held job with the same or an earlier time (stable).
+                let at = self
+                    .held
+                    .partition_point(|(h, _)| h.submit_s <= job.submit_s);
+                self.held.insert(at, (job, line));
+            }
+            _ => self.held.push_back((job, line)),
+        }
+        Ok(if self.held.len() > self.capacity {
             self.pop()
         } else {
             None
@@ -253,10 +232,9 @@ impl Reorder {
 
     /// Release the earliest job held.
     pub fn pop(&mut self) -> Option<Job> {
-        let p = self.heap.pop()?;
-        let _ = p.line;
-        self.last = Some(p.job.submit_s);
-        Some(p.job)
+        let (job, _) = self.held.pop_front()?;
+        self.last = Some(job.submit_s);
+        Some(job)
     }
 }
 

@@ -94,7 +94,12 @@ pub struct Tenants {
 impl Tenants {
     /// The id of `name`, adding it if new.
     pub fn intern(&mut self, name: &str) -> TenantId {
-        if let Some(id) = self.index.get(name) {
+        // Most workloads have a handful of tenants: comparing names beats hashing them.
+        if self.names.len() <= 16 {
+            if let Some(i) = self.names.iter().position(|n| n == name) {
+                return TenantId(i as u32);
+            }
+        } else if let Some(id) = self.index.get(name) {
             return *id;
         }
         let id = TenantId(self.names.len() as u32);

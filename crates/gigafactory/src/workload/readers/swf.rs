@@ -60,7 +60,11 @@ impl Parser for Swf {
         ];
         let mut v = [0i64; 18];
         for (i, x) in f.iter().enumerate() {
-            v[i] = signed(&format!("field {} ({})", i + 1, NAMES[i]), x)?;
+            v[i] = match x.parse::<i64>() {
+                Ok(n) => n,
+                // The field's name is only spelled out when it is needed.
+                Err(_) => signed(&format!("field {} ({})", i + 1, NAMES[i]), x)?,
+            };
         }
         let procs = if v[4] > 0 { v[4] } else { v[7] };
         if procs <= 0 {
