@@ -294,6 +294,38 @@ fn pai2020_joins_its_task_table() {
 }
 
 #[test]
+fn pai2020_errors_name_the_table_and_line() {
+    // The task table is read first: its bad row stops the read before any job.
+    let e = TraceReader::open(
+        &fixture("pai_bad/pai_job_table.csv"),
+        Some(Format::Pai2020),
+        &ReadOptions::default(),
+    )
+    .err()
+    .expect("the task table is malformed");
+    assert!(e.file.ends_with("pai_bad/pai_task_table.csv"), "{}", e.file);
+    assert_eq!(
+        (e.line, e.message),
+        (
+            Some(2),
+            "column `plan_gpu`: expected a number of at least 0, found \"half\"".to_string()
+        )
+    );
+    // With a good task table, the job table's bad status is the error.
+    let o = ReadOptions {
+        pai_task_table: Some(fixture("pai/pai_task_table.csv")),
+        ..ReadOptions::default()
+    };
+    assert_eq!(
+        error("pai_bad/pai_job_table.csv", Format::Pai2020, &o),
+        (
+            Some(2),
+            "column `status`: expected Terminated, Failed, Interrupted, Running or Waiting, found \"Done\"".into()
+        )
+    );
+}
+
+#[test]
 fn openb() {
     let r = read("openb_pod_list_default.csv", Format::Openb);
     assert_eq!((r.jobs.len(), r.skipped.zero_gpu), (24, 1));
@@ -311,6 +343,18 @@ fn openb() {
         (2.0, 0, Outcome::Cancelled)
     );
     assert_eq!((r.jobs[3].gpus, r.jobs[3].outcome), (0.25, Outcome::Failed));
+    assert_eq!(
+        error(
+            "openb_bad_phase.csv",
+            Format::Openb,
+            &ReadOptions::default()
+        ),
+        (
+            Some(3),
+            "column `pod_phase`: expected Succeeded, Running, Failed or Pending, found \"Evicted\""
+                .into()
+        )
+    );
 }
 
 #[test]
