@@ -1,9 +1,10 @@
 //! gigafactory: simulate and plan large AI compute facilities.
 //!
 //! The layers, each importing only those before it (see `DESIGN.md`):
-//! [`units`], [`catalog`], [`scenario`], [`model`], [`workload`].
+//! [`units`], [`catalog`], [`scenario`], [`model`], [`workload`], [`engine`].
 
 pub mod catalog;
+pub mod engine;
 pub mod model;
 pub mod scenario;
 pub mod units;
