@@ -4,6 +4,7 @@
 //! [`units`], [`catalog`], [`scenario`], [`model`], [`workload`], [`engine`].
 
 pub mod catalog;
+pub mod cluster;
 pub mod engine;
 pub mod model;
 pub mod scenario;

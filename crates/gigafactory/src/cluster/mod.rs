@@ -1,0 +1,390 @@
+//! The facility's state: partitions (one per build phase, so one accelerator type each)
+//! of pods of nodes, with free GPUs per node. Placement only: who runs and when is the
+//! scheduler's business, and time and energy the simulation's.
+//!
+//! Jobs of up to a node's GPUs share nodes, best fit (the node with the fewest free GPUs
+//! that still fit). Larger jobs take whole nodes, preferring the fewest pods (network
+//! domains): one pod if any has room (the fullest such pod), else pods with the most free
+//! nodes first. A job never spans partitions, so never sites.
+
+/// GPUs in a full node.
+pub const GPUS_PER_NODE: u8 = 8;
+
+const NOT_LISTED: u32 = u32::MAX;
+
+/// Where a job runs: its partition and GPUs per node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    /// Partition index.
+    pub partition: u32,
+    /// (node, GPUs taken on it).
+    pub nodes: Vec<(u32, u8)>,
+}
+
+impl Allocation {
+    /// GPUs held.
+    pub fn gpus(&self) -> u32 {
+        self.nodes.iter().map(|(_, g)| u32::from(*g)).sum()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    cap: u8,
+    free: u8,
+    up: bool,
+    list_pos: u32,
+    pod: u32,
+    pod_pos: u32,
+    occupants: Vec<(u32, u8)>,
+}
+
+/// One build phase's hardware.
+#[derive(Debug, Clone)]
+pub struct Partition {
+    /// Site index.
+    pub site: usize,
+    /// Build index in the facility.
+    pub build: usize,
+    /// Throughput relative to an H100 SXM.
+    pub relative_throughput: f64,
+    /// Whether it is in service.
+    pub online: bool,
+    /// GPUs in nodes that are up.
+    pub gpus_up: u32,
+    /// GPUs allocated to jobs.
+    pub allocated: u32,
+    first_node: u32,
+    node_count: u32,
+    // Nodes that are up, by free GPUs (index 0..=8); fully free 8-GPU nodes are also kept
+    // per pod.
+    free_lists: [Vec<u32>; 9],
+    pods: Vec<Vec<u32>>,
+}
+
+/// All partitions and their nodes.
+#[derive(Debug, Clone, Default)]
+pub struct Cluster {
+    /// Partitions, in build order.
+    pub partitions: Vec<Partition>,
+    nodes: Vec<Node>,
+}
+
+/// Nodes needed for `gpus` GPUs taken as whole nodes.
+pub fn nodes_for(gpus: u32) -> u32 {
+    gpus.div_ceil(u32::from(GPUS_PER_NODE))
+}
+
+impl Cluster {
+    /// An empty cluster.
+    pub fn new() -> Self {
+        Cluster::default()
+    }
+
+    /// Add a partition of `gpus` GPUs at `site` (offline until [`Cluster::set_online`]),
+    /// nodes of 8 GPUs (the last one smaller if `gpus` is not a multiple of 8), grouped in
+    /// pods of `pod_nodes`.
+    pub fn add_partition(
+        &mut self,
+        site: usize,
+        build: usize,
+        gpus: u32,
+        relative_throughput: f64,
+        pod_nodes: u32,
+    ) -> usize {
+        let p = self.partitions.len();
+        let first = self.nodes.len() as u32;
+        let count = nodes_for(gpus);
+        let pod_nodes = pod_nodes.max(1);
+        let mut part = Partition {
+            site,
+            build,
+            relative_throughput,
+            online: false,
+            gpus_up: 0,
+            allocated: 0,
+            first_node: first,
+            node_count: count,
+            free_lists: Default::default(),
+            pods: vec![Vec::new(); count.div_ceil(pod_nodes) as usize],
+        };
+        for i in 0..count {
+            let cap = if i + 1 == count && gpus % 8 != 0 {
+                (gpus % 8) as u8
+            } else {
+                GPUS_PER_NODE
+            };
+            self.nodes.push(Node {
+                cap,
+                free: 0,
+                up: false,
+                list_pos: NOT_LISTED,
+                pod: i / pod_nodes,
+                pod_pos: 0,
+                occupants: Vec::new(),
+            });
+        }
+        for i in 0..count {
+            let n = first + i;
+            self.nodes[n as usize].up = true;
+            let cap = self.nodes[n as usize].cap;
+            self.set_free(&mut part, n, cap);
+            part.gpus_up += u32::from(cap);
+        }
+        self.partitions.push(part);
+        p
+    }
+
+    /// Put partition `p` in or out of service. Taking it out requires it to hold no jobs.
+    pub fn set_online(&mut self, p: usize, online: bool) {
+        debug_assert!(online || self.partitions[p].allocated == 0);
+        self.partitions[p].online = online;
+    }
+
+    // Move up node `n` to the free list for `free` GPUs (from the list for its current
+    // `free`, unless it is in none: `list_pos == NOT_LISTED`).
+    fn set_free(&mut self, part: &mut Partition, n: u32, free: u8) {
+        let node = &self.nodes[n as usize];
+        let (old, full_old) = (node.free, node.free == 8);
+        if node.list_pos != NOT_LISTED {
+            Self::list_remove(
+                &mut self.nodes,
+                &mut part.free_lists[old as usize],
+                n,
+                false,
+            );
+            if full_old {
+                let pod = self.nodes[n as usize].pod as usize;
+                Self::list_remove(&mut self.nodes, &mut part.pods[pod], n, true);
+            }
+        }
+        let node = &mut self.nodes[n as usize];
+        node.free = free;
+        node.list_pos = part.free_lists[free as usize].len() as u32;
+        part.free_lists[free as usize].push(n);
+        if free == 8 {
+            let pod = node.pod as usize;
+            node.pod_pos = part.pods[pod].len() as u32;
+            part.pods[pod].push(n);
+        }
+    }
+
+    fn list_remove(nodes: &mut [Node], list: &mut Vec<u32>, n: u32, pod: bool) {
+        let pos = if pod {
+            nodes[n as usize].pod_pos
+        } else {
+            nodes[n as usize].list_pos
+        } as usize;
+        debug_assert_eq!(list[pos], n);
+        list.swap_remove(pos);
+        if let Some(&moved) = list.get(pos) {
+            if pod {
+                nodes[moved as usize].pod_pos = pos as u32;
+            } else {
+                nodes[moved as usize].list_pos = pos as u32;
+            }
+        }
+    }
+
+    fn fits_in(part: &Partition, gpus: u32) -> bool {
+        if !part.online {
+            return false;
+        }
+        if gpus <= u32::from(GPUS_PER_NODE) {
+            (gpus as usize..=8).any(|k| !part.free_lists[k].is_empty())
+        } else {
+            part.free_lists[8].len() as u32 >= nodes_for(gpus)
+        }
+    }
+
+    /// Whether a job of `gpus` GPUs would find room now.
+    pub fn can_fit(&self, gpus: u32) -> bool {
+        self.partitions.iter().any(|p| Cluster::fits_in(p, gpus))
+    }
+
+    /// The largest job that fits now, in GPUs: whole free nodes × 8, or the most free GPUs
+    /// on one node.
+    pub fn largest_fit(&self) -> u32 {
+        self.partitions
+            .iter()
+            .filter(|p| p.online)
+            .map(|p| {
+                let whole = p.free_lists[8].len() as u32 * 8;
+                let small = (0..=8u32)
+                    .rev()
+                    .find(|&k| !p.free_lists[k as usize].is_empty())
+                    .unwrap_or(0);
+                whole.max(small)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// GPUs free in service.
+    pub fn free_gpus(&self) -> u64 {
+        self.partitions
+            .iter()
+            .filter(|p| p.online)
+            .map(|p| u64::from(p.gpus_up - p.allocated))
+            .sum()
+    }
+
+    /// Place job `job` of `gpus` GPUs: in the fastest partition with room, then the one
+    /// with the most free GPUs. `None` when nothing fits.
+    pub fn place(&mut self, job: u32, gpus: u32) -> Option<Allocation> {
+        let gpus = gpus.max(1);
+        let p = (0..self.partitions.len())
+            .filter(|&i| Cluster::fits_in(&self.partitions[i], gpus))
+            .max_by(|&a, &b| {
+                let (pa, pb) = (&self.partitions[a], &self.partitions[b]);
+                pa.relative_throughput
+                    .total_cmp(&pb.relative_throughput)
+                    .then((pa.gpus_up - pa.allocated).cmp(&(pb.gpus_up - pb.allocated)))
+                    .then(b.cmp(&a))
+            })?;
+        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        let mut nodes = Vec::new();
+        if gpus <= u32::from(GPUS_PER_NODE) {
+            let k = (gpus as usize..=8)
+                .find(|&k| !part.free_lists[k].is_empty())
+                .expect("fits");
+            let n = *part.free_lists[k].last().expect("non-empty");
+            self.set_free(&mut part, n, (k as u32 - gpus) as u8);
+            nodes.push((n, gpus as u8));
+        } else {
+            let need = nodes_for(gpus) as usize;
+            let single = part
+                .pods
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.len() >= need)
+                .min_by_key(|(_, v)| v.len())
+                .map(|(i, _)| i);
+            let order: Vec<usize> = match single {
+                Some(i) => vec![i],
+                None => {
+                    let mut o: Vec<usize> = (0..part.pods.len())
+                        .filter(|&i| !part.pods[i].is_empty())
+                        .collect();
+                    o.sort_by_key(|&i| std::cmp::Reverse(part.pods[i].len()));
+                    o
+                }
+            };
+            'pods: for pod in order {
+                while let Some(&n) = part.pods[pod].last() {
+                    self.set_free(&mut part, n, 0);
+                    nodes.push((n, 8));
+                    if nodes.len() == need {
+                        break 'pods;
+                    }
+                }
+            }
+        }
+        let alloc = Allocation {
+            partition: p as u32,
+            nodes,
+        };
+        part.allocated += alloc.gpus();
+        for &(n, g) in &alloc.nodes {
+            self.nodes[n as usize].occupants.push((job, g));
+        }
+        self.partitions[p] = part;
+        Some(alloc)
+    }
+
+    /// Give back what `job` held.
+    pub fn release(&mut self, job: u32, alloc: &Allocation) {
+        let p = alloc.partition as usize;
+        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        for &(n, g) in &alloc.nodes {
+            let node = &mut self.nodes[n as usize];
+            if let Some(i) = node.occupants.iter().position(|o| o.0 == job) {
+                node.occupants.swap_remove(i);
+            }
+            if node.up {
+                let free = node.free + g;
+                self.set_free(&mut part, n, free);
+            }
+        }
+        part.allocated -= alloc.gpus();
+        self.partitions[p] = part;
+    }
+
+    /// Nodes of partition `p`, as a range of node ids.
+    pub fn nodes_of(&self, p: usize) -> std::ops::Range<u32> {
+        let part = &self.partitions[p];
+        part.first_node..part.first_node + part.node_count
+    }
+
+    /// Jobs on node `n` with their GPUs there.
+    pub fn occupants(&self, n: u32) -> &[(u32, u8)] {
+        &self.nodes[n as usize].occupants
+    }
+
+    /// GPUs of node `n`.
+    pub fn node_gpus(&self, n: u32) -> u8 {
+        self.nodes[n as usize].cap
+    }
+
+    /// Whether node `n` is up.
+    pub fn node_up(&self, n: u32) -> bool {
+        self.nodes[n as usize].up
+    }
+
+    /// Take node `n` of partition `p` down (its jobs must have been released first).
+    pub fn node_down(&mut self, p: usize, n: u32) {
+        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        let node = &self.nodes[n as usize];
+        if node.up {
+            debug_assert!(node.occupants.is_empty());
+            let (free, cap, pod) = (node.free, node.cap, node.pod as usize);
+            Self::list_remove(
+                &mut self.nodes,
+                &mut part.free_lists[free as usize],
+                n,
+                false,
+            );
+            if free == 8 {
+                Self::list_remove(&mut self.nodes, &mut part.pods[pod], n, true);
+            }
+            let node = &mut self.nodes[n as usize];
+            node.up = false;
+            node.free = 0;
+            node.list_pos = NOT_LISTED;
+            part.gpus_up -= u32::from(cap);
+        }
+        self.partitions[p] = part;
+    }
+
+    /// Bring node `n` of partition `p` back up, all its GPUs free.
+    pub fn node_up_again(&mut self, p: usize, n: u32) {
+        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        if !self.nodes[n as usize].up {
+            let cap = self.nodes[n as usize].cap;
+            self.nodes[n as usize].up = true;
+            self.set_free(&mut part, n, cap);
+            part.gpus_up += u32::from(cap);
+        }
+        self.partitions[p] = part;
+    }
+}
+
+impl Partition {
+    fn empty() -> Partition {
+        Partition {
+            site: 0,
+            build: 0,
+            relative_throughput: 0.0,
+            online: false,
+            gpus_up: 0,
+            allocated: 0,
+            first_node: 0,
+            node_count: 0,
+            free_lists: Default::default(),
+            pods: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
