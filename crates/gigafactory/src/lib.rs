@@ -8,5 +8,6 @@ pub mod cluster;
 pub mod engine;
 pub mod model;
 pub mod scenario;
+pub mod sim;
 pub mod units;
 pub mod workload;

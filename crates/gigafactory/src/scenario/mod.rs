@@ -16,8 +16,8 @@ pub use builtin::{BUILTIN, BuiltinScenario, builtin};
 pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
 pub use types::{
-    Budget, Build, Economics, Power, PricePoint, Scenario, Site, Tenant, TenantClass, TraceFormat,
-    Workload,
+    Budget, Build, ClusterLayout, Economics, Failures, PolicyName, Power, PricePoint, Scenario,
+    Scheduler, Site, Tenant, TenantClass, TraceFormat, Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 

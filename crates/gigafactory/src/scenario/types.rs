@@ -43,6 +43,107 @@ pub struct Scenario {
     /// Synthetic tenants (instead of a trace).
     #[serde(default, rename = "tenant", skip_serializing_if = "Vec::is_empty")]
     pub tenants: Vec<Tenant>,
+    /// The scheduling policy and its parameters.
+    #[serde(default)]
+    pub scheduler: Scheduler,
+    /// How hardware is grouped.
+    #[serde(default)]
+    pub cluster: ClusterLayout,
+    /// Accelerator failures.
+    #[serde(default)]
+    pub failures: Failures,
+}
+
+/// Scheduling policies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyName {
+    /// First come, first served, strictly: the head of the queue blocks the rest.
+    #[default]
+    Fifo,
+    /// FIFO with a reservation for the head job and backfilling of jobs that do not delay it.
+    EasyBackfill,
+    /// Slurm-style fair share: decayed usage against tenant shares, with backfill.
+    FairShare,
+    /// Per-tenant GPU caps (Helios's virtual clusters), FIFO within a tenant.
+    Quota,
+    /// Tiresias-style discretised least attained service, with preemption.
+    Las,
+    /// Shortest job first with known durations: the ideal to compare with.
+    Sjf,
+}
+
+/// The scheduling policy and its parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scheduler {
+    /// Which policy.
+    #[serde(default)]
+    pub policy: PolicyName,
+    /// Requested wall time as a multiple of a job's true run time (>= 1; default 1,
+    /// exact estimates). Backfilling decisions use requested wall times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walltime_factor: Option<f64>,
+    /// How many queued jobs a backfill pass looks at (default 1,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill_depth: Option<u32>,
+    /// Fair share: half-life of past usage, days (default 7, Slurm's PriorityDecayHalfLife).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halflife_days: Option<f64>,
+    /// LAS: attained-service thresholds between queues, GPU-hours (default [1, 10, 100]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub las_thresholds_gpu_h: Option<Vec<f64>>,
+}
+
+/// How hardware is grouped into network domains.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterLayout {
+    /// Nodes per pod (network domain); default 32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_nodes: Option<u32>,
+}
+
+/// Accelerator failures: each GPU fails as a Poisson process; the job on it restarts from
+/// its last checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Failures {
+    /// Whether GPUs fail at all.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Mean accelerator-hours between interruptions (default: the Llama 3 405B run's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_hours_per_interruption: Option<f64>,
+    /// Seconds from an interruption until the job can run again (default 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_delay_s: Option<u64>,
+    /// Hours to repair a failed node (default 24).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_h: Option<f64>,
+    /// Seconds to write a checkpoint (default 60); sets the Young/Daly interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_write_s: Option<f64>,
+    /// Checkpoint interval, seconds, instead of Young/Daly's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_interval_s: Option<f64>,
+}
+
+impl Default for Failures {
+    fn default() -> Self {
+        Failures {
+            enabled: true,
+            gpu_hours_per_interruption: None,
+            restart_delay_s: None,
+            repair_h: None,
+            checkpoint_write_s: None,
+            checkpoint_interval_s: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_seed() -> u64 {
@@ -258,6 +359,10 @@ pub struct Tenant {
     /// Arrival rate on weekends relative to weekdays (default 1).
     #[serde(default = "one")]
     pub weekend_factor: f64,
+    /// `quota` policy: most GPUs the tenant may hold at once (default: its share of the
+    /// facility).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_gpus: Option<u32>,
 }
 
 fn one() -> f64 {

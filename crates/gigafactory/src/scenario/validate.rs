@@ -300,6 +300,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     }
 
     validate_workload(s, &mut v);
+    validate_simulation(s, &mut v);
 
     let pp = root.key("power");
     let busy = s.power.busy_fraction_of_rated;
@@ -427,6 +428,85 @@ fn validate_workload(s: &Scenario, v: &mut Checks) {
                 "the tenants' shares add up to {}; they must not exceed 1",
                 (share_sum * 1e6).round() / 1e6
             ),
+        );
+    }
+}
+
+fn validate_simulation(s: &Scenario, v: &mut Checks) {
+    let root = FieldPath::root();
+    let sp = root.key("scheduler");
+    let sc = &s.scheduler;
+    if let Some(x) = sc.walltime_factor {
+        v.range(sp.key("walltime_factor"), x, 1.0, 100.0, "a factor", "");
+    }
+    if let Some(x) = sc.backfill_depth {
+        v.range(
+            sp.key("backfill_depth"),
+            f64::from(x),
+            1.0,
+            1e7,
+            "a depth",
+            " jobs",
+        );
+    }
+    if let Some(x) = sc.halflife_days {
+        v.above(sp.key("halflife_days"), x, 0.0, "a half-life", " days");
+    }
+    if let Some(t) = &sc.las_thresholds_gpu_h {
+        if t.is_empty() || t.windows(2).any(|w| w[0] >= w[1]) || t[0] <= 0.0 {
+            v.push(
+                sp.key("las_thresholds_gpu_h"),
+                "expected increasing thresholds above 0, like [1, 10, 100]",
+            );
+        }
+    }
+    if let Some(n) = s.cluster.pod_nodes {
+        v.range(
+            root.key("cluster").key("pod_nodes"),
+            f64::from(n),
+            1.0,
+            100_000.0,
+            "a pod size",
+            " nodes",
+        );
+    }
+    let fp = root.key("failures");
+    let f = &s.failures;
+    if let Some(x) = f.gpu_hours_per_interruption {
+        v.above(
+            fp.key("gpu_hours_per_interruption"),
+            x,
+            0.0,
+            "a mean time between interruptions",
+            " GPU-hours",
+        );
+    }
+    if let Some(x) = f.repair_h {
+        v.range(
+            fp.key("repair_h"),
+            x,
+            0.0,
+            10_000.0,
+            "a repair time",
+            " hours",
+        );
+    }
+    if let Some(x) = f.checkpoint_write_s {
+        v.above(
+            fp.key("checkpoint_write_s"),
+            x,
+            0.0,
+            "a checkpoint write time",
+            " s",
+        );
+    }
+    if let Some(x) = f.checkpoint_interval_s {
+        v.above(
+            fp.key("checkpoint_interval_s"),
+            x,
+            0.0,
+            "a checkpoint interval",
+            " s",
         );
     }
 }

@@ -1,0 +1,621 @@
+//! The simulation: a scenario's facility and jobs played event by event. Wires the engine,
+//! the cluster, a policy and the accounting; records the outcome.
+
+mod outcome;
+pub mod policies;
+pub mod policy;
+
+use std::collections::HashMap;
+use std::io::Write;
+
+pub use outcome::{SimOutcome, SiteEnergy, TenantOutcome};
+pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
+
+use crate::catalog::Catalog;
+use crate::cluster::{Allocation, Cluster};
+use crate::engine::{EventQueue, Time};
+use crate::model::Facility;
+use crate::scenario::Scenario;
+use crate::workload::generate::Stream;
+use crate::workload::{Job, ReadError};
+
+/// The job log's header: one row per job as it ends (completed or withdrawn).
+pub const JOB_LOG_HEADER: &str =
+    "id,tenant,site,submit_s,start_s,end_s,gpus,wait_s,interruptions,outcome,recorded_outcome";
+
+/// Seconds in a day.
+const DAY_S: f64 = 86_400.0;
+
+/// Why a simulation stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The job stream failed.
+    #[error("{0}")]
+    Read(#[from] ReadError),
+    /// The job log could not be written.
+    #[error("cannot write the job log: {0}")]
+    Log(#[from] std::io::Error),
+}
+
+/// Options of one run.
+pub struct SimOptions<'a> {
+    /// Stop at this time (seconds from the start) instead of the horizon's end.
+    pub until_s: Option<Time>,
+    /// Where to stream the per-job log (CSV), if anywhere.
+    pub job_log: Option<&'a mut dyn Write>,
+    /// Called now and then with the share of the horizon done.
+    pub progress: Option<&'a mut dyn FnMut(f64)>,
+}
+
+impl Default for SimOptions<'_> {
+    fn default() -> Self {
+        SimOptions {
+            until_s: None,
+            job_log: None,
+            progress: None,
+        }
+    }
+}
+
+/// Failure parameters, resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct FailureParams {
+    /// Mean accelerator-seconds between interruptions.
+    pub gpu_s_per_interruption: f64,
+    /// Seconds before an interrupted job may run again.
+    pub restart_delay_s: Time,
+    /// Seconds to repair a node.
+    pub repair_s: Time,
+    /// Seconds to write a checkpoint.
+    pub checkpoint_write_s: f64,
+    /// Fixed checkpoint interval, s, instead of Young/Daly's.
+    pub checkpoint_interval_s: Option<f64>,
+}
+
+impl FailureParams {
+    /// The checkpoint interval for a job of `gpus` GPUs: the scenario's, else Young/Daly's
+    /// sqrt(2 × MTBF × write time) with the job's MTBF = accelerator MTBF / GPUs.
+    pub fn checkpoint_interval_s(&self, gpus: u32) -> f64 {
+        self.checkpoint_interval_s.unwrap_or_else(|| {
+            (2.0 * self.gpu_s_per_interruption / f64::from(gpus.max(1)) * self.checkpoint_write_s)
+                .sqrt()
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Ev {
+    Arrival,
+    Finish { key: JobKey, epoch: u32 },
+    Withdraw { key: JobKey, epoch: u32 },
+    Resubmit { key: JobKey },
+    Online { partition: usize },
+    Retire { partition: usize },
+    Failure { partition: usize },
+    Repair { partition: usize, node: u32 },
+    End,
+}
+
+struct Run {
+    alloc: Allocation,
+    start: Time,
+    // Its key in `Running::by_end`.
+    wall_end: Time,
+    rate: f64,
+    interval_s: f64,
+}
+
+struct Active {
+    job: Job,
+    gpus: u32,
+    submit: Time,
+    remaining_ref_s: f64,
+    first_start: Option<Time>,
+    run: Option<Run>,
+    epoch: u32,
+    interruptions: u32,
+    attained_gpu_s: f64,
+    site: Option<usize>,
+}
+
+/// Play `facility` with the jobs of `jobs`.
+///
+/// # Errors
+/// The job stream fails, or the job log cannot be written.
+pub fn simulate(
+    scenario: &Scenario,
+    facility: &Facility,
+    catalog: &Catalog,
+    jobs: &mut dyn Iterator<Item = Result<Job, ReadError>>,
+    tenant_names: &dyn Fn(u32) -> String,
+    mut options: SimOptions<'_>,
+) -> Result<SimOutcome, SimError> {
+    let horizon = (f64::from(scenario.years) * 365.25 * DAY_S) as Time;
+    let end = options.until_s.map_or(horizon, |u| u.min(horizon));
+    let mut log = options.job_log.take();
+    if let Some(w) = log.as_deref_mut() {
+        writeln!(w, "{JOB_LOG_HEADER}")?;
+    }
+    let mut sim = Sim::new(scenario, facility, catalog, end, log);
+    let mut offset: Option<i64> = None;
+    let mut pending: Option<Job> = None;
+    let mut next_arrival = |sim: &mut Sim, pending: &mut Option<Job>| -> Result<(), SimError> {
+        if let Some(j) = jobs.next().transpose()? {
+            let off = *offset.get_or_insert(if sim.generated { 0 } else { j.submit_s });
+            let t = (j.submit_s - off).max(0) as Time;
+            if t < sim.end {
+                sim.q.schedule(t, Ev::Arrival);
+                *pending = Some(j);
+            }
+        }
+        Ok(())
+    };
+    next_arrival(&mut sim, &mut pending)?;
+    let mut batch = Vec::new();
+    let mut last_progress = 0;
+    while let Some(now) = sim.q.pop_instant(&mut batch) {
+        sim.advance(now);
+        if now >= sim.end {
+            break;
+        }
+        for ev in batch.drain(..) {
+            match ev {
+                Ev::Arrival => {
+                    if let Some(j) = pending.take() {
+                        sim.arrive(j)?;
+                    }
+                    next_arrival(&mut sim, &mut pending)?;
+                }
+                other => sim.handle(other)?,
+            }
+        }
+        sim.schedule();
+        if let Some(p) = options.progress.as_deref_mut() {
+            let pct = now * 100 / sim.end.max(1);
+            if pct != last_progress {
+                last_progress = pct;
+                p(pct as f64 / 100.0);
+            }
+        }
+    }
+    sim.advance(sim.end);
+    Ok(sim.finish(tenant_names, end < horizon))
+}
+
+struct Sim<'a> {
+    log: Option<&'a mut dyn Write>,
+    q: EventQueue<Ev>,
+    cluster: Cluster,
+    policy: Box<dyn Policy>,
+    running: Running,
+    tenants: Vec<TenantView>,
+    patience_s: Vec<Option<Time>>,
+    active: HashMap<JobKey, Active>,
+    next_key: JobKey,
+    end: Time,
+    generated: bool,
+    walltime_factor: f64,
+    max_rate: f64,
+    failures: Option<FailureParams>,
+    fail_rng: Stream,
+    halflife_s: f64,
+    last: Time,
+    // Accounting.
+    o: outcome::Accumulator,
+}
+
+impl<'a> Sim<'a> {
+    fn new(
+        s: &Scenario,
+        f: &Facility,
+        catalog: &Catalog,
+        end: Time,
+        log: Option<&'a mut dyn Write>,
+    ) -> Sim<'a> {
+        let pod_nodes = s.cluster.pod_nodes.unwrap_or(32);
+        let mut cluster = Cluster::new();
+        let mut q = EventQueue::new();
+        for (i, b) in f.builds.iter().enumerate() {
+            let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes);
+            let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
+            let retire = online + (b.life_years * 365.25 * DAY_S) as Time;
+            q.schedule(online, Ev::Online { partition: p });
+            q.schedule(retire, Ev::Retire { partition: p });
+        }
+        q.schedule(end, Ev::End);
+        let capacity: f64 = f.builds.iter().map(|b| f64::from(b.count)).sum();
+        let tenants: Vec<TenantView> = if s.tenants.is_empty() {
+            Vec::new()
+        } else {
+            s.tenants
+                .iter()
+                .map(|t| TenantView {
+                    share: t.share,
+                    quota_gpus: t
+                        .quota_gpus
+                        .map_or((t.share * capacity).round() as u64, u64::from),
+                    ..TenantView::default()
+                })
+                .collect()
+        };
+        let patience_s = s
+            .tenants
+            .iter()
+            .map(|t| t.patience_h.map(|h| (h * 3600.0) as Time))
+            .collect();
+        let fp = &s.failures;
+        let failures = fp.enabled.then(|| FailureParams {
+            gpu_s_per_interruption: fp
+                .gpu_hours_per_interruption
+                .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
+                * 3600.0,
+            restart_delay_s: fp.restart_delay_s.unwrap_or(600),
+            repair_s: (fp.repair_h.unwrap_or(24.0) * 3600.0) as Time,
+            checkpoint_write_s: fp.checkpoint_write_s.unwrap_or(60.0),
+            checkpoint_interval_s: fp.checkpoint_interval_s,
+        });
+        let sc = &s.scheduler;
+        let policy: Box<dyn Policy> = policies::make(sc);
+        Sim {
+            log,
+            o: outcome::Accumulator::new(f, &cluster),
+            q,
+            cluster,
+            policy,
+            running: Running::default(),
+            tenants,
+            patience_s,
+            active: HashMap::new(),
+            next_key: 0,
+            end,
+            generated: s.workload.is_none(),
+            walltime_factor: sc.walltime_factor.unwrap_or(1.0),
+            max_rate: f
+                .builds
+                .iter()
+                .map(|b| b.relative_throughput)
+                .fold(0.0, f64::max)
+                .max(1e-9),
+            failures,
+            fail_rng: Stream::new(s.seed, u64::MAX, 7),
+            halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
+            last: 0,
+        }
+    }
+
+    fn tenant_index(&mut self, t: u32) -> usize {
+        let i = t as usize;
+        while self.tenants.len() <= i {
+            self.tenants.push(TenantView::default());
+            self.patience_s.push(None);
+        }
+        i
+    }
+
+    /// Integrate everything piecewise constant up to `now`.
+    fn advance(&mut self, now: Time) {
+        let now = now.min(self.end);
+        if now <= self.last {
+            return;
+        }
+        let dt = (now - self.last) as f64;
+        self.o.integrate(&self.cluster, dt);
+        let decay = 0.5f64.powf(dt / self.halflife_s);
+        for t in &mut self.tenants {
+            t.usage_gpu_s = t.usage_gpu_s * decay + t.allocated_gpus as f64 * dt;
+        }
+        self.last = now;
+    }
+
+    fn queued(&self, key: JobKey) -> QueuedJob {
+        let a = &self.active[&key];
+        let runtime = (a.remaining_ref_s / self.max_rate).ceil() as Time;
+        QueuedJob {
+            key,
+            tenant: a.job.tenant.0,
+            gpus: a.gpus,
+            submit: a.submit,
+            walltime_s: (runtime as f64 * self.walltime_factor).ceil() as Time,
+            runtime_s: runtime,
+            attained_gpu_s: a.attained_gpu_s,
+        }
+    }
+
+    fn arrive(&mut self, job: Job) -> Result<(), SimError> {
+        let now = self.q.now();
+        let key = self.next_key;
+        self.next_key += 1;
+        let t = self.tenant_index(job.tenant.0);
+        self.o.submitted(t, &job);
+        let gpus = (job.gpus.ceil() as u32).max(1);
+        let a = Active {
+            remaining_ref_s: job.duration_s as f64,
+            job,
+            gpus,
+            submit: now,
+            first_start: None,
+            run: None,
+            epoch: 0,
+            interruptions: 0,
+            attained_gpu_s: 0.0,
+            site: None,
+        };
+        if a.job.duration_s == 0 {
+            // Cancelled before it started, in the trace: it ends as it arrives.
+            self.active.insert(key, a);
+            return self.complete(key, now);
+        }
+        self.active.insert(key, a);
+        if let Some(p) = self.patience_s[t] {
+            self.q.schedule(now + p, Ev::Withdraw { key, epoch: 0 });
+        }
+        let qj = self.queued(key);
+        self.policy.submit(qj);
+        Ok(())
+    }
+
+    fn handle(&mut self, ev: Ev) -> Result<(), SimError> {
+        let now = self.q.now();
+        match ev {
+            Ev::Arrival | Ev::End => {}
+            Ev::Finish { key, epoch } => {
+                if self
+                    .active
+                    .get(&key)
+                    .is_some_and(|a| a.epoch == epoch && a.run.is_some())
+                {
+                    self.stop(key, now, true);
+                    self.complete(key, now)?;
+                }
+            }
+            Ev::Withdraw { key, epoch } => {
+                let waiting = self
+                    .active
+                    .get(&key)
+                    .is_some_and(|a| a.epoch == epoch && a.run.is_none());
+                if waiting {
+                    self.policy.remove(key);
+                    let a = self.active.remove(&key).expect("active");
+                    let t = a.job.tenant.0 as usize;
+                    self.o.withdrawn(t, a.gpus, a.remaining_ref_s);
+                    self.log_job(&a, now, "withdrawn")?;
+                }
+            }
+            Ev::Resubmit { key } => {
+                if self.active.contains_key(&key) {
+                    let qj = self.queued(key);
+                    self.policy.submit(qj);
+                }
+            }
+            Ev::Online { partition } => {
+                self.cluster.set_online(partition, true);
+                if self.failures.is_some() {
+                    self.schedule_failure(partition, now);
+                }
+            }
+            Ev::Retire { partition } => {
+                let on: Vec<JobKey> = self
+                    .active
+                    .iter()
+                    .filter(|(_, a)| {
+                        a.run
+                            .as_ref()
+                            .is_some_and(|r| r.alloc.partition as usize == partition)
+                    })
+                    .map(|(k, _)| *k)
+                    .collect();
+                for key in on {
+                    self.interrupt(key, now, false);
+                }
+                self.cluster.set_online(partition, false);
+            }
+            Ev::Failure { partition } => {
+                if self.cluster.partitions[partition].online {
+                    self.fail(partition, now);
+                    self.schedule_failure(partition, now);
+                }
+            }
+            Ev::Repair { partition, node } => self.cluster.node_up_again(partition, node),
+        }
+        Ok(())
+    }
+
+    fn schedule_failure(&mut self, p: usize, now: Time) {
+        let fp = self.failures.expect("failures on");
+        let gpus = f64::from(self.cluster.partitions[p].gpus_up.max(1));
+        // Each GPU fails at rate 1/MTBF: the partition at gpus/MTBF. Down nodes are
+        // counted as if up (a small overestimate while nodes are in repair).
+        let gap = self.fail_rng.exponential(fp.gpu_s_per_interruption / gpus);
+        self.q
+            .schedule(now + gap.ceil() as Time, Ev::Failure { partition: p });
+    }
+
+    fn fail(&mut self, p: usize, now: Time) {
+        let fp = self.failures.expect("failures on");
+        let nodes = self.cluster.nodes_of(p);
+        let n = nodes.start + (self.fail_rng.uniform() * f64::from(nodes.end - nodes.start)) as u32;
+        if !self.cluster.node_up(n) {
+            return;
+        }
+        let hit: Vec<JobKey> = self.cluster.occupants(n).iter().map(|o| o.0).collect();
+        for key in hit {
+            self.interrupt(key, now, true);
+        }
+        self.cluster.node_down(p, n);
+        self.q.schedule(
+            now + fp.repair_s,
+            Ev::Repair {
+                partition: p,
+                node: n,
+            },
+        );
+    }
+
+    /// Stop a running job: account for its run; with `done`, it has finished its work.
+    fn stop(&mut self, key: JobKey, now: Time, done: bool) {
+        let a = self.active.get_mut(&key).expect("active");
+        let run = a.run.take().expect("running");
+        let t = a.job.tenant.0 as usize;
+        let elapsed = (now - run.start) as f64;
+        let gpu_s = f64::from(a.gpus) * elapsed;
+        a.attained_gpu_s += gpu_s;
+        let p = run.alloc.partition as usize;
+        self.o.ran(t, p, run.alloc.gpus(), elapsed, run.rate);
+        if done {
+            a.remaining_ref_s = 0.0;
+        } else {
+            // Work survives up to the last checkpoint; the rest is lost.
+            let cycle = run.interval_s + self.failures.map_or(0.0, |f| f.checkpoint_write_s);
+            let saved_wall = if cycle > 0.0 && run.interval_s.is_finite() {
+                (elapsed / cycle).floor() * run.interval_s
+            } else {
+                0.0
+            };
+            let saved_ref = (saved_wall * run.rate).min(a.remaining_ref_s);
+            a.remaining_ref_s -= saved_ref;
+            self.o.lost(f64::from(a.gpus) * (elapsed - saved_wall));
+        }
+        self.tenants[t].allocated_gpus -= u64::from(run.alloc.gpus());
+        self.running.by_end.remove(&(run.wall_end, key));
+        self.running.service.remove(&key);
+        self.cluster.release(key, &run.alloc);
+    }
+
+    fn interrupt(&mut self, key: JobKey, now: Time, failure: bool) {
+        self.stop(key, now, false);
+        let a = self.active.get_mut(&key).expect("active");
+        a.epoch += 1;
+        if failure {
+            a.interruptions += 1;
+            self.o.interruptions += 1;
+        }
+        let delay = if failure {
+            self.failures.map_or(0, |f| f.restart_delay_s)
+        } else {
+            0
+        };
+        self.q.schedule(now + delay, Ev::Resubmit { key });
+    }
+
+    fn complete(&mut self, key: JobKey, now: Time) -> Result<(), SimError> {
+        let a = self.active.remove(&key).expect("active");
+        let t = a.job.tenant.0 as usize;
+        let wait = a.first_start.map_or(0, |s| s - a.submit);
+        self.o.completed(t, &a.job, a.gpus, now - a.submit, wait);
+        self.log_job(&a, now, "completed")
+    }
+
+    fn log_job(&mut self, a: &Active, now: Time, how: &str) -> Result<(), SimError> {
+        let Some(w) = self.log.as_deref_mut() else {
+            return Ok(());
+        };
+        let start = a.first_start.map_or(String::new(), |s| s.to_string());
+        let wait = a.first_start.map_or(now - a.submit, |s| s - a.submit);
+        let site = a.site.map_or("", |s| self.o.site_name(s));
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            a.job.id,
+            a.job.tenant.0,
+            site,
+            a.submit,
+            start,
+            now,
+            a.gpus,
+            wait,
+            a.interruptions,
+            how,
+            a.job.outcome.as_str()
+        )?;
+        Ok(())
+    }
+
+    fn start(&mut self, key: JobKey, now: Time) -> bool {
+        let gpus = self.active[&key].gpus;
+        let Some(alloc) = self.cluster.place(key, gpus) else {
+            return false;
+        };
+        let part = &self.cluster.partitions[alloc.partition as usize];
+        let (rate, site) = (part.relative_throughput, part.site);
+        let a = self.active.get_mut(&key).expect("active");
+        let t = a.job.tenant.0 as usize;
+        if a.first_start.is_none() {
+            a.first_start = Some(now);
+            self.o.started(t, now - a.submit);
+        }
+        a.site = Some(site);
+        let work_wall = a.remaining_ref_s / rate;
+        // Checkpoints cost their write time once per interval while failures are on.
+        let (interval, overhead) = match self.failures {
+            Some(f) => {
+                let i = f.checkpoint_interval_s(gpus);
+                (i, (work_wall / i).floor() * f.checkpoint_write_s)
+            }
+            None => (f64::INFINITY, 0.0),
+        };
+        let run_s = ((work_wall + overhead).ceil() as Time).max(1);
+        self.o
+            .checkpoint_overhead(f64::from(alloc.gpus()) * overhead);
+        let epoch = a.epoch;
+        let walltime = (run_s as f64 * self.walltime_factor).ceil() as Time;
+        self.tenants[t].allocated_gpus += u64::from(alloc.gpus());
+        self.running
+            .by_end
+            .insert((now + walltime, key), alloc.gpus());
+        self.running
+            .service
+            .insert(key, (a.attained_gpu_s, now, alloc.gpus()));
+        a.run = Some(Run {
+            alloc,
+            start: now,
+            wall_end: now + walltime,
+            rate,
+            interval_s: interval,
+        });
+        self.q.schedule(now + run_s, Ev::Finish { key, epoch });
+        true
+    }
+
+    fn schedule(&mut self) {
+        let now = self.q.now();
+        loop {
+            let view = View {
+                now,
+                cluster: &self.cluster,
+                running: &self.running,
+                tenants: &self.tenants,
+            };
+            match self.policy.next(&view) {
+                None => break,
+                Some(Decision::Start(key)) => {
+                    if !self.active.contains_key(&key) {
+                        continue;
+                    }
+                    if !self.start(key, now) {
+                        // The policy misjudged the room: back to its queue, and stop here.
+                        let qj = self.queued(key);
+                        self.policy.submit(qj);
+                        break;
+                    }
+                }
+                Some(Decision::Preempt(key)) => {
+                    if self.active.get(&key).is_some_and(|a| a.run.is_some()) {
+                        self.stop(key, now, false);
+                        self.active.get_mut(&key).expect("active").epoch += 1;
+                        self.o.preemptions += 1;
+                        let qj = self.queued(key);
+                        self.policy.submit(qj);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(self, names: &dyn Fn(u32) -> String, stopped_early: bool) -> SimOutcome {
+        let unfinished = self.active.len() as u64;
+        self.o
+            .finish(names, &self.tenants, unfinished, self.end, stopped_early)
+    }
+}
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,391 @@
+//! What a simulation records, and the outcome it reports.
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use super::TenantView;
+use crate::cluster::Cluster;
+use crate::engine::Time;
+use crate::model::{Facility, power};
+use crate::workload::{Job, Outcome};
+
+/// One tenant's results.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TenantOutcome {
+    /// Name.
+    pub name: String,
+    /// Jobs submitted.
+    pub jobs_submitted: u64,
+    /// Jobs completed.
+    pub jobs_completed: u64,
+    /// Jobs withdrawn after waiting past the tenant's patience.
+    pub jobs_withdrawn: u64,
+    /// Mean wait of jobs that started, s.
+    pub wait_s_mean: f64,
+    /// Median wait, s.
+    pub wait_s_p50: f64,
+    /// 95th percentile wait, s.
+    pub wait_s_p95: f64,
+    /// 99th percentile wait, s.
+    pub wait_s_p99: f64,
+    /// GPU-hours its jobs held.
+    pub served_gpu_hours: f64,
+    /// Its share of all GPU-hours served.
+    pub share_of_service: f64,
+    /// Reference GPU-hours of work withdrawn unserved.
+    pub lost_demand_gpu_hours: f64,
+}
+
+/// Energy, cost and emissions of one site over the simulated time.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SiteEnergy {
+    /// Site name.
+    pub name: String,
+    /// GPU-hours in service.
+    pub gpu_hours_available: f64,
+    /// GPU-hours allocated to jobs.
+    pub gpu_hours_allocated: f64,
+    /// Facility energy, MWh.
+    pub energy_mwh: f64,
+    /// Electricity cost, EUR.
+    pub electricity_cost_eur: f64,
+    /// Emissions, t CO2e.
+    pub co2_t: f64,
+}
+
+/// The simulation's results.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SimOutcome {
+    /// Seconds simulated.
+    pub simulated_s: Time,
+    /// Whether the run stopped before the horizon's end (`--until`).
+    pub stopped_early: bool,
+    /// Jobs submitted.
+    pub jobs_submitted: u64,
+    /// Jobs completed.
+    pub jobs_completed: u64,
+    /// Jobs withdrawn (waited past their tenant's patience).
+    pub jobs_withdrawn: u64,
+    /// Jobs still queued or running at the end.
+    pub jobs_unfinished: u64,
+    /// Allocated GPU-time over GPU-time in service.
+    pub utilization: f64,
+    /// Useful reference GPU-time (completed work of jobs the trace records as completed)
+    /// over allocated GPU-time in H100-equivalents.
+    pub goodput_fraction: f64,
+    /// Mean wait of jobs that started, s.
+    pub wait_s_mean: f64,
+    /// Median wait, s.
+    pub wait_s_p50: f64,
+    /// 95th percentile wait, s.
+    pub wait_s_p95: f64,
+    /// 99th percentile wait, s.
+    pub wait_s_p99: f64,
+    /// Mean time from submission to completion, s.
+    pub jct_s_mean: f64,
+    /// Jobs interrupted by failures.
+    pub interruptions: u64,
+    /// Jobs preempted by the policy.
+    pub preemptions: u64,
+    /// GPU-hours of work lost to interruptions (since the last checkpoint).
+    pub lost_gpu_hours: f64,
+    /// GPU-hours spent writing checkpoints.
+    pub checkpoint_overhead_gpu_hours: f64,
+    /// Jain's index over tenants of served share ÷ entitled share (1 = perfectly fair).
+    pub fairness_jain: f64,
+    /// Facility energy, MWh.
+    pub energy_mwh: f64,
+    /// Electricity cost, EUR.
+    pub electricity_cost_eur: f64,
+    /// Emissions, t CO2e.
+    pub co2_t: f64,
+    /// Per site.
+    pub sites: Vec<SiteEnergy>,
+    /// Per tenant.
+    pub tenants: Vec<TenantOutcome>,
+}
+
+#[derive(Clone)]
+struct TenantAcc {
+    submitted: u64,
+    completed: u64,
+    withdrawn: u64,
+    waits: Histogram<u64>,
+    wait_sum: f64,
+    served_gpu_s: f64,
+    lost_demand_gpu_s: f64,
+}
+
+impl TenantAcc {
+    fn new() -> Self {
+        TenantAcc {
+            submitted: 0,
+            completed: 0,
+            withdrawn: 0,
+            waits: Histogram::new(3).expect("valid"),
+            wait_sum: 0.0,
+            served_gpu_s: 0.0,
+            lost_demand_gpu_s: 0.0,
+        }
+    }
+}
+
+struct PartAcc {
+    site: usize,
+    rated_w: f64,
+    up_gpu_s: f64,
+    alloc_gpu_s: f64,
+    alloc_ref_gpu_s: f64,
+}
+
+pub(crate) struct Accumulator {
+    parts: Vec<PartAcc>,
+    sites: Vec<(String, f64, f64, f64)>,
+    idle: f64,
+    busy: f64,
+    tenants: Vec<TenantAcc>,
+    waits: Histogram<u64>,
+    wait_sum: f64,
+    started: u64,
+    jct_sum: f64,
+    useful_ref_gpu_s: f64,
+    pub interruptions: u64,
+    pub preemptions: u64,
+    lost_gpu_s: f64,
+    checkpoint_gpu_s: f64,
+}
+
+fn pct(h: &Histogram<u64>, q: f64) -> f64 {
+    if h.is_empty() {
+        0.0
+    } else {
+        h.value_at_quantile(q) as f64
+    }
+}
+
+impl Accumulator {
+    pub fn new(f: &Facility, cluster: &Cluster) -> Self {
+        Accumulator {
+            parts: cluster
+                .partitions
+                .iter()
+                .map(|p| PartAcc {
+                    site: p.site,
+                    rated_w: f.builds[p.build].rated_w,
+                    up_gpu_s: 0.0,
+                    alloc_gpu_s: 0.0,
+                    alloc_ref_gpu_s: 0.0,
+                })
+                .collect(),
+            sites: f
+                .sites
+                .iter()
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        s.pue,
+                        s.electricity_eur_per_kwh,
+                        s.carbon_g_per_kwh,
+                    )
+                })
+                .collect(),
+            idle: f.params.idle_fraction_of_rated,
+            busy: f.params.busy_fraction_of_rated,
+            tenants: Vec::new(),
+            waits: Histogram::new(3).expect("valid"),
+            wait_sum: 0.0,
+            started: 0,
+            jct_sum: 0.0,
+            useful_ref_gpu_s: 0.0,
+            interruptions: 0,
+            preemptions: 0,
+            lost_gpu_s: 0.0,
+            checkpoint_gpu_s: 0.0,
+        }
+    }
+
+    pub fn site_name(&self, s: usize) -> &str {
+        &self.sites[s].0
+    }
+
+    fn tenant(&mut self, t: usize) -> &mut TenantAcc {
+        while self.tenants.len() <= t {
+            self.tenants.push(TenantAcc::new());
+        }
+        &mut self.tenants[t]
+    }
+
+    pub fn integrate(&mut self, cluster: &Cluster, dt: f64) {
+        for (acc, p) in self.parts.iter_mut().zip(&cluster.partitions) {
+            if p.online {
+                acc.up_gpu_s += f64::from(p.gpus_up) * dt;
+                acc.alloc_gpu_s += f64::from(p.allocated) * dt;
+                acc.alloc_ref_gpu_s += f64::from(p.allocated) * p.relative_throughput * dt;
+            }
+        }
+    }
+
+    pub fn submitted(&mut self, t: usize, _job: &Job) {
+        self.tenant(t).submitted += 1;
+    }
+
+    pub fn started(&mut self, t: usize, wait: Time) {
+        self.waits.record(wait).expect("auto-resizing");
+        self.wait_sum += wait as f64;
+        self.started += 1;
+        let a = self.tenant(t);
+        a.waits.record(wait).expect("auto-resizing");
+        a.wait_sum += wait as f64;
+    }
+
+    pub fn ran(&mut self, t: usize, _p: usize, gpus: u32, elapsed_s: f64, _rate: f64) {
+        self.tenant(t).served_gpu_s += f64::from(gpus) * elapsed_s;
+    }
+
+    pub fn lost(&mut self, gpu_s: f64) {
+        self.lost_gpu_s += gpu_s;
+    }
+
+    pub fn checkpoint_overhead(&mut self, gpu_s: f64) {
+        self.checkpoint_gpu_s += gpu_s;
+    }
+
+    pub fn completed(&mut self, t: usize, job: &Job, gpus: u32, jct: Time, _wait: Time) {
+        self.jct_sum += jct as f64;
+        if job.outcome == Outcome::Completed {
+            self.useful_ref_gpu_s +=
+                f64::from(gpus).min(job.gpus.max(0.0)).max(job.gpus) * job.duration_s as f64;
+        }
+        self.tenant(t).completed += 1;
+    }
+
+    pub fn withdrawn(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
+        let a = self.tenant(t);
+        a.withdrawn += 1;
+        a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
+    }
+
+    pub fn finish(
+        mut self,
+        names: &dyn Fn(u32) -> String,
+        views: &[TenantView],
+        unfinished: u64,
+        end: Time,
+        stopped_early: bool,
+    ) -> SimOutcome {
+        let n = views.len().max(self.tenants.len());
+        let _ = self.tenant(n.saturating_sub(1));
+        let served: f64 = self.tenants.iter().map(|t| t.served_gpu_s).sum();
+        let shares: Vec<f64> = (0..n)
+            .map(|i| views.get(i).map_or(0.0, |v| v.share))
+            .collect();
+        let equal = shares.iter().all(|s| *s == 0.0);
+        let xs: Vec<f64> = (0..n)
+            .filter_map(|i| {
+                let share = if equal { 1.0 / n as f64 } else { shares[i] };
+                (share > 0.0).then(|| self.tenants[i].served_gpu_s / served.max(1e-9) / share)
+            })
+            .collect();
+        let sx: f64 = xs.iter().sum();
+        let sx2: f64 = xs.iter().map(|x| x * x).sum();
+        let fairness_jain = if sx2 > 0.0 {
+            sx * sx / (xs.len() as f64 * sx2)
+        } else {
+            1.0
+        };
+
+        let mut sites: Vec<SiteEnergy> = self
+            .sites
+            .iter()
+            .map(|(name, ..)| SiteEnergy {
+                name: name.clone(),
+                gpu_hours_available: 0.0,
+                gpu_hours_allocated: 0.0,
+                energy_mwh: 0.0,
+                electricity_cost_eur: 0.0,
+                co2_t: 0.0,
+            })
+            .collect();
+        for p in &self.parts {
+            let (_, pue, price, carbon) = self.sites[p.site];
+            // Node draw is linear in allocated GPUs between idle and busy (model::power).
+            let it_wh = p.rated_w
+                * (self.idle * p.up_gpu_s + (self.busy - self.idle) * p.alloc_gpu_s)
+                / 3600.0;
+            let mwh = power::facility_mw(it_wh / 1e6, pue);
+            let s = &mut sites[p.site];
+            s.gpu_hours_available += p.up_gpu_s / 3600.0;
+            s.gpu_hours_allocated += p.alloc_gpu_s / 3600.0;
+            s.energy_mwh += mwh;
+            s.electricity_cost_eur += power::energy_cost_eur(mwh, price);
+            s.co2_t += power::co2_t(mwh, carbon);
+        }
+        let up: f64 = self.parts.iter().map(|p| p.up_gpu_s).sum();
+        let alloc: f64 = self.parts.iter().map(|p| p.alloc_gpu_s).sum();
+        let alloc_ref: f64 = self.parts.iter().map(|p| p.alloc_ref_gpu_s).sum();
+        let completed: u64 = self.tenants.iter().map(|t| t.completed).sum();
+        let tenants = self
+            .tenants
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TenantOutcome {
+                name: names(i as u32),
+                jobs_submitted: t.submitted,
+                jobs_completed: t.completed,
+                jobs_withdrawn: t.withdrawn,
+                wait_s_mean: if t.waits.is_empty() {
+                    0.0
+                } else {
+                    t.wait_sum / t.waits.len() as f64
+                },
+                wait_s_p50: pct(&t.waits, 0.5),
+                wait_s_p95: pct(&t.waits, 0.95),
+                wait_s_p99: pct(&t.waits, 0.99),
+                served_gpu_hours: t.served_gpu_s / 3600.0,
+                share_of_service: if served > 0.0 {
+                    t.served_gpu_s / served
+                } else {
+                    0.0
+                },
+                lost_demand_gpu_hours: t.lost_demand_gpu_s / 3600.0,
+            })
+            .collect();
+        SimOutcome {
+            simulated_s: end,
+            stopped_early,
+            jobs_submitted: self.tenants.iter().map(|t| t.submitted).sum(),
+            jobs_completed: completed,
+            jobs_withdrawn: self.tenants.iter().map(|t| t.withdrawn).sum(),
+            jobs_unfinished: unfinished,
+            utilization: if up > 0.0 { alloc / up } else { 0.0 },
+            goodput_fraction: if alloc_ref > 0.0 {
+                self.useful_ref_gpu_s / alloc_ref
+            } else {
+                0.0
+            },
+            wait_s_mean: if self.started > 0 {
+                self.wait_sum / self.started as f64
+            } else {
+                0.0
+            },
+            wait_s_p50: pct(&self.waits, 0.5),
+            wait_s_p95: pct(&self.waits, 0.95),
+            wait_s_p99: pct(&self.waits, 0.99),
+            jct_s_mean: if completed > 0 {
+                self.jct_sum / completed as f64
+            } else {
+                0.0
+            },
+            interruptions: self.interruptions,
+            preemptions: self.preemptions,
+            lost_gpu_hours: self.lost_gpu_s / 3600.0,
+            checkpoint_overhead_gpu_hours: self.checkpoint_gpu_s / 3600.0,
+            fairness_jain,
+            energy_mwh: sites.iter().map(|s| s.energy_mwh).sum(),
+            electricity_cost_eur: sites.iter().map(|s| s.electricity_cost_eur).sum(),
+            co2_t: sites.iter().map(|s| s.co2_t).sum(),
+            sites,
+            tenants,
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The scheduling interface: a policy keeps its own queue order, reads a view of the
+//! facility and returns decisions; the simulation applies them. A policy never touches the
+//! cluster or the jobs.
+
+use std::collections::BTreeMap;
+
+use crate::cluster::Cluster;
+use crate::engine::Time;
+
+/// A job's handle in the simulation.
+pub type JobKey = u32;
+
+/// What a policy knows of a waiting job.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueuedJob {
+    /// Handle.
+    pub key: JobKey,
+    /// Tenant index.
+    pub tenant: u32,
+    /// GPUs it will hold.
+    pub gpus: u32,
+    /// When it was first submitted.
+    pub submit: Time,
+    /// Its requested wall time on the fastest hardware, s (true run time × the wall-time
+    /// factor).
+    pub walltime_s: Time,
+    /// Its true remaining run time on the fastest hardware, s (only `sjf` may look).
+    pub runtime_s: Time,
+    /// GPU-seconds it has already received (LAS).
+    pub attained_gpu_s: f64,
+}
+
+/// What a policy decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Start this queued job now (the policy has taken it off its queue).
+    Start(JobKey),
+    /// Stop this running job; it goes back to the policy's queue from its last checkpoint.
+    Preempt(JobKey),
+}
+
+/// A tenant as policies see it.
+#[derive(Debug, Clone, Default)]
+pub struct TenantView {
+    /// Entitled share (0-1).
+    pub share: f64,
+    /// GPUs it holds now.
+    pub allocated_gpus: u64,
+    /// Most GPUs it may hold (quota policy).
+    pub quota_gpus: u64,
+    /// Past usage, GPU-seconds, decayed by the fair-share half-life.
+    pub usage_gpu_s: f64,
+}
+
+/// Running jobs by the end of their requested wall time.
+#[derive(Debug, Clone, Default)]
+pub struct Running {
+    /// (expected end, job) → GPUs.
+    pub by_end: BTreeMap<(Time, JobKey), u32>,
+    /// Job → (attained GPU-s at its start, start time, GPUs), for LAS.
+    pub service: BTreeMap<JobKey, (f64, Time, u32)>,
+}
+
+/// What a policy may read.
+pub struct View<'a> {
+    /// Now.
+    pub now: Time,
+    /// Free capacity.
+    pub cluster: &'a Cluster,
+    /// Running jobs.
+    pub running: &'a Running,
+    /// Tenants, by index.
+    pub tenants: &'a [TenantView],
+}
+
+impl View<'_> {
+    /// The earliest time at which `gpus` GPUs will have been freed by running jobs' requested
+    /// wall times, counting GPUs (not their placement), and how many GPUs beyond `gpus`
+    /// are free then: EASY backfilling's reservation.
+    pub fn reservation(&self, gpus: u32) -> (Time, u64) {
+        let mut free = self.cluster.free_gpus();
+        if free >= u64::from(gpus) {
+            return (self.now, free - u64::from(gpus));
+        }
+        for ((end, _), g) in &self.running.by_end {
+            free += u64::from(*g);
+            if free >= u64::from(gpus) {
+                return ((*end).max(self.now), free - u64::from(gpus));
+            }
+        }
+        (Time::MAX, 0)
+    }
+}
+
+/// A scheduling policy.
+pub trait Policy {
+    /// A job joins the queue (new, or back after an interruption).
+    fn submit(&mut self, job: QueuedJob);
+    /// A queued job leaves without running (withdrawn).
+    fn remove(&mut self, key: JobKey);
+    /// The next decision now, or `None` when there is nothing more to do at this instant.
+    fn next(&mut self, view: &View<'_>) -> Option<Decision>;
+}
