@@ -196,7 +196,10 @@ struct Sim<'a> {
     generated: bool,
     walltime_factor: f64,
     max_rate: f64,
-    failures: Option<FailureParams>,
+    // Checkpointing always applies (it is a property of the jobs); failure events only
+    // when `failures_on`.
+    ckpt: FailureParams,
+    failures_on: bool,
     fail_rng: Stream,
     halflife_s: f64,
     last: Time,
@@ -244,7 +247,7 @@ impl<'a> Sim<'a> {
             .map(|t| t.patience_h.map(|h| (h * 3600.0) as Time))
             .collect();
         let fp = &s.failures;
-        let failures = fp.enabled.then(|| FailureParams {
+        let ckpt = FailureParams {
             gpu_s_per_interruption: fp
                 .gpu_hours_per_interruption
                 .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
@@ -253,7 +256,7 @@ impl<'a> Sim<'a> {
             repair_s: (fp.repair_h.unwrap_or(24.0) * 3600.0) as Time,
             checkpoint_write_s: fp.checkpoint_write_s.unwrap_or(60.0),
             checkpoint_interval_s: fp.checkpoint_interval_s,
-        });
+        };
         let sc = &s.scheduler;
         let policy: Box<dyn Policy> = policies::make(sc);
         Sim {
@@ -276,7 +279,8 @@ impl<'a> Sim<'a> {
                 .map(|b| b.relative_throughput)
                 .fold(0.0, f64::max)
                 .max(1e-9),
-            failures,
+            ckpt,
+            failures_on: fp.enabled,
             fail_rng: Stream::new(s.seed, u64::MAX, 7),
             halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
             last: 0,
@@ -389,7 +393,7 @@ impl<'a> Sim<'a> {
             }
             Ev::Online { partition } => {
                 self.cluster.set_online(partition, true);
-                if self.failures.is_some() {
+                if self.failures_on {
                     self.schedule_failure(partition, now);
                 }
             }
@@ -421,7 +425,7 @@ impl<'a> Sim<'a> {
     }
 
     fn schedule_failure(&mut self, p: usize, now: Time) {
-        let fp = self.failures.expect("failures on");
+        let fp = self.ckpt;
         let gpus = f64::from(self.cluster.partitions[p].gpus_up.max(1));
         // Each GPU fails at rate 1/MTBF: the partition at gpus/MTBF. Down nodes are
         // counted as if up (a small overestimate while nodes are in repair).
@@ -431,7 +435,7 @@ impl<'a> Sim<'a> {
     }
 
     fn fail(&mut self, p: usize, now: Time) {
-        let fp = self.failures.expect("failures on");
+        let fp = self.ckpt;
         let nodes = self.cluster.nodes_of(p);
         let n = nodes.start + (self.fail_rng.uniform() * f64::from(nodes.end - nodes.start)) as u32;
         if !self.cluster.node_up(n) {
@@ -465,7 +469,7 @@ impl<'a> Sim<'a> {
             a.remaining_ref_s = 0.0;
         } else {
             // Work survives up to the last checkpoint; the rest is lost.
-            let cycle = run.interval_s + self.failures.map_or(0.0, |f| f.checkpoint_write_s);
+            let cycle = run.interval_s + self.ckpt.checkpoint_write_s;
             let saved_wall = if cycle > 0.0 && run.interval_s.is_finite() {
                 (elapsed / cycle).floor() * run.interval_s
             } else {
@@ -490,7 +494,7 @@ impl<'a> Sim<'a> {
             self.o.interruptions += 1;
         }
         let delay = if failure {
-            self.failures.map_or(0, |f| f.restart_delay_s)
+            self.ckpt.restart_delay_s
         } else {
             0
         };
@@ -545,14 +549,9 @@ impl<'a> Sim<'a> {
         }
         a.site = Some(site);
         let work_wall = a.remaining_ref_s / rate;
-        // Checkpoints cost their write time once per interval while failures are on.
-        let (interval, overhead) = match self.failures {
-            Some(f) => {
-                let i = f.checkpoint_interval_s(gpus);
-                (i, (work_wall / i).floor() * f.checkpoint_write_s)
-            }
-            None => (f64::INFINITY, 0.0),
-        };
+        // A checkpoint costs its write time once per interval.
+        let interval = self.ckpt.checkpoint_interval_s(gpus);
+        let overhead = (work_wall / interval).floor() * self.ckpt.checkpoint_write_s;
         let run_s = ((work_wall + overhead).ceil() as Time).max(1);
         self.o
             .checkpoint_overhead(f64::from(alloc.gpus()) * overhead);

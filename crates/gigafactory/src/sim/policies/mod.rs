@@ -1,16 +1,35 @@
 //! The scheduling policies, one per file, behind [`super::policy::Policy`].
 
+mod easy;
+mod fairshare;
 mod fifo;
+mod las;
+mod quota;
+mod sjf;
 
+pub use easy::EasyBackfill;
+pub use fairshare::{FairShare, factor};
 pub use fifo::Fifo;
+pub use las::Las;
+pub use quota::Quota;
+pub use sjf::Sjf;
 
 use super::policy::Policy;
 use crate::scenario::{PolicyName, Scheduler};
 
-/// The policy a scenario names.
+/// The policy a scenario names, with its parameters.
 pub fn make(s: &Scheduler) -> Box<dyn Policy> {
+    let depth = s.backfill_depth.unwrap_or(1000) as usize;
     match s.policy {
         PolicyName::Fifo => Box::new(Fifo::default()),
-        _ => Box::new(Fifo::default()),
+        PolicyName::EasyBackfill => Box::new(EasyBackfill::new(depth)),
+        PolicyName::FairShare => Box::new(FairShare::default()),
+        PolicyName::Quota => Box::new(Quota::default()),
+        PolicyName::Las => Box::new(Las::new(
+            s.las_thresholds_gpu_h
+                .as_deref()
+                .unwrap_or(&[1.0, 10.0, 100.0]),
+        )),
+        PolicyName::Sjf => Box::new(Sjf::default()),
     }
 }

@@ -1,0 +1,96 @@
+//! EASY backfilling (Lifka 1995; Mu'alem & Feitelson 2001): the head of the queue gets a
+//! reservation at the earliest time enough GPUs will be free by running jobs' requested
+//! wall times; a later job may start now if it fits and does not delay that reservation:
+//! it ends by then, or it uses only GPUs the head will not need.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
+
+/// EASY backfilling.
+pub struct EasyBackfill {
+    queue: VecDeque<QueuedJob>,
+    removed: HashSet<JobKey>,
+    depth: usize,
+}
+
+impl EasyBackfill {
+    /// Looking at most `depth` jobs behind the head.
+    pub fn new(depth: usize) -> Self {
+        EasyBackfill {
+            queue: VecDeque::new(),
+            removed: HashSet::new(),
+            depth,
+        }
+    }
+}
+
+/// Insert keeping (first submission, key) order.
+pub(crate) fn insert_ordered(q: &mut VecDeque<QueuedJob>, job: QueuedJob) {
+    let at = q.partition_point(|x| (x.submit, x.key) <= (job.submit, job.key));
+    q.insert(at, job);
+}
+
+/// Drop withdrawn jobs from the head.
+pub(crate) fn clean_head(q: &mut VecDeque<QueuedJob>, removed: &mut HashSet<JobKey>) {
+    while let Some(h) = q.front() {
+        if !removed.remove(&h.key) {
+            break;
+        }
+        q.pop_front();
+    }
+}
+
+/// The first job among `candidates` (index, job) that may start now without delaying a
+/// reservation of (`shadow`, `extra`).
+pub(crate) fn backfill<'a>(
+    view: &View<'_>,
+    shadow: u64,
+    extra: u64,
+    candidates: impl Iterator<Item = (usize, &'a QueuedJob)>,
+) -> Option<usize> {
+    let largest = view.cluster.largest_fit();
+    for (i, j) in candidates {
+        if j.gpus > largest || !view.cluster.can_fit(j.gpus) {
+            continue;
+        }
+        if view.now.saturating_add(j.walltime_s) <= shadow || u64::from(j.gpus) <= extra {
+            return Some(i);
+        }
+    }
+    None
+}
+
+impl Policy for EasyBackfill {
+    fn submit(&mut self, job: QueuedJob) {
+        insert_ordered(&mut self.queue, job);
+    }
+
+    fn remove(&mut self, key: JobKey) {
+        self.removed.insert(key);
+    }
+
+    fn next(&mut self, view: &View<'_>) -> Option<Decision> {
+        clean_head(&mut self.queue, &mut self.removed);
+        let head = *self.queue.front()?;
+        if view.cluster.can_fit(head.gpus) {
+            self.queue.pop_front();
+            return Some(Decision::Start(head.key));
+        }
+        if view.cluster.largest_fit() == 0 {
+            return None;
+        }
+        let (shadow, extra) = view.reservation(head.gpus);
+        let removed = &self.removed;
+        let candidates = self
+            .queue
+            .iter()
+            .enumerate()
+            .skip(1)
+            .take(self.depth)
+            .filter(|(_, j)| !removed.contains(&j.key));
+        let i = backfill(view, shadow, extra, candidates)?;
+        let j = self.queue.remove(i).expect("index from the scan");
+        Some(Decision::Start(j.key))
+    }
+}

@@ -1,0 +1,76 @@
+//! Discretised least attained service (Tiresias, Gu et al. NSDI'19): jobs are ranked by
+//! the GPU-time they have received, in queues split at thresholds; a lower queue goes
+//! first, FIFO within a queue. A waiting job that does not fit preempts running jobs of
+//! higher queues (the most-served first); a preempted job restarts from its last
+//! checkpoint. Decisions are taken when jobs arrive or end.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
+use crate::engine::Time;
+
+/// Tiresias-style 2D-LAS.
+pub struct Las {
+    thresholds_gpu_s: Vec<f64>,
+    waiting: BTreeSet<(usize, Time, JobKey)>,
+    index: HashMap<JobKey, (usize, Time, u32)>,
+}
+
+impl Las {
+    /// With queue thresholds in GPU-hours.
+    pub fn new(thresholds_gpu_h: &[f64]) -> Self {
+        Las {
+            thresholds_gpu_s: thresholds_gpu_h.iter().map(|h| h * 3600.0).collect(),
+            waiting: BTreeSet::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn queue_of(&self, attained_gpu_s: f64) -> usize {
+        self.thresholds_gpu_s
+            .iter()
+            .take_while(|t| attained_gpu_s >= **t)
+            .count()
+    }
+}
+
+impl Policy for Las {
+    fn submit(&mut self, job: QueuedJob) {
+        let q = self.queue_of(job.attained_gpu_s);
+        self.waiting.insert((q, job.submit, job.key));
+        self.index.insert(job.key, (q, job.submit, job.gpus));
+    }
+
+    fn remove(&mut self, key: JobKey) {
+        if let Some((q, s, _)) = self.index.remove(&key) {
+            self.waiting.remove(&(q, s, key));
+        }
+    }
+
+    fn next(&mut self, view: &View<'_>) -> Option<Decision> {
+        let &(q, s, key) = self.waiting.first()?;
+        let gpus = self.index[&key].2;
+        if view.cluster.can_fit(gpus) {
+            self.waiting.remove(&(q, s, key));
+            self.index.remove(&key);
+            return Some(Decision::Start(key));
+        }
+        // Preempt the most-served running job of a higher queue, if those could make room.
+        let mut victims: Vec<(usize, f64, JobKey, u32)> = view
+            .running
+            .service
+            .iter()
+            .map(|(k, (attained, start, g))| {
+                let now_attained = attained + f64::from(*g) * (view.now - start) as f64;
+                (self.queue_of(now_attained), now_attained, *k, *g)
+            })
+            .filter(|v| v.0 > q)
+            .collect();
+        let reclaimable: u64 = victims.iter().map(|v| u64::from(v.3)).sum();
+        if view.cluster.free_gpus() + reclaimable < u64::from(gpus) {
+            return None;
+        }
+        victims.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        victims.first().map(|v| Decision::Preempt(v.2))
+    }
+}
