@@ -249,3 +249,86 @@ fn las_worked_example() {
     assert_eq!(out.preemptions, 1);
     assert!((out.lost_gpu_hours - 8.0).abs() < 1e-9);
 }
+
+#[test]
+fn a_llama3_sized_job_sees_the_catalogue_failure_rate() {
+    // One 16,384-GPU job of 54 days on H100 (the Llama 3 405B run), on 16,384 + 1,024
+    // spare GPUs so that nodes in repair do not hold it up. Default failures: one
+    // interruption per 50,675 GPU-hours (419 in 21.2M GPU-hours). The job is interrupted by
+    // failures on its own nodes only, so the expected count is the GPU-hours it ran for
+    // divided by that rate; the count is Poisson, so 3 standard deviations is sqrt(E) x 3.
+    let text = scenario(16_384 + 1_024, 1, "");
+    let out = run_jobs(&text, vec![job(1, 0, 16_384.0, 54 * 86_400)]);
+    assert_eq!(out.jobs_completed, 1);
+    let mtbf_h = 16_384.0 * 54.0 * 24.0 / 419.0;
+    let expected = out.tenants[0].served_gpu_hours / mtbf_h;
+    let got = out.interruptions as f64;
+    assert!(
+        (got - expected).abs() <= 3.0 * expected.sqrt(),
+        "{got} interruptions, expected {expected:.1}"
+    );
+    // About 419 in the Llama 3 run itself, which ran 54 days in all.
+    assert!(expected > 400.0 && expected < 480.0, "{expected}");
+    assert!(out.lost_gpu_hours > 0.0 && out.checkpoint_overhead_gpu_hours > 0.0);
+}
+
+mod invariants {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn workload() -> impl Strategy<Value = Vec<(i64, u32, u64, u32)>> {
+        proptest::collection::vec((0i64..20_000, 1u32..40, 1u64..5_000, 0u32..2), 1..60)
+    }
+
+    fn policy() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("fifo"),
+            Just("easy-backfill"),
+            Just("sjf"),
+            Just("quota"),
+            Just("fair-share"),
+            Just("las")
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn every_job_ends_once_and_nothing_is_double_booked(raw in workload(), policy in policy(), seed in 0u64..1000) {
+            let mut raw = raw;
+            raw.sort_by_key(|r| r.0);
+            let jobs: Vec<Job> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, &(t, g, d, tenant))| Job { tenant: TenantId(tenant), ..job(i as u64, t, f64::from(g), d) })
+                .collect();
+            // 32 GPUs in pods of 2 nodes; frequent failures and short patience to exercise
+            // interruptions and withdrawals.
+            let tenants = TWO_TENANTS.replace("load = 0\n[[tenant]]", "load = 0\npatience_h = 1\n[[tenant]]");
+            let extra = format!(
+                "[scheduler]\npolicy = \"{policy}\"\n[cluster]\npod_nodes = 2\n\
+                 [failures]\ngpu_hours_per_interruption = 20\nrepair_h = 0.5\n{tenants}"
+            );
+            let text = scenario(32, 1, &extra).replace("years = 1", &format!("years = 1\nseed = {seed}"));
+            let (out, log) = run_with_log(&text, jobs.clone());
+            prop_assert_eq!(out.jobs_submitted, jobs.len() as u64);
+            prop_assert_eq!(out.jobs_submitted, out.jobs_completed + out.jobs_withdrawn + out.jobs_unfinished);
+            prop_assert!(out.utilization <= 1.0 + 1e-12);
+            // Each job appears in the log at most once; completed + withdrawn lines = log lines.
+            let ids: Vec<&str> = log.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+            let mut unique = ids.clone();
+            unique.sort();
+            unique.dedup();
+            prop_assert_eq!(unique.len(), ids.len());
+            prop_assert_eq!(ids.len() as u64, out.jobs_completed + out.jobs_withdrawn);
+            // Allocated GPU-time never exceeds GPU-time in service.
+            for s in &out.sites {
+                prop_assert!(s.gpu_hours_allocated <= s.gpu_hours_available + 1e-9);
+            }
+            // Same inputs, same seed: the same outcome and the same log, byte for byte.
+            let (again, log2) = run_with_log(&text, jobs);
+            prop_assert_eq!(out, again);
+            prop_assert_eq!(log, log2);
+        }
+    }
+}
