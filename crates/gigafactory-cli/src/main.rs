@@ -10,9 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+
 use gigafactory::catalog::Catalog;
 use gigafactory::model::{self, Facility};
 use gigafactory::scenario::{self, BUILTIN, Problem, Scenario};
+use gigafactory::sim::{self, SimError, SimOptions, SimOutcome};
+use gigafactory::units::Date;
+use gigafactory::workload::{JobSource, TenantId};
 
 /// Simulate and plan large AI compute facilities, from one AI factory to a fleet of
 /// gigafactories. With no command, runs the built-in default scenario.
@@ -38,6 +43,12 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// End the simulation early, on this date (YYYY-MM-DD), for a quick look.
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Stream a per-job log (CSV) to this file as the simulation runs.
+        #[arg(long, value_name = "FILE")]
+        jobs_out: Option<PathBuf>,
     },
     /// Check scenario files and report every problem; exit 2 if there is any.
     Validate {
@@ -93,6 +104,8 @@ fn main() -> ExitCode {
         out: None,
         json: false,
         quiet: false,
+        until: None,
+        jobs_out: None,
     });
     let result = match command {
         Command::Run {
@@ -100,7 +113,16 @@ fn main() -> ExitCode {
             out,
             json,
             quiet,
-        } => run(scenario.as_deref(), out.as_deref(), json, quiet),
+            until,
+            jobs_out,
+        } => run(&RunArgs {
+            scenario: scenario.as_deref(),
+            out: out.as_deref(),
+            json,
+            quiet,
+            until: until.as_deref(),
+            jobs_out: jobs_out.as_deref(),
+        }),
         Command::Validate { files } => validate(&files),
         Command::Catalog { table, json } => {
             print!("{}", catalog_cmd::show(table, json));
@@ -190,10 +212,40 @@ pub(crate) fn prepare(src: &Source) -> Result<(Scenario, Facility), Failure> {
         .map_err(|p| Failure::Input(report(&src.label, &src.text, &p)))
 }
 
-fn run(arg: Option<&str>, out: Option<&Path>, json: bool, quiet: bool) -> Result<(), Failure> {
-    let src = read_scenario(arg)?;
+struct RunArgs<'a> {
+    scenario: Option<&'a str>,
+    out: Option<&'a Path>,
+    json: bool,
+    quiet: bool,
+    until: Option<&'a str>,
+    jobs_out: Option<&'a Path>,
+}
+
+fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
+    let src = read_scenario(args.scenario)?;
     let (scenario, facility) = prepare(&src)?;
-    let assessment = model::assess(&facility);
+    let base = if src.builtin {
+        PathBuf::from(".")
+    } else {
+        Path::new(&src.label)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    };
+    let source = JobSource::from_scenario(&scenario, &facility, &base)
+        .map_err(|e| Failure::Input(format!("error: {e}\n")))?;
+    let (assessment, outcome) = match source {
+        None => (model::assess(&facility), None),
+        Some(mut jobs) => {
+            let outcome = simulate_run(args, &scenario, &facility, &mut jobs)?;
+            let a = model::assess_at(
+                &facility,
+                outcome.utilization,
+                "yearly figures with every build phase in service, at the simulated utilisation",
+            );
+            (a, Some(outcome))
+        }
+    };
     let mut value = serde_json::to_value(&assessment).expect("assessment is JSON");
     if let serde_json::Value::Object(m) = &mut value {
         m.insert("scenario_source".into(), src.label.clone().into());
@@ -203,19 +255,43 @@ fn run(arg: Option<&str>, out: Option<&Path>, json: bool, quiet: bool) -> Result
             "gigafactory_version".into(),
             env!("CARGO_PKG_VERSION").into(),
         );
+        if let Some(o) = &outcome {
+            let sim = serde_json::to_value(o).expect("outcome is JSON");
+            for key in [
+                "jobs_submitted",
+                "jobs_completed",
+                "jobs_withdrawn",
+                "jobs_rejected",
+                "jobs_unfinished",
+                "utilization",
+                "goodput_fraction",
+                "wait_s_mean",
+                "wait_s_p50",
+                "wait_s_p95",
+                "wait_s_p99",
+                "jct_s_mean",
+                "interruptions",
+                "lost_gpu_hours",
+                "fairness_jain",
+                "tenants",
+            ] {
+                m.insert(key.into(), sim[key].clone());
+            }
+            m.insert("simulation".into(), sim);
+        }
     }
     let json_text = serde_json::to_string_pretty(&value).expect("JSON") + "\n";
-    if let Some(dir) = out {
+    if let Some(dir) = args.out {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
         let path = dir.join("summary.json");
         output::write_atomic(&path, json_text.as_bytes())
             .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", path.display())))?;
     }
-    if quiet {
+    if args.quiet {
         return Ok(());
     }
-    if json {
+    if args.json {
         print!("{json_text}");
     } else {
         let origin = if src.builtin {
@@ -232,11 +308,84 @@ fn run(arg: Option<&str>, out: Option<&Path>, json: bool, quiet: bool) -> Result
                 origin
             )
         );
-        if let Some(dir) = out {
+        if let Some(o) = &outcome {
+            print!("{}", summary::render_simulation(o, &scenario.start));
+        }
+        if let Some(dir) = args.out {
             println!("\nWrote {}", dir.join("summary.json").display());
         }
     }
     Ok(())
+}
+
+fn simulate_run(
+    args: &RunArgs<'_>,
+    scenario: &Scenario,
+    facility: &Facility,
+    jobs: &mut JobSource,
+) -> Result<SimOutcome, Failure> {
+    let until_s = match args.until {
+        None => None,
+        Some(d) => {
+            let date: Date = d
+                .parse()
+                .map_err(|e| Failure::Input(format!("error: --until {d}: {e}\n")))?;
+            let end = scenario.start.add_years(scenario.years);
+            if date <= scenario.start || date > end {
+                return Err(Failure::Input(format!(
+                    "error: --until {d}: expected a date after {} and no later than {end}\n",
+                    scenario.start
+                )));
+            }
+            Some(date.days_since(&scenario.start) as u64 * 86_400)
+        }
+    };
+    let mut log_file = match args.jobs_out {
+        None => None,
+        Some(p) => Some(
+            output::AtomicFile::create(p)
+                .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", p.display())))?,
+        ),
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let mut progress = |done: f64| {
+        let width = 40;
+        let filled = (done * width as f64) as usize;
+        eprint!(
+            "\r[{}{}] {:3.0}%",
+            "=".repeat(filled),
+            " ".repeat(width - filled),
+            done * 100.0
+        );
+    };
+    let options = SimOptions {
+        until_s,
+        job_log: log_file.as_mut().map(|f| f as &mut dyn std::io::Write),
+        progress: if show_progress {
+            Some(&mut progress)
+        } else {
+            None
+        },
+    };
+    let result = sim::simulate(scenario, facility, Catalog::builtin(), jobs, options);
+    if show_progress {
+        eprint!("\r{}\r", " ".repeat(50));
+    }
+    let mut outcome = result.map_err(|e| match e {
+        SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
+        SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
+    })?;
+    if let (Some(f), Some(p)) = (log_file, args.jobs_out) {
+        f.commit()
+            .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", p.display())))?;
+    }
+    if let JobSource::Trace { reader, .. } = jobs {
+        let names = reader.tenants();
+        outcome.name_tenants(|i| {
+            ((i as usize) < names.len()).then(|| names.name(TenantId(i)).to_string())
+        });
+    }
+    Ok(outcome)
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {

@@ -1,6 +1,8 @@
 //! The terminal summary of a run.
 
 use gigafactory::model::Assessment;
+use gigafactory::sim::SimOutcome;
+use gigafactory::units::Date;
 
 use crate::table::{Align, eur, int, num, render};
 
@@ -152,5 +154,122 @@ pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> 
             &rows,
         )[1..],
     );
+    out
+}
+
+/// The simulation's figures.
+pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
+    let mut out = String::from("\nSimulation\n");
+    let days = o.simulated_s as f64 / 86_400.0;
+    let end = start.add_days(days.round() as i64);
+    if o.stopped_early {
+        out.push_str(&format!(
+            "  Stopped early at {end} (--until): the figures cover {} days only.\n",
+            num(days, 0)
+        ));
+    } else {
+        out.push_str(&format!("  {} days, {start} to {end}.\n", num(days, 0)));
+    }
+    let h = |s: f64| format!("{} h", num(s / 3600.0, 1));
+    let rows = vec![
+        vec![
+            "Jobs".to_string(),
+            format!(
+                "{} submitted, {} completed, {} withdrawn (waited past their patience), {} refused (larger \
+                 than any partition), {} unfinished",
+                int(o.jobs_submitted),
+                int(o.jobs_completed),
+                int(o.jobs_withdrawn),
+                int(o.jobs_rejected),
+                int(o.jobs_unfinished)
+            ),
+        ],
+        vec![
+            "Utilisation".into(),
+            format!(
+                "{}% of GPU-time in service allocated",
+                num(o.utilization * 100.0, 1)
+            ),
+        ],
+        vec![
+            "Goodput".into(),
+            format!(
+                "{}% of allocated GPU-time did useful work",
+                num(o.goodput_fraction * 100.0, 1)
+            ),
+        ],
+        vec![
+            "Wait".into(),
+            format!(
+                "mean {} · p50 {} · p95 {} · p99 {}",
+                h(o.wait_s_mean),
+                h(o.wait_s_p50),
+                h(o.wait_s_p95),
+                h(o.wait_s_p99)
+            ),
+        ],
+        vec![
+            "Job completion time".into(),
+            format!("mean {}", h(o.jct_s_mean)),
+        ],
+        vec![
+            "Failures".into(),
+            format!(
+                "{} interruptions, {} GPU-hours lost, {} GPU-hours writing checkpoints",
+                int(o.interruptions),
+                num(o.lost_gpu_hours, 0),
+                num(o.checkpoint_overhead_gpu_hours, 0)
+            ),
+        ],
+        vec![
+            "Fairness (Jain)".into(),
+            format!(
+                "{} (1 = service in proportion to shares)",
+                num(o.fairness_jain, 3)
+            ),
+        ],
+        vec![
+            "Energy".into(),
+            format!(
+                "{} MWh · {} · {} t CO2e over the simulated time",
+                num(o.energy_mwh, 0),
+                eur(o.electricity_cost_eur),
+                num(o.co2_t, 0)
+            ),
+        ],
+    ];
+    out.push_str(&render(&["", ""], &[Align::Left, Align::Left], &rows)[1..]);
+    out.push('\n');
+    let headers = [
+        "Tenant",
+        "Jobs",
+        "Completed",
+        "Withdrawn",
+        "Wait p50 h",
+        "Wait p95 h",
+        "Served GPU-h",
+        "Share",
+        "Lost demand GPU-h",
+    ];
+    let mut align = vec![Align::Left];
+    align.extend([Align::Right; 8]);
+    let rows: Vec<Vec<String>> = o
+        .tenants
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                int(t.jobs_submitted),
+                int(t.jobs_completed),
+                int(t.jobs_withdrawn),
+                num(t.wait_s_p50 / 3600.0, 2),
+                num(t.wait_s_p95 / 3600.0, 2),
+                num(t.served_gpu_hours, 0),
+                format!("{}%", num(t.share_of_service * 100.0, 1)),
+                num(t.lost_demand_gpu_hours, 0),
+            ]
+        })
+        .collect();
+    out.push_str(&render(&headers, &align, &rows));
     out
 }

@@ -394,3 +394,89 @@ fn workload_errors_name_file_and_line() {
         "error: eu-investai (built-in): the scenario has no [workload] trace and no [[tenant]] tables\n"
     );
 }
+
+#[test]
+fn a_scenario_with_tenants_is_simulated_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("jobs.csv");
+    let args = [
+        "run",
+        "scenarios/two-tenants.toml",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--jobs-out",
+        log.to_str().unwrap(),
+        "--quiet",
+    ];
+    let out = gigafactory(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for key in [
+        "jobs_submitted",
+        "jobs_completed",
+        "jobs_withdrawn",
+        "utilization",
+        "goodput_fraction",
+        "wait_s_mean",
+        "wait_s_p50",
+        "wait_s_p95",
+        "wait_s_p99",
+        "jct_s_mean",
+        "interruptions",
+        "lost_gpu_hours",
+        "fairness_jain",
+    ] {
+        assert!(v[key].is_number(), "{key} missing");
+    }
+    let tenants = v["tenants"].as_array().unwrap();
+    assert_eq!(tenants.len(), 2);
+    for t in tenants {
+        for key in [
+            "name",
+            "wait_s_p95",
+            "served_gpu_hours",
+            "share_of_service",
+            "lost_demand_gpu_hours",
+        ] {
+            assert!(!t[key].is_null(), "tenants[].{key} missing");
+        }
+    }
+    // The economics use the simulated utilisation.
+    assert_eq!(v["assumed_utilization"], v["utilization"]);
+    // One log line per job that ended, after the header.
+    let lines = std::fs::read_to_string(&log).unwrap().lines().count() as u64;
+    let ended = ["jobs_completed", "jobs_withdrawn", "jobs_rejected"]
+        .iter()
+        .map(|k| v[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(lines, ended + 1);
+    // Same seed, same bytes.
+    let dir2 = tempfile::tempdir().unwrap();
+    let log2 = dir2.path().join("jobs.csv");
+    let mut args2 = args;
+    args2[3] = dir2.path().to_str().unwrap();
+    args2[5] = log2.to_str().unwrap();
+    gigafactory(&args2);
+    assert_eq!(
+        text,
+        std::fs::read_to_string(dir2.path().join("summary.json")).unwrap()
+    );
+    assert_eq!(std::fs::read(&log).unwrap(), std::fs::read(&log2).unwrap());
+}
+
+#[test]
+fn until_ends_the_simulation_early_and_says_so() {
+    let out = gigafactory(&["run", "scenarios/two-tenants.toml", "--until", "2027-02-01"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("Stopped early at 2027-02-01 (--until): the figures cover 31 days only.")
+    );
+    let bad = gigafactory(&["run", "scenarios/two-tenants.toml", "--until", "2029-01-01"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        stderr(&bad),
+        "error: --until 2029-01-01: expected a date after 2027-01-01 and no later than 2028-01-01\n"
+    );
+}

@@ -154,6 +154,15 @@ fn build_figures(f: &Facility, b: &BuildPlan) -> BuildFigures {
     }
 }
 
+/// Assess `f` at a utilisation measured elsewhere (a simulation's) instead of the assumed one.
+pub fn assess_at(f: &Facility, utilization: f64, basis: &str) -> Assessment {
+    let mut g = f.clone();
+    g.params.assumed_utilization = utilization;
+    let mut a = assess(&g);
+    a.basis = basis.to_string();
+    a
+}
+
 /// Assess `f` at its assumed utilisation, every build phase in service.
 pub fn assess(f: &Facility) -> Assessment {
     let p = &f.params;

@@ -6,7 +6,7 @@ pub mod cost;
 mod facility;
 pub mod power;
 
-pub use assess::{Assessment, SiteAssessment, assess};
+pub use assess::{Assessment, SiteAssessment, assess, assess_at};
 pub use facility::{BuildPlan, Facility, Params, SitePlan};
 
 use crate::catalog::Catalog;

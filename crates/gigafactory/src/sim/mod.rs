@@ -38,6 +38,7 @@ pub enum SimError {
 }
 
 /// Options of one run.
+#[derive(Default)]
 pub struct SimOptions<'a> {
     /// Stop at this time (seconds from the start) instead of the horizon's end.
     pub until_s: Option<Time>,
@@ -45,16 +46,6 @@ pub struct SimOptions<'a> {
     pub job_log: Option<&'a mut dyn Write>,
     /// Called now and then with the share of the horizon done.
     pub progress: Option<&'a mut dyn FnMut(f64)>,
-}
-
-impl Default for SimOptions<'_> {
-    fn default() -> Self {
-        SimOptions {
-            until_s: None,
-            job_log: None,
-            progress: None,
-        }
-    }
 }
 
 /// Failure parameters, resolved.
@@ -127,7 +118,6 @@ pub fn simulate(
     facility: &Facility,
     catalog: &Catalog,
     jobs: &mut dyn Iterator<Item = Result<Job, ReadError>>,
-    tenant_names: &dyn Fn(u32) -> String,
     mut options: SimOptions<'_>,
 ) -> Result<SimOutcome, SimError> {
     let horizon = (f64::from(scenario.years) * 365.25 * DAY_S) as Time;
@@ -179,7 +169,14 @@ pub fn simulate(
         }
     }
     sim.advance(sim.end);
-    Ok(sim.finish(tenant_names, end < horizon))
+    let names: Vec<String> = scenario.tenants.iter().map(|t| t.name.clone()).collect();
+    let name = |i: u32| {
+        names
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("tenant-{i}"))
+    };
+    Ok(sim.finish(&name, end < horizon))
 }
 
 struct Sim<'a> {
@@ -193,6 +190,8 @@ struct Sim<'a> {
     active: HashMap<JobKey, Active>,
     next_key: JobKey,
     end: Time,
+    // The largest job any partition can ever hold; larger jobs are refused on arrival.
+    max_job_gpus: u32,
     generated: bool,
     walltime_factor: f64,
     max_rate: f64,
@@ -271,6 +270,18 @@ impl<'a> Sim<'a> {
             active: HashMap::new(),
             next_key: 0,
             end,
+            max_job_gpus: f
+                .builds
+                .iter()
+                .map(|b| {
+                    if b.count < 8 {
+                        b.count
+                    } else {
+                        b.count / 8 * 8
+                    }
+                })
+                .max()
+                .unwrap_or(0),
             generated: s.workload.is_none(),
             walltime_factor: sc.walltime_factor.unwrap_or(1.0),
             max_rate: f
@@ -344,6 +355,11 @@ impl<'a> Sim<'a> {
             attained_gpu_s: 0.0,
             site: None,
         };
+        if gpus > self.max_job_gpus {
+            // No partition will ever hold it: refused, its work lost demand.
+            self.o.rejected(t, gpus, a.remaining_ref_s);
+            return self.log_job(&a, now, "rejected");
+        }
         if a.job.duration_s == 0 {
             // Cancelled before it started, in the trace: it ends as it arrives.
             self.active.insert(key, a);

@@ -20,6 +20,8 @@ pub struct TenantOutcome {
     pub jobs_completed: u64,
     /// Jobs withdrawn after waiting past the tenant's patience.
     pub jobs_withdrawn: u64,
+    /// Jobs refused on arrival: larger than any partition.
+    pub jobs_rejected: u64,
     /// Mean wait of jobs that started, s.
     pub wait_s_mean: f64,
     /// Median wait, s.
@@ -32,7 +34,7 @@ pub struct TenantOutcome {
     pub served_gpu_hours: f64,
     /// Its share of all GPU-hours served.
     pub share_of_service: f64,
-    /// Reference GPU-hours of work withdrawn unserved.
+    /// Reference GPU-hours of work withdrawn or refused unserved.
     pub lost_demand_gpu_hours: f64,
 }
 
@@ -53,6 +55,17 @@ pub struct SiteEnergy {
     pub co2_t: f64,
 }
 
+impl SimOutcome {
+    /// Rename tenant `i` with `names(i)` (a trace's tenants are named only once read).
+    pub fn name_tenants(&mut self, names: impl Fn(u32) -> Option<String>) {
+        for (i, t) in self.tenants.iter_mut().enumerate() {
+            if let Some(n) = names(i as u32) {
+                t.name = n;
+            }
+        }
+    }
+}
+
 /// The simulation's results.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SimOutcome {
@@ -66,6 +79,8 @@ pub struct SimOutcome {
     pub jobs_completed: u64,
     /// Jobs withdrawn (waited past their tenant's patience).
     pub jobs_withdrawn: u64,
+    /// Jobs refused on arrival because no partition could ever hold them.
+    pub jobs_rejected: u64,
     /// Jobs still queued or running at the end.
     pub jobs_unfinished: u64,
     /// Allocated GPU-time over GPU-time in service.
@@ -110,6 +125,7 @@ struct TenantAcc {
     submitted: u64,
     completed: u64,
     withdrawn: u64,
+    rejected: u64,
     waits: Histogram<u64>,
     wait_sum: f64,
     served_gpu_s: f64,
@@ -122,6 +138,7 @@ impl TenantAcc {
             submitted: 0,
             completed: 0,
             withdrawn: 0,
+            rejected: 0,
             waits: Histogram::new(3).expect("valid"),
             wait_sum: 0.0,
             served_gpu_s: 0.0,
@@ -265,6 +282,12 @@ impl Accumulator {
         a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
     }
 
+    pub fn rejected(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
+        let a = self.tenant(t);
+        a.rejected += 1;
+        a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
+    }
+
     pub fn finish(
         mut self,
         names: &dyn Fn(u32) -> String,
@@ -333,6 +356,7 @@ impl Accumulator {
                 jobs_submitted: t.submitted,
                 jobs_completed: t.completed,
                 jobs_withdrawn: t.withdrawn,
+                jobs_rejected: t.rejected,
                 wait_s_mean: if t.waits.is_empty() {
                     0.0
                 } else {
@@ -356,6 +380,7 @@ impl Accumulator {
             jobs_submitted: self.tenants.iter().map(|t| t.submitted).sum(),
             jobs_completed: completed,
             jobs_withdrawn: self.tenants.iter().map(|t| t.withdrawn).sum(),
+            jobs_rejected: self.tenants.iter().map(|t| t.rejected).sum(),
             jobs_unfinished: unfinished,
             utilization: if up > 0.0 { alloc / up } else { 0.0 },
             goodput_fraction: if alloc_ref > 0.0 {

@@ -92,6 +92,31 @@ impl View<'_> {
     }
 }
 
+/// What a backfill scan depends on besides time: the job holding the reservation, the
+/// queue (by a counter the policy bumps on every submit, removal and start), and the running
+/// jobs and free GPUs (by their counts: every start or end changes one of them or the
+/// queue). A scan that found nothing finds nothing again until one of these changes; time
+/// passing only makes "ends before the reservation" harder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScanState {
+    head: JobKey,
+    queue_changes: u64,
+    free: u64,
+    running: usize,
+}
+
+impl ScanState {
+    /// The state now.
+    pub fn now(view: &View<'_>, head: JobKey, queue_changes: u64) -> ScanState {
+        ScanState {
+            head,
+            queue_changes,
+            free: view.cluster.free_gpus(),
+            running: view.running.by_end.len(),
+        }
+    }
+}
+
 /// A scheduling policy.
 pub trait Policy {
     /// A job joins the queue (new, or back after an interruption).

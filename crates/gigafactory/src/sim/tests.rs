@@ -56,7 +56,6 @@ pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
         &f,
         catalog,
         &mut it,
-        &|t| format!("t{t}"),
         SimOptions {
             job_log: Some(&mut log),
             ..SimOptions::default()
@@ -277,7 +276,7 @@ mod invariants {
     use proptest::prelude::*;
 
     fn workload() -> impl Strategy<Value = Vec<(i64, u32, u64, u32)>> {
-        proptest::collection::vec((0i64..20_000, 1u32..40, 1u64..5_000, 0u32..2), 1..60)
+        proptest::collection::vec((0i64..20_000, 1u32..48, 1u64..5_000, 0u32..2), 1..60)
     }
 
     fn policy() -> impl Strategy<Value = &'static str> {
@@ -312,7 +311,10 @@ mod invariants {
             let text = scenario(32, 1, &extra).replace("years = 1", &format!("years = 1\nseed = {seed}"));
             let (out, log) = run_with_log(&text, jobs.clone());
             prop_assert_eq!(out.jobs_submitted, jobs.len() as u64);
-            prop_assert_eq!(out.jobs_submitted, out.jobs_completed + out.jobs_withdrawn + out.jobs_unfinished);
+            prop_assert_eq!(
+                out.jobs_submitted,
+                out.jobs_completed + out.jobs_withdrawn + out.jobs_rejected + out.jobs_unfinished
+            );
             prop_assert!(out.utilization <= 1.0 + 1e-12);
             // Each job appears in the log at most once; completed + withdrawn lines = log lines.
             let ids: Vec<&str> = log.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
@@ -320,7 +322,7 @@ mod invariants {
             unique.sort();
             unique.dedup();
             prop_assert_eq!(unique.len(), ids.len());
-            prop_assert_eq!(ids.len() as u64, out.jobs_completed + out.jobs_withdrawn);
+            prop_assert_eq!(ids.len() as u64, out.jobs_completed + out.jobs_withdrawn + out.jobs_rejected);
             // Allocated GPU-time never exceeds GPU-time in service.
             for s in &out.sites {
                 prop_assert!(s.gpu_hours_allocated <= s.gpu_hours_available + 1e-9);

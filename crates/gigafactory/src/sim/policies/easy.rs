@@ -5,13 +5,15 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
+use super::super::policy::{Decision, JobKey, Policy, QueuedJob, ScanState, View};
 
 /// EASY backfilling.
 pub struct EasyBackfill {
     queue: VecDeque<QueuedJob>,
     removed: HashSet<JobKey>,
     depth: usize,
+    failed_scan: Option<ScanState>,
+    changes: u64,
 }
 
 impl EasyBackfill {
@@ -21,6 +23,8 @@ impl EasyBackfill {
             queue: VecDeque::new(),
             removed: HashSet::new(),
             depth,
+            failed_scan: None,
+            changes: 0,
         }
     }
 }
@@ -51,10 +55,9 @@ pub(crate) fn backfill<'a>(
 ) -> Option<usize> {
     let largest = view.cluster.largest_fit();
     for (i, j) in candidates {
-        if j.gpus > largest || !view.cluster.can_fit(j.gpus) {
-            continue;
-        }
-        if view.now.saturating_add(j.walltime_s) <= shadow || u64::from(j.gpus) <= extra {
+        let harmless =
+            view.now.saturating_add(j.walltime_s) <= shadow || u64::from(j.gpus) <= extra;
+        if harmless && j.gpus <= largest && view.cluster.can_fit(j.gpus) {
             return Some(i);
         }
     }
@@ -64,10 +67,12 @@ pub(crate) fn backfill<'a>(
 impl Policy for EasyBackfill {
     fn submit(&mut self, job: QueuedJob) {
         insert_ordered(&mut self.queue, job);
+        self.changes += 1;
     }
 
     fn remove(&mut self, key: JobKey) {
         self.removed.insert(key);
+        self.changes += 1;
     }
 
     fn next(&mut self, view: &View<'_>) -> Option<Decision> {
@@ -75,9 +80,11 @@ impl Policy for EasyBackfill {
         let head = *self.queue.front()?;
         if view.cluster.can_fit(head.gpus) {
             self.queue.pop_front();
+            self.changes += 1;
             return Some(Decision::Start(head.key));
         }
-        if view.cluster.largest_fit() == 0 {
+        let state = ScanState::now(view, head.key, self.changes);
+        if view.cluster.largest_fit() == 0 || self.failed_scan == Some(state) {
             return None;
         }
         let (shadow, extra) = view.reservation(head.gpus);
@@ -89,8 +96,12 @@ impl Policy for EasyBackfill {
             .skip(1)
             .take(self.depth)
             .filter(|(_, j)| !removed.contains(&j.key));
-        let i = backfill(view, shadow, extra, candidates)?;
+        let Some(i) = backfill(view, shadow, extra, candidates) else {
+            self.failed_scan = Some(state);
+            return None;
+        };
         let j = self.queue.remove(i).expect("index from the scan");
+        self.changes += 1;
         Some(Decision::Start(j.key))
     }
 }

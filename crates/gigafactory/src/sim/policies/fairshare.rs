@@ -1,18 +1,36 @@
 //! Fair share, as Slurm's classic multifactor priority: a tenant's factor is
 //! 2^(−U/S), with U its share of all (decayed) past usage and S its entitled share; the
 //! tenant with the highest factor goes first, FIFO within a tenant. When that tenant's
-//! head does not fit it gets an EASY reservation, and the other tenants' heads backfill.
+//! head does not fit it gets an EASY reservation, and queued jobs of every tenant, in
+//! priority order, backfill.
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
+use super::super::policy::{Decision, JobKey, Policy, QueuedJob, ScanState, View};
 use super::easy::{backfill, clean_head, insert_ordered};
 
 /// Fair share with backfill.
-#[derive(Default)]
 pub struct FairShare {
     queues: Vec<VecDeque<QueuedJob>>,
     removed: HashSet<JobKey>,
+    depth: usize,
+    queued: usize,
+    failed_scan: Option<ScanState>,
+    changes: u64,
+}
+
+impl FairShare {
+    /// Backfilling from at most `depth` queued jobs.
+    pub fn new(depth: usize) -> Self {
+        FairShare {
+            queues: Vec::new(),
+            removed: HashSet::new(),
+            depth,
+            queued: 0,
+            failed_scan: None,
+            changes: 0,
+        }
+    }
 }
 
 /// Slurm's classic fair-share factor 2^(−U/S).
@@ -31,10 +49,14 @@ impl Policy for FairShare {
             self.queues.resize_with(t + 1, VecDeque::new);
         }
         insert_ordered(&mut self.queues[t], job);
+        self.queued += 1;
+        self.changes += 1;
     }
 
     fn remove(&mut self, key: JobKey) {
         self.removed.insert(key);
+        self.queued -= 1;
+        self.changes += 1;
     }
 
     fn next(&mut self, view: &View<'_>) -> Option<Decision> {
@@ -66,18 +88,44 @@ impl Policy for FairShare {
         let head = *self.queues[top].front().expect("non-empty");
         if view.cluster.can_fit(head.gpus) {
             self.queues[top].pop_front();
+            self.queued -= 1;
+            self.changes += 1;
             return Some(Decision::Start(head.key));
         }
-        if view.cluster.largest_fit() == 0 {
+        let state = ScanState::now(view, head.key, self.changes);
+        if view.cluster.largest_fit() == 0 || self.failed_scan == Some(state) {
             return None;
         }
         let (shadow, extra) = view.reservation(head.gpus);
-        let heads: Vec<(usize, QueuedJob)> = order[1..]
+        // Candidates in priority order: every tenant's queue (the top tenant's after its
+        // head), up to the backfill depth.
+        let removed = &self.removed;
+        let candidates: Vec<(usize, usize, QueuedJob)> = order
             .iter()
-            .map(|t| (*t, *self.queues[*t].front().expect("non-empty")))
+            .flat_map(|&t| {
+                let skip = usize::from(t == top);
+                self.queues[t]
+                    .iter()
+                    .enumerate()
+                    .skip(skip)
+                    .map(move |(i, j)| (t, i, *j))
+            })
+            .filter(|(_, _, j)| !removed.contains(&j.key))
+            .take(self.depth)
             .collect();
-        let i = backfill(view, shadow, extra, heads.iter().map(|(t, j)| (*t, j)))?;
-        let j = self.queues[i].pop_front().expect("a head");
+        let Some(k) = backfill(
+            view,
+            shadow,
+            extra,
+            candidates.iter().enumerate().map(|(k, c)| (k, &c.2)),
+        ) else {
+            self.failed_scan = Some(state);
+            return None;
+        };
+        let (t, i, j) = candidates[k];
+        self.queues[t].remove(i);
+        self.queued -= 1;
+        self.changes += 1;
         Some(Decision::Start(j.key))
     }
 }

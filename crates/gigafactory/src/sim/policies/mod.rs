@@ -23,7 +23,7 @@ pub fn make(s: &Scheduler) -> Box<dyn Policy> {
     match s.policy {
         PolicyName::Fifo => Box::new(Fifo::default()),
         PolicyName::EasyBackfill => Box::new(EasyBackfill::new(depth)),
-        PolicyName::FairShare => Box::new(FairShare::default()),
+        PolicyName::FairShare => Box::new(FairShare::new(depth)),
         PolicyName::Quota => Box::new(Quota::default()),
         PolicyName::Las => Box::new(Las::new(
             s.las_thresholds_gpu_h
