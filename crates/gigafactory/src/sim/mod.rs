@@ -6,6 +6,7 @@ pub mod policies;
 pub mod policy;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 
 pub use outcome::{SimOutcome, SiteEnergy, TenantOutcome};
@@ -160,6 +161,7 @@ pub fn simulate(
             }
         }
         sim.schedule();
+        sim.set_patience_timers();
         if let Some(p) = options.progress.as_deref_mut() {
             let pct = now * 100 / sim.end.max(1);
             if pct != last_progress {
@@ -179,6 +181,27 @@ pub fn simulate(
     Ok(sim.finish(&name, end < horizon))
 }
 
+/// A hasher for the simulation's own integer keys (never adversarial input): one
+/// multiplication (Fibonacci hashing) instead of SipHash.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type KeyMap<V> = HashMap<JobKey, V, BuildHasherDefault<KeyHasher>>;
+
 struct Sim<'a> {
     log: Option<&'a mut dyn Write>,
     q: EventQueue<Ev>,
@@ -187,7 +210,11 @@ struct Sim<'a> {
     running: Running,
     tenants: Vec<TenantView>,
     patience_s: Vec<Option<Time>>,
-    active: HashMap<JobKey, Active>,
+    active: KeyMap<Active>,
+    // Jobs that arrived at this instant: a patience timer is set for those still waiting
+    // after the instant's scheduling pass (most jobs start at once and never need one).
+    arrived: Vec<JobKey>,
+    track_service: bool,
     next_key: JobKey,
     end: Time,
     // The largest job any partition can ever hold; larger jobs are refused on arrival.
@@ -258,6 +285,7 @@ impl<'a> Sim<'a> {
         };
         let sc = &s.scheduler;
         let policy: Box<dyn Policy> = policies::make(sc);
+        let track_service = policy.needs_service();
         Sim {
             log,
             o: outcome::Accumulator::new(f, &cluster),
@@ -267,7 +295,9 @@ impl<'a> Sim<'a> {
             running: Running::default(),
             tenants,
             patience_s,
-            active: HashMap::new(),
+            active: KeyMap::default(),
+            arrived: Vec::new(),
+            track_service,
             next_key: 0,
             end,
             max_job_gpus: f
@@ -366,8 +396,8 @@ impl<'a> Sim<'a> {
             return self.complete(key, now);
         }
         self.active.insert(key, a);
-        if let Some(p) = self.patience_s[t] {
-            self.q.schedule(now + p, Ev::Withdraw { key, epoch: 0 });
+        if self.patience_s[t].is_some() {
+            self.arrived.push(key);
         }
         let qj = self.queued(key);
         self.policy.submit(qj);
@@ -497,7 +527,9 @@ impl<'a> Sim<'a> {
         }
         self.tenants[t].allocated_gpus -= u64::from(run.alloc.gpus());
         self.running.by_end.remove(&(run.wall_end, key));
-        self.running.service.remove(&key);
+        if self.track_service {
+            self.running.service.remove(&key);
+        }
         self.cluster.release(key, &run.alloc);
     }
 
@@ -577,9 +609,9 @@ impl<'a> Sim<'a> {
         self.running
             .by_end
             .insert((now + walltime, key), alloc.gpus());
-        self.running
-            .service
-            .insert(key, (a.attained_gpu_s, now, alloc.gpus()));
+        if self.track_service {
+            self.running.service.insert(key, (a.attained_gpu_s, now, alloc.gpus()));
+        }
         a.run = Some(Run {
             alloc,
             start: now,
@@ -589,6 +621,19 @@ impl<'a> Sim<'a> {
         });
         self.q.schedule(now + run_s, Ev::Finish { key, epoch });
         true
+    }
+
+    fn set_patience_timers(&mut self) {
+        let now = self.q.now();
+        for key in std::mem::take(&mut self.arrived) {
+            if let Some(a) = self.active.get(&key) {
+                if a.run.is_none() && a.epoch == 0 {
+                    if let Some(p) = self.patience_s[a.job.tenant.0 as usize] {
+                        self.q.schedule(now + p, Ev::Withdraw { key, epoch: 0 });
+                    }
+                }
+            }
+        }
     }
 
     fn schedule(&mut self) {

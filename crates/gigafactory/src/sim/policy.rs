@@ -125,4 +125,9 @@ pub trait Policy {
     fn remove(&mut self, key: JobKey);
     /// The next decision now, or `None` when there is nothing more to do at this instant.
     fn next(&mut self, view: &View<'_>) -> Option<Decision>;
+
+    /// Whether it reads [`Running::service`] (kept only for policies that do).
+    fn needs_service(&self) -> bool {
+        false
+    }
 }

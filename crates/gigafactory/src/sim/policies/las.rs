@@ -35,6 +35,10 @@ impl Las {
 }
 
 impl Policy for Las {
+    fn needs_service(&self) -> bool {
+        true
+    }
+
     fn submit(&mut self, job: QueuedJob) {
         let q = self.queue_of(job.attained_gpu_s);
         self.waiting.insert((q, job.submit, job.key));
