@@ -128,7 +128,7 @@ impl Cluster {
             let n = first + i;
             self.nodes[n as usize].up = true;
             let cap = self.nodes[n as usize].cap;
-            self.set_free(&mut part, n, cap);
+            Self::set_free(&mut self.nodes, &mut part, n, cap);
             part.gpus_up += u32::from(cap);
         }
         self.partitions.push(part);
@@ -143,22 +143,17 @@ impl Cluster {
 
     // Move up node `n` to the free list for `free` GPUs (from the list for its current
     // `free`, unless it is in none: `list_pos == NOT_LISTED`).
-    fn set_free(&mut self, part: &mut Partition, n: u32, free: u8) {
-        let node = &self.nodes[n as usize];
+    fn set_free(nodes: &mut [Node], part: &mut Partition, n: u32, free: u8) {
+        let node = &nodes[n as usize];
         let (old, full_old) = (node.free, node.free == 8);
         if node.list_pos != NOT_LISTED {
-            Self::list_remove(
-                &mut self.nodes,
-                &mut part.free_lists[old as usize],
-                n,
-                false,
-            );
+            Self::list_remove(nodes, &mut part.free_lists[old as usize], n, false);
             if full_old {
-                let pod = self.nodes[n as usize].pod as usize;
-                Self::list_remove(&mut self.nodes, &mut part.pods[pod], n, true);
+                let pod = nodes[n as usize].pod as usize;
+                Self::list_remove(nodes, &mut part.pods[pod], n, true);
             }
         }
-        let node = &mut self.nodes[n as usize];
+        let node = &mut nodes[n as usize];
         node.free = free;
         node.list_pos = part.free_lists[free as usize].len() as u32;
         part.free_lists[free as usize].push(n);
@@ -242,14 +237,15 @@ impl Cluster {
                     .then((pa.gpus_up - pa.allocated).cmp(&(pb.gpus_up - pb.allocated)))
                     .then(b.cmp(&a))
             })?;
-        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        let part = &mut self.partitions[p];
+        let all = &mut self.nodes;
         let mut nodes = Vec::new();
         if gpus <= u32::from(GPUS_PER_NODE) {
             let k = (gpus as usize..=8)
                 .find(|&k| !part.free_lists[k].is_empty())
                 .expect("fits");
             let n = *part.free_lists[k].last().expect("non-empty");
-            self.set_free(&mut part, n, (k as u32 - gpus) as u8);
+            Self::set_free(all, part, n, (k as u32 - gpus) as u8);
             nodes.push((n, gpus as u8));
         } else {
             let need = nodes_for(gpus) as usize;
@@ -272,7 +268,7 @@ impl Cluster {
             };
             'pods: for pod in order {
                 while let Some(&n) = part.pods[pod].last() {
-                    self.set_free(&mut part, n, 0);
+                    Self::set_free(all, part, n, 0);
                     nodes.push((n, 8));
                     if nodes.len() == need {
                         break 'pods;
@@ -286,28 +282,27 @@ impl Cluster {
         };
         part.allocated += alloc.gpus();
         for &(n, g) in &alloc.nodes {
-            self.nodes[n as usize].occupants.push((job, g));
+            all[n as usize].occupants.push((job, g));
         }
-        self.partitions[p] = part;
         Some(alloc)
     }
 
     /// Give back what `job` held.
     pub fn release(&mut self, job: u32, alloc: &Allocation) {
-        let p = alloc.partition as usize;
-        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        let part = &mut self.partitions[alloc.partition as usize];
+        let all = &mut self.nodes;
         for &(n, g) in &alloc.nodes {
-            let node = &mut self.nodes[n as usize];
+            let node = &mut all[n as usize];
             if let Some(i) = node.occupants.iter().position(|o| o.0 == job) {
                 node.occupants.swap_remove(i);
             }
             if node.up {
                 let free = node.free + g;
-                self.set_free(&mut part, n, free);
+                debug_assert!(free <= node.cap, "GPUs freed twice on node {n}");
+                Self::set_free(all, part, n, free);
             }
         }
         part.allocated -= alloc.gpus();
-        self.partitions[p] = part;
     }
 
     /// Nodes of partition `p`, as a range of node ids.
@@ -333,7 +328,7 @@ impl Cluster {
 
     /// Take node `n` of partition `p` down (its jobs must have been released first).
     pub fn node_down(&mut self, p: usize, n: u32) {
-        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        let part = &mut self.partitions[p];
         let node = &self.nodes[n as usize];
         if node.up {
             debug_assert!(node.occupants.is_empty());
@@ -353,35 +348,16 @@ impl Cluster {
             node.list_pos = NOT_LISTED;
             part.gpus_up -= u32::from(cap);
         }
-        self.partitions[p] = part;
     }
 
     /// Bring node `n` of partition `p` back up, all its GPUs free.
     pub fn node_up_again(&mut self, p: usize, n: u32) {
-        let mut part = std::mem::replace(&mut self.partitions[p], Partition::empty());
+        let part = &mut self.partitions[p];
         if !self.nodes[n as usize].up {
             let cap = self.nodes[n as usize].cap;
             self.nodes[n as usize].up = true;
-            self.set_free(&mut part, n, cap);
+            Self::set_free(&mut self.nodes, part, n, cap);
             part.gpus_up += u32::from(cap);
-        }
-        self.partitions[p] = part;
-    }
-}
-
-impl Partition {
-    fn empty() -> Partition {
-        Partition {
-            site: 0,
-            build: 0,
-            relative_throughput: 0.0,
-            online: false,
-            gpus_up: 0,
-            allocated: 0,
-            first_node: 0,
-            node_count: 0,
-            free_lists: Default::default(),
-            pods: Vec::new(),
         }
     }
 }

@@ -93,6 +93,12 @@ impl<E> EventQueue<E> {
         });
     }
 
+    /// Move the clock forward to `time` (never back), for an instant with no queued events
+    /// (a caller merging another ordered source of events, such as a job stream).
+    pub fn advance_to(&mut self, time: Time) {
+        self.now = self.now.max(time);
+    }
+
     /// Pending events.
     pub fn len(&self) -> usize {
         self.heap.len()

@@ -77,7 +77,6 @@ impl FailureParams {
 
 #[derive(Debug, Clone, Copy)]
 enum Ev {
-    Arrival,
     Finish { key: JobKey, epoch: u32 },
     Withdraw { key: JobKey, epoch: u32 },
     Resubmit { key: JobKey },
@@ -128,36 +127,42 @@ pub fn simulate(
         writeln!(w, "{JOB_LOG_HEADER}")?;
     }
     let mut sim = Sim::new(scenario, facility, catalog, end, log);
+    // Arrivals come from the job stream in submit order: they are merged with the event
+    // queue here rather than pushed through it. At one instant, arrivals come first.
     let mut offset: Option<i64> = None;
-    let mut pending: Option<Job> = None;
-    let mut next_arrival = |sim: &mut Sim, pending: &mut Option<Job>| -> Result<(), SimError> {
-        if let Some(j) = jobs.next().transpose()? {
-            let off = *offset.get_or_insert(if sim.generated { 0 } else { j.submit_s });
-            let t = (j.submit_s - off).max(0) as Time;
-            if t < sim.end {
-                sim.q.schedule(t, Ev::Arrival);
-                *pending = Some(j);
-            }
-        }
-        Ok(())
+    let mut next_arrival = |sim: &Sim| -> Result<Option<(Time, Job)>, SimError> {
+        let Some(j) = jobs.next().transpose()? else {
+            return Ok(None);
+        };
+        let off = *offset.get_or_insert(if sim.generated { 0 } else { j.submit_s });
+        let t = (j.submit_s - off).max(0) as Time;
+        Ok((t < sim.end).then_some((t, j)))
     };
-    next_arrival(&mut sim, &mut pending)?;
+    let mut pending = next_arrival(&sim)?;
     let mut batch = Vec::new();
     let mut last_progress = 0;
-    while let Some(now) = sim.q.pop_instant(&mut batch) {
+    loop {
+        let heap_t = sim.q.peek_time();
+        let now = match (pending.as_ref().map(|p| p.0), heap_t) {
+            (None, None) => break,
+            (Some(a), None) => a,
+            (None, Some(h)) => h,
+            (Some(a), Some(h)) => a.min(h),
+        };
         sim.advance(now);
         if now >= sim.end {
             break;
         }
-        for ev in batch.drain(..) {
-            match ev {
-                Ev::Arrival => {
-                    if let Some(j) = pending.take() {
-                        sim.arrive(j)?;
-                    }
-                    next_arrival(&mut sim, &mut pending)?;
-                }
-                other => sim.handle(other)?,
+        sim.q.advance_to(now);
+        while pending.as_ref().is_some_and(|p| p.0 == now) {
+            let (_, j) = pending.take().expect("checked");
+            sim.arrive(j)?;
+            pending = next_arrival(&sim)?;
+        }
+        if heap_t == Some(now) {
+            sim.q.pop_instant(&mut batch);
+            for ev in batch.drain(..) {
+                sim.handle(ev)?;
             }
         }
         sim.schedule();
@@ -215,6 +220,7 @@ struct Sim<'a> {
     // after the instant's scheduling pass (most jobs start at once and never need one).
     arrived: Vec<JobKey>,
     track_service: bool,
+    track_usage: bool,
     next_key: JobKey,
     end: Time,
     // The largest job any partition can ever hold; larger jobs are refused on arrival.
@@ -286,6 +292,7 @@ impl<'a> Sim<'a> {
         let sc = &s.scheduler;
         let policy: Box<dyn Policy> = policies::make(sc);
         let track_service = policy.needs_service();
+        let track_usage = policy.needs_usage();
         Sim {
             log,
             o: outcome::Accumulator::new(f, &cluster),
@@ -298,6 +305,7 @@ impl<'a> Sim<'a> {
             active: KeyMap::default(),
             arrived: Vec::new(),
             track_service,
+            track_usage,
             next_key: 0,
             end,
             max_job_gpus: f
@@ -345,9 +353,11 @@ impl<'a> Sim<'a> {
         }
         let dt = (now - self.last) as f64;
         self.o.integrate(&self.cluster, dt);
-        let decay = 0.5f64.powf(dt / self.halflife_s);
-        for t in &mut self.tenants {
-            t.usage_gpu_s = t.usage_gpu_s * decay + t.allocated_gpus as f64 * dt;
+        if self.track_usage {
+            let decay = 0.5f64.powf(dt / self.halflife_s);
+            for t in &mut self.tenants {
+                t.usage_gpu_s = t.usage_gpu_s * decay + t.allocated_gpus as f64 * dt;
+            }
         }
         self.last = now;
     }
@@ -407,7 +417,7 @@ impl<'a> Sim<'a> {
     fn handle(&mut self, ev: Ev) -> Result<(), SimError> {
         let now = self.q.now();
         match ev {
-            Ev::Arrival | Ev::End => {}
+            Ev::End => {}
             Ev::Finish { key, epoch } => {
                 if self
                     .active
@@ -610,7 +620,9 @@ impl<'a> Sim<'a> {
             .by_end
             .insert((now + walltime, key), alloc.gpus());
         if self.track_service {
-            self.running.service.insert(key, (a.attained_gpu_s, now, alloc.gpus()));
+            self.running
+                .service
+                .insert(key, (a.attained_gpu_s, now, alloc.gpus()));
         }
         a.run = Some(Run {
             alloc,
@@ -625,7 +637,8 @@ impl<'a> Sim<'a> {
 
     fn set_patience_timers(&mut self) {
         let now = self.q.now();
-        for key in std::mem::take(&mut self.arrived) {
+        for i in 0..self.arrived.len() {
+            let key = self.arrived[i];
             if let Some(a) = self.active.get(&key) {
                 if a.run.is_none() && a.epoch == 0 {
                     if let Some(p) = self.patience_s[a.job.tenant.0 as usize] {
@@ -634,6 +647,7 @@ impl<'a> Sim<'a> {
                 }
             }
         }
+        self.arrived.clear();
     }
 
     fn schedule(&mut self) {

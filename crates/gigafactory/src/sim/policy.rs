@@ -130,4 +130,9 @@ pub trait Policy {
     fn needs_service(&self) -> bool {
         false
     }
+
+    /// Whether it reads [`TenantView::usage_gpu_s`] (decayed only for policies that do).
+    fn needs_usage(&self) -> bool {
+        false
+    }
 }

@@ -43,6 +43,10 @@ pub fn factor(usage_share: f64, share: f64) -> f64 {
 }
 
 impl Policy for FairShare {
+    fn needs_usage(&self) -> bool {
+        true
+    }
+
     fn submit(&mut self, job: QueuedJob) {
         let t = job.tenant as usize;
         if self.queues.len() <= t {

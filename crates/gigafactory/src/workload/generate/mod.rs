@@ -67,10 +67,19 @@ struct TenantGen {
 impl TenantGen {
     fn rate(&self, t: f64) -> f64 {
         let s = &self.spec;
-        let hour = (t / 3600.0).rem_euclid(24.0);
-        let day = 1.0 + s.daily_amplitude * (std::f64::consts::TAU * (hour - 14.0) / 24.0).cos();
-        let weekday = ((t / 86_400.0).floor() as i64 + i64::from(self.start_weekday)).rem_euclid(7);
-        let week = if weekday >= 5 { s.weekend_factor } else { 1.0 };
+        let day = if s.daily_amplitude == 0.0 {
+            1.0
+        } else {
+            let hour = (t / 3600.0).rem_euclid(24.0);
+            1.0 + s.daily_amplitude * (std::f64::consts::TAU * (hour - 14.0) / 24.0).cos()
+        };
+        let week = if s.weekend_factor == 1.0 {
+            1.0
+        } else {
+            let weekday =
+                ((t / 86_400.0).floor() as i64 + i64::from(self.start_weekday)).rem_euclid(7);
+            if weekday >= 5 { s.weekend_factor } else { 1.0 }
+        };
         self.rate0 * (1.0 + s.growth_per_year).powf(t / YEAR_S) * day * week / self.norm
     }
 
