@@ -1,0 +1,102 @@
+//! Simulation benchmarks (a plain `cargo bench` harness: one run of a full year takes
+//! seconds, too long for criterion's repeated sampling). Prints wall time, jobs per second
+//! and peak resident memory.
+//!
+//! `cargo bench -p gigafactory --bench sim` runs the engine and one year of a
+//! 100,000-GPU facility (about 9.4 million jobs, failures on) under `fifo` and
+//! `fair-share`. Targets (issue 4): ≤ 10 s with fifo and ≤ 30 s with fair-share for ≥ 5
+//! million jobs, ≤ 2 GB resident. `-- busy` adds a month of the same facility at 80% load.
+
+use std::time::Instant;
+
+use gigafactory::catalog::Catalog;
+use gigafactory::engine::EventQueue;
+use gigafactory::sim::{SimOptions, simulate};
+use gigafactory::workload::JobSource;
+use gigafactory::workload::generate::Stream;
+use gigafactory::{model, scenario};
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The hold model: with `pending` events queued, pop the earliest and schedule one a
+/// random time later, `n` times.
+fn engine(pending: u64, n: u64) {
+    let mut q = EventQueue::new();
+    let mut rng = Stream::new(1, 0, 0);
+    for i in 0..pending {
+        q.schedule((rng.exponential(1000.0)) as u64, i);
+    }
+    let mut batch = Vec::new();
+    let start = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let t = q.pop_instant(&mut batch).expect("never empty");
+        for &e in &batch {
+            q.schedule(t + 1 + rng.exponential(1000.0) as u64, e);
+            done += 1;
+        }
+    }
+    let s = start.elapsed().as_secs_f64();
+    println!(
+        "engine, {pending} pending: {:.1} million events/s ({done} hold operations in {s:.2} s)",
+        done as f64 / s / 1e6
+    );
+}
+
+fn year(file: &str, policy: &str, until_days: Option<u64>) {
+    let text = std::fs::read_to_string(format!(
+        "{}/benches/scenarios/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("policy = \"fifo\"", &format!("policy = \"{policy}\""));
+    let catalog = Catalog::builtin();
+    let (s, f) = model::prepare(&text, catalog).unwrap();
+    let mut jobs = JobSource::from_scenario(&s, &f, std::path::Path::new("."))
+        .unwrap()
+        .unwrap();
+    let start = Instant::now();
+    let out = simulate(
+        &s,
+        &f,
+        catalog,
+        &mut jobs,
+        SimOptions {
+            until_s: until_days.map(|d| d * 86_400),
+            ..SimOptions::default()
+        },
+    )
+    .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{file} ({} days), {policy}: {} jobs in {secs:.2} s = {:.0} thousand jobs/s; utilisation {:.1}%, \
+         {} interruptions; peak resident {:.0} MB",
+        out.simulated_s / 86_400,
+        out.jobs_submitted,
+        out.jobs_submitted as f64 / secs / 1e3,
+        out.utilization * 100.0,
+        out.interruptions,
+        peak_rss_mb()
+    );
+}
+
+fn main() {
+    let busy = std::env::args().any(|a| a == "busy");
+    engine(1_000, 5_000_000);
+    engine(100_000, 5_000_000);
+    year("year-100k.toml", "fifo", None);
+    year("year-100k.toml", "fair-share", None);
+    if busy {
+        year("year-100k-busy.toml", "fifo", Some(31));
+        year("year-100k-busy.toml", "fair-share", Some(31));
+    }
+}
