@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use gigafactory::catalog::Catalog;
 use gigafactory::engine::EventQueue;
+use gigafactory::model;
 use gigafactory::sim::{SimOptions, simulate};
 use gigafactory::workload::JobSource;
 use gigafactory::workload::generate::Stream;
-use gigafactory::{model, scenario};
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")

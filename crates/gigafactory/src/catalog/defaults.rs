@@ -44,6 +44,12 @@ pub struct Defaults {
     pub busy_fraction_of_rated: Sourced,
     /// Draw of an idle node as a share of its rated maximum.
     pub idle_fraction_of_rated: Sourced,
+    /// Seconds to write a checkpoint.
+    pub checkpoint_write_s: Sourced,
+    /// Seconds from an interruption until the job runs again.
+    pub restart_delay_s: Sourced,
+    /// Hours to repair a failed node.
+    pub repair_h: Sourced,
 }
 
 impl Defaults {
@@ -71,6 +77,9 @@ impl Defaults {
             ("short_life_years", &self.short_life_years),
             ("busy_fraction_of_rated", &self.busy_fraction_of_rated),
             ("idle_fraction_of_rated", &self.idle_fraction_of_rated),
+            ("checkpoint_write_s", &self.checkpoint_write_s),
+            ("restart_delay_s", &self.restart_delay_s),
+            ("repair_h", &self.repair_h),
         ]
     }
 }

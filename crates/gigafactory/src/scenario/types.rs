@@ -115,13 +115,13 @@ pub struct Failures {
     /// Mean accelerator-hours between interruptions (default: the Llama 3 405B run's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_hours_per_interruption: Option<f64>,
-    /// Seconds from an interruption until the job can run again (default 600).
+    /// Seconds from an interruption until the job can run again (catalogue default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_delay_s: Option<u64>,
-    /// Hours to repair a failed node (default 24).
+    /// Hours to repair a failed node (catalogue default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_h: Option<f64>,
-    /// Seconds to write a checkpoint (default 60); sets the Young/Daly interval.
+    /// Seconds to write a checkpoint (catalogue default); sets the Young/Daly interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_write_s: Option<f64>,
     /// Checkpoint interval, seconds, instead of Young/Daly's.

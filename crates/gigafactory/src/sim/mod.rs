@@ -284,9 +284,13 @@ impl<'a> Sim<'a> {
                 .gpu_hours_per_interruption
                 .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
                 * 3600.0,
-            restart_delay_s: fp.restart_delay_s.unwrap_or(600),
-            repair_s: (fp.repair_h.unwrap_or(24.0) * 3600.0) as Time,
-            checkpoint_write_s: fp.checkpoint_write_s.unwrap_or(60.0),
+            restart_delay_s: fp
+                .restart_delay_s
+                .unwrap_or(catalog.defaults.restart_delay_s.value as Time),
+            repair_s: (fp.repair_h.unwrap_or(catalog.defaults.repair_h.value) * 3600.0) as Time,
+            checkpoint_write_s: fp
+                .checkpoint_write_s
+                .unwrap_or(catalog.defaults.checkpoint_write_s.value),
             checkpoint_interval_s: fp.checkpoint_interval_s,
         };
         let sc = &s.scheduler;
