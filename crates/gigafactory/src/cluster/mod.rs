@@ -52,6 +52,8 @@ pub struct Partition {
     pub online: bool,
     /// GPUs in nodes that are up.
     pub gpus_up: u32,
+    /// GPUs in all its nodes.
+    pub gpus_total: u32,
     /// GPUs allocated to jobs.
     pub allocated: u32,
     first_node: u32,
@@ -102,6 +104,7 @@ impl Cluster {
             relative_throughput,
             online: false,
             gpus_up: 0,
+            gpus_total: gpus,
             allocated: 0,
             first_node: first,
             node_count: count,

@@ -385,7 +385,7 @@ impl<'a> Sim<'a> {
         let key = self.next_key;
         self.next_key += 1;
         let t = self.tenant_index(job.tenant.0);
-        self.o.submitted(t, &job);
+        self.o.submitted(t);
         let gpus = (job.gpus.ceil() as u32).max(1);
         let a = Active {
             remaining_ref_s: job.duration_s as f64,
@@ -486,9 +486,10 @@ impl<'a> Sim<'a> {
 
     fn schedule_failure(&mut self, p: usize, now: Time) {
         let fp = self.ckpt;
-        let gpus = f64::from(self.cluster.partitions[p].gpus_up.max(1));
-        // Each GPU fails at rate 1/MTBF: the partition at gpus/MTBF. Down nodes are
-        // counted as if up (a small overestimate while nodes are in repair).
+        let gpus = f64::from(self.cluster.partitions[p].gpus_total.max(1));
+        // Each GPU fails at rate 1/MTBF. Candidate failures come at the rate of every GPU
+        // of the partition; one that lands on a node in repair is dropped (thinning), so
+        // GPUs in service fail at exactly 1/MTBF.
         let gap = self.fail_rng.exponential(fp.gpu_s_per_interruption / gpus);
         self.q
             .schedule(now + gap.ceil() as Time, Ev::Failure { partition: p });
@@ -496,8 +497,11 @@ impl<'a> Sim<'a> {
 
     fn fail(&mut self, p: usize, now: Time) {
         let fp = self.ckpt;
+        // A GPU chosen uniformly; nodes hold 8 (the last may hold fewer).
         let nodes = self.cluster.nodes_of(p);
-        let n = nodes.start + (self.fail_rng.uniform() * f64::from(nodes.end - nodes.start)) as u32;
+        let gpu =
+            (self.fail_rng.uniform() * f64::from(self.cluster.partitions[p].gpus_total)) as u32;
+        let n = (nodes.start + gpu / 8).min(nodes.end - 1);
         if !self.cluster.node_up(n) {
             return;
         }
@@ -523,8 +527,7 @@ impl<'a> Sim<'a> {
         let elapsed = (now - run.start) as f64;
         let gpu_s = f64::from(a.gpus) * elapsed;
         a.attained_gpu_s += gpu_s;
-        let p = run.alloc.partition as usize;
-        self.o.ran(t, p, run.alloc.gpus(), elapsed, run.rate);
+        self.o.ran(t, run.alloc.gpus(), elapsed);
         if done {
             a.remaining_ref_s = 0.0;
         } else {
@@ -566,8 +569,7 @@ impl<'a> Sim<'a> {
     fn complete(&mut self, key: JobKey, now: Time) -> Result<(), SimError> {
         let a = self.active.remove(&key).expect("active");
         let t = a.job.tenant.0 as usize;
-        let wait = a.first_start.map_or(0, |s| s - a.submit);
-        self.o.completed(t, &a.job, a.gpus, now - a.submit, wait);
+        self.o.completed(t, &a.job, now - a.submit);
         self.log_job(&a, now, "completed")
     }
 

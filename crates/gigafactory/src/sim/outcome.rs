@@ -242,7 +242,7 @@ impl Accumulator {
         }
     }
 
-    pub fn submitted(&mut self, t: usize, _job: &Job) {
+    pub fn submitted(&mut self, t: usize) {
         self.tenant(t).submitted += 1;
     }
 
@@ -255,7 +255,7 @@ impl Accumulator {
         a.wait_sum += wait as f64;
     }
 
-    pub fn ran(&mut self, t: usize, _p: usize, gpus: u32, elapsed_s: f64, _rate: f64) {
+    pub fn ran(&mut self, t: usize, gpus: u32, elapsed_s: f64) {
         self.tenant(t).served_gpu_s += f64::from(gpus) * elapsed_s;
     }
 
@@ -267,11 +267,11 @@ impl Accumulator {
         self.checkpoint_gpu_s += gpu_s;
     }
 
-    pub fn completed(&mut self, t: usize, job: &Job, gpus: u32, jct: Time, _wait: Time) {
+    pub fn completed(&mut self, t: usize, job: &Job, jct: Time) {
         self.jct_sum += jct as f64;
         if job.outcome == Outcome::Completed {
-            self.useful_ref_gpu_s +=
-                f64::from(gpus).min(job.gpus.max(0.0)).max(job.gpus) * job.duration_s as f64;
+            // Useful work is what the job asked for, not the whole nodes it may have held.
+            self.useful_ref_gpu_s += job.gpus * job.duration_s as f64;
         }
         self.tenant(t).completed += 1;
     }

@@ -14,7 +14,6 @@ pub struct FairShare {
     queues: Vec<VecDeque<QueuedJob>>,
     removed: HashSet<JobKey>,
     depth: usize,
-    queued: usize,
     failed_scan: Option<ScanState>,
     changes: u64,
 }
@@ -26,7 +25,6 @@ impl FairShare {
             queues: Vec::new(),
             removed: HashSet::new(),
             depth,
-            queued: 0,
             failed_scan: None,
             changes: 0,
         }
@@ -53,13 +51,11 @@ impl Policy for FairShare {
             self.queues.resize_with(t + 1, VecDeque::new);
         }
         insert_ordered(&mut self.queues[t], job);
-        self.queued += 1;
         self.changes += 1;
     }
 
     fn remove(&mut self, key: JobKey) {
         self.removed.insert(key);
-        self.queued -= 1;
         self.changes += 1;
     }
 
@@ -92,7 +88,6 @@ impl Policy for FairShare {
         let head = *self.queues[top].front().expect("non-empty");
         if view.cluster.can_fit(head.gpus) {
             self.queues[top].pop_front();
-            self.queued -= 1;
             self.changes += 1;
             return Some(Decision::Start(head.key));
         }
@@ -128,7 +123,6 @@ impl Policy for FairShare {
         };
         let (t, i, j) = candidates[k];
         self.queues[t].remove(i);
-        self.queued -= 1;
         self.changes += 1;
         Some(Decision::Start(j.key))
     }
