@@ -2,7 +2,6 @@
 //! the trace authors publish; generating a scenario's jobs as native CSV; the presets.
 
 use std::collections::BTreeMap;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use gigafactory::workload::generate::{PRESETS, published};
@@ -11,6 +10,7 @@ use gigafactory::workload::{
     Format, JobSource, ReadOptions, SkipCounts, Stats, StatsBuilder, TraceReader,
 };
 
+use crate::output::AtomicFile;
 use crate::table::{Align, int, num, render};
 use crate::{Failure, read_scenario};
 
@@ -288,30 +288,17 @@ fn generate(scenario: &str, out: &Path) -> Result<(), Failure> {
             "error: {scenario}: the scenario replays a trace; `generate` needs [[tenant]] tables\n"
         )));
     };
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("jobs.csv");
-    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
     let fail =
         |e: std::io::Error| Failure::Run(format!("error: cannot write {}: {e}\n", out.display()));
+    // Written under a temporary name and renamed when complete.
     let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = NativeWriter::new(BufWriter::with_capacity(1 << 20, file))?;
+        let mut w = NativeWriter::new(AtomicFile::create(out)?)?;
         let mut n = 0u64;
         while let Some(job) = generator.next() {
             w.write(&job, generator.tenants())?;
             n += 1;
         }
-        w.finish()?
-            .into_inner()
-            .map_err(|e| e.into_error())?
-            .sync_all()?;
-        std::fs::rename(&tmp, out)?;
+        w.finish()?.commit()?;
         Ok(n)
     })();
     match result {
@@ -319,9 +306,6 @@ fn generate(scenario: &str, out: &Path) -> Result<(), Failure> {
             println!("Wrote {} jobs to {}", int(n), out.display());
             Ok(())
         }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(fail(e))
-        }
+        Err(e) => Err(fail(e)),
     }
 }

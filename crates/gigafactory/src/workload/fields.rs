@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use super::input::split_csv;
+
 /// Indices of named columns in a header.
 pub struct Columns {
     idx: Vec<Option<usize>>,
@@ -125,4 +127,36 @@ pub fn time(
     parse: impl Fn(&str) -> Option<i64>,
 ) -> Result<i64, String> {
     parse(v).ok_or_else(|| format!("column `{col}`: expected {what}, found {}", found(v)))
+}
+
+/// A CSV file's columns, known once its header is read: the prologue every header-based
+/// reader shares.
+#[derive(Default)]
+pub struct CsvColumns(Option<Columns>);
+
+impl CsvColumns {
+    /// Read the header line.
+    pub fn read_header(
+        &mut self,
+        record: &str,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<(), String> {
+        self.0 = Some(Columns::new(&split_csv(record), required, optional)?);
+        Ok(())
+    }
+
+    /// The columns and fields of a data line, `None` for a blank one.
+    pub fn record<'r>(
+        &self,
+        record: &'r str,
+    ) -> Result<Option<(&Columns, Vec<Cow<'r, str>>)>, String> {
+        if record.trim().is_empty() {
+            return Ok(None);
+        }
+        let c = self.0.as_ref().expect("the driver reads the header first");
+        let f = split_csv(record);
+        check_width(&f, c.width)?;
+        Ok(Some((c, f)))
+    }
 }

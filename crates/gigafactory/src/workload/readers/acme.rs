@@ -2,8 +2,7 @@
 //! columns). ISO 8601 with the zone written in; `duration` in seconds; `type` the kind of
 //! LLM work. The tenant is the user (Acme has no virtual clusters).
 
-use super::super::fields::{Columns, check_width, number, time, whole};
-use super::super::input::split_csv;
+use super::super::fields::{CsvColumns, number, time, whole};
 use super::super::time::parse_iso;
 use super::super::{Job, JobKind, Tenants};
 use super::helios::slurm_state;
@@ -11,7 +10,7 @@ use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
 pub struct Acme {
-    cols: Option<Columns>,
+    cols: CsvColumns,
 }
 
 const REQUIRED: [&str; 8] = [
@@ -28,8 +27,7 @@ const OPTIONAL: [&str; 1] = ["duration"];
 
 impl Parser for Acme {
     fn header(&mut self, record: &str) -> Result<(), String> {
-        self.cols = Some(Columns::new(&split_csv(record), &REQUIRED, &OPTIONAL)?);
-        Ok(())
+        self.cols.read_header(record, &REQUIRED, &OPTIONAL)
     }
 
     fn parse(
@@ -38,12 +36,9 @@ impl Parser for Acme {
         ordinal: u64,
         tenants: &mut Tenants,
     ) -> Result<Parsed, String> {
-        if record.trim().is_empty() {
+        let Some((c, f)) = self.cols.record(record)? else {
             return Ok(Parsed::Nothing);
-        }
-        let c = self.cols.as_ref().expect("header read first");
-        let f = split_csv(record);
-        check_width(&f, c.width)?;
+        };
         let gpus = number("gpu_num", c.get(&f, 2))?;
         let kind = JobKind::parse(c.get(&f, 3)).unwrap_or(JobKind::Other);
         let outcome = slurm_state("state", c.get(&f, 4))?;

@@ -2,21 +2,20 @@
 //! queueing delays in seconds. The tenant is the virtual cluster (`vc`): Helios shared its
 //! clusters between groups by per-vc quota.
 
-use super::super::fields::{Columns, check_width, number, time, whole};
-use super::super::input::split_csv;
+use super::super::fields::{CsvColumns, number, time, whole};
 use super::super::time::parse_local;
 use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 pub struct Helios {
-    cols: Option<Columns>,
+    cols: CsvColumns,
     offset_s: i64,
 }
 
 impl Helios {
     pub fn new(offset_s: i64) -> Self {
         Helios {
-            cols: None,
+            cols: CsvColumns::default(),
             offset_s,
         }
     }
@@ -49,8 +48,7 @@ pub fn slurm_state(col: &str, s: &str) -> Result<Outcome, String> {
 
 impl Parser for Helios {
     fn header(&mut self, record: &str) -> Result<(), String> {
-        self.cols = Some(Columns::new(&split_csv(record), &REQUIRED, &OPTIONAL)?);
-        Ok(())
+        self.cols.read_header(record, &REQUIRED, &OPTIONAL)
     }
 
     fn parse(
@@ -59,12 +57,9 @@ impl Parser for Helios {
         ordinal: u64,
         tenants: &mut Tenants,
     ) -> Result<Parsed, String> {
-        if record.trim().is_empty() {
+        let Some((c, f)) = self.cols.record(record)? else {
             return Ok(Parsed::Nothing);
-        }
-        let c = self.cols.as_ref().expect("header read first");
-        let f = split_csv(record);
-        check_width(&f, c.width)?;
+        };
         let gpus = number("gpu_num", c.get(&f, 3))?;
         let outcome = slurm_state("state", c.get(&f, 4))?;
         let local = |s: &str| parse_local(s, self.offset_s);

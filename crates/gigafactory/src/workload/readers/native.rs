@@ -1,14 +1,13 @@
 //! gigafactory's native CSV: `id,tenant,submit_s,gpus,duration_s` and, optionally,
 //! `outcome,kind,wall_time_s,retries`. See `workload::native` for the writer.
 
-use super::super::fields::{Columns, check_width, number, signed, whole};
-use super::super::input::split_csv;
+use super::super::fields::{CsvColumns, number, signed, whole};
 use super::super::{Job, JobKind, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
 pub struct Native {
-    cols: Option<Columns>,
+    cols: CsvColumns,
 }
 
 const REQUIRED: [&str; 5] = ["id", "tenant", "submit_s", "gpus", "duration_s"];
@@ -16,8 +15,7 @@ const OPTIONAL: [&str; 4] = ["outcome", "kind", "wall_time_s", "retries"];
 
 impl Parser for Native {
     fn header(&mut self, record: &str) -> Result<(), String> {
-        self.cols = Some(Columns::new(&split_csv(record), &REQUIRED, &OPTIONAL)?);
-        Ok(())
+        self.cols.read_header(record, &REQUIRED, &OPTIONAL)
     }
 
     fn parse(
@@ -26,12 +24,9 @@ impl Parser for Native {
         _ordinal: u64,
         tenants: &mut Tenants,
     ) -> Result<Parsed, String> {
-        if record.trim().is_empty() {
+        let Some((c, f)) = self.cols.record(record)? else {
             return Ok(Parsed::Nothing);
-        }
-        let c = self.cols.as_ref().expect("header read first");
-        let f = split_csv(record);
-        check_width(&f, c.width)?;
+        };
         let gpus = number("gpus", c.get(&f, 3))?;
         let outcome = match c.get(&f, 5) {
             "" => Outcome::Completed,

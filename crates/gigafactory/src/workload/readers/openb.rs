@@ -2,14 +2,13 @@
 //! the trace's start. A pod's GPUs are `num_gpu` × `gpu_milli` / 1000 (a shared GPU has
 //! `gpu_milli` below 1000). The tenant is the QoS class.
 
-use super::super::fields::{Columns, check_width, number, signed};
-use super::super::input::split_csv;
+use super::super::fields::{CsvColumns, number, signed};
 use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
 pub struct Openb {
-    cols: Option<Columns>,
+    cols: CsvColumns,
 }
 
 const REQUIRED: [&str; 7] = [
@@ -25,8 +24,7 @@ const OPTIONAL: [&str; 1] = ["scheduled_time"];
 
 impl Parser for Openb {
     fn header(&mut self, record: &str) -> Result<(), String> {
-        self.cols = Some(Columns::new(&split_csv(record), &REQUIRED, &OPTIONAL)?);
-        Ok(())
+        self.cols.read_header(record, &REQUIRED, &OPTIONAL)
     }
 
     fn parse(
@@ -35,12 +33,9 @@ impl Parser for Openb {
         ordinal: u64,
         tenants: &mut Tenants,
     ) -> Result<Parsed, String> {
-        if record.trim().is_empty() {
+        let Some((c, f)) = self.cols.record(record)? else {
             return Ok(Parsed::Nothing);
-        }
-        let c = self.cols.as_ref().expect("header read first");
-        let f = split_csv(record);
-        check_width(&f, c.width)?;
+        };
         let num_gpu = number("num_gpu", c.get(&f, 1))?;
         let milli = match c.get(&f, 2) {
             "" => 1000.0,

@@ -1,22 +1,20 @@
 //! Tiresias simulator input (Gu et al., NSDI'19): `job_id, num_gpu, submit_time,
 //! iterations, model_name, duration, interval`; times in seconds. Every job completes.
 
-use super::super::fields::{Columns, check_width, number, signed, whole};
-use super::super::input::split_csv;
+use super::super::fields::{CsvColumns, number, signed, whole};
 use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
 pub struct Tiresias {
-    cols: Option<Columns>,
+    cols: CsvColumns,
 }
 
 const REQUIRED: [&str; 4] = ["job_id", "num_gpu", "submit_time", "duration"];
 
 impl Parser for Tiresias {
     fn header(&mut self, record: &str) -> Result<(), String> {
-        self.cols = Some(Columns::new(&split_csv(record), &REQUIRED, &[])?);
-        Ok(())
+        self.cols.read_header(record, &REQUIRED, &[])
     }
 
     fn parse(
@@ -25,12 +23,9 @@ impl Parser for Tiresias {
         ordinal: u64,
         tenants: &mut Tenants,
     ) -> Result<Parsed, String> {
-        if record.trim().is_empty() {
+        let Some((c, f)) = self.cols.record(record)? else {
             return Ok(Parsed::Nothing);
-        }
-        let c = self.cols.as_ref().expect("header read first");
-        let f = split_csv(record);
-        check_width(&f, c.width)?;
+        };
         let gpus = number("num_gpu", c.get(&f, 1))?;
         let submit_s = signed("submit_time", c.get(&f, 2))?;
         let duration_s = whole("duration", c.get(&f, 3))?;
