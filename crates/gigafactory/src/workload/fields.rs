@@ -129,6 +129,9 @@ pub fn time(
     parse(v).ok_or_else(|| format!("column `{col}`: expected {what}, found {}", found(v)))
 }
 
+/// A data line: the file's columns and the line's fields.
+pub type Record<'c, 'r> = (&'c Columns, Vec<Cow<'r, str>>);
+
 /// A CSV file's columns, known once its header is read: the prologue every header-based
 /// reader shares.
 #[derive(Default)]
@@ -147,10 +150,7 @@ impl CsvColumns {
     }
 
     /// The columns and fields of a data line, `None` for a blank one.
-    pub fn record<'r>(
-        &self,
-        record: &'r str,
-    ) -> Result<Option<(&Columns, Vec<Cow<'r, str>>)>, String> {
+    pub fn record<'r>(&self, record: &'r str) -> Result<Option<Record<'_, 'r>>, String> {
         if record.trim().is_empty() {
             return Ok(None);
         }
