@@ -129,6 +129,35 @@ pub fn time(
     parse(v).ok_or_else(|| format!("column `{col}`: expected {what}, found {}", found(v)))
 }
 
+/// A Slurm-style record's run time: its `duration` field where given, else end − start;
+/// 0 for a job cancelled before it started (no start time). Times parsed by `parse`,
+/// described as `what` in messages.
+///
+/// # Errors
+/// A malformed number or time, or an end before the start.
+pub fn run_time(
+    duration: &str,
+    start: &str,
+    end: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<i64>,
+) -> Result<u64, String> {
+    if !duration.is_empty() {
+        return whole("duration", duration);
+    }
+    if start.is_empty() {
+        return Ok(0);
+    }
+    let s = time("start_time", start, what, &parse)?;
+    let e = time("end_time", end, what, &parse)?;
+    if e < s {
+        return Err(format!(
+            "column `end_time`: {end} is before the start {start}"
+        ));
+    }
+    Ok((e - s) as u64)
+}
+
 /// A data line: the file's columns and the line's fields.
 pub type Record<'c, 'r> = (&'c Columns, Vec<Cow<'r, str>>);
 

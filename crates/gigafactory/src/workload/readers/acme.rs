@@ -2,7 +2,7 @@
 //! columns). ISO 8601 with the zone written in; `duration` in seconds; `type` the kind of
 //! LLM work. The tenant is the user (Acme has no virtual clusters).
 
-use super::super::fields::{CsvColumns, number, time, whole};
+use super::super::fields::{CsvColumns, number, run_time, time};
 use super::super::time::parse_iso;
 use super::super::{Job, JobKind, Tenants};
 use super::helios::slurm_state;
@@ -44,16 +44,7 @@ impl Parser for Acme {
         let outcome = slurm_state("state", c.get(&f, 4))?;
         let what = "an ISO 8601 time with its zone, like 2023-07-01T09:30:00+08:00";
         let submit_s = time("submit_time", c.get(&f, 5), what, parse_iso)?;
-        let (start, end) = (c.get(&f, 6), c.get(&f, 7));
-        let duration_s = match c.get(&f, 8) {
-            d if !d.is_empty() => whole("duration", d)?,
-            _ if start.is_empty() => 0,
-            _ => {
-                let s = time("start_time", start, what, parse_iso)?;
-                let e = time("end_time", end, what, parse_iso)?;
-                e.saturating_sub(s).max(0) as u64
-            }
-        };
+        let duration_s = run_time(c.get(&f, 8), c.get(&f, 6), c.get(&f, 7), what, parse_iso)?;
         if gpus == 0.0 {
             return Ok(Parsed::Skip(Skip::ZeroGpu));
         }

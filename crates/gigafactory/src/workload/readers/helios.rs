@@ -2,7 +2,7 @@
 //! queueing delays in seconds. The tenant is the virtual cluster (`vc`): Helios shared its
 //! clusters between groups by per-vc quota.
 
-use super::super::fields::{CsvColumns, number, time, whole};
+use super::super::fields::{CsvColumns, number, run_time, time};
 use super::super::time::parse_local;
 use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
@@ -65,22 +65,8 @@ impl Parser for Helios {
         let local = |s: &str| parse_local(s, self.offset_s);
         let what = "a time YYYY-MM-DD HH:MM:SS";
         let submit_s = time("submit_time", c.get(&f, 5), what, local)?;
-        let (start, end) = (c.get(&f, 6), c.get(&f, 7));
         // A job cancelled while queued has no start time: it ran for 0 s.
-        let duration_s = match c.get(&f, 8) {
-            d if !d.is_empty() => whole("duration", d)?,
-            _ if start.is_empty() => 0,
-            _ => {
-                let s = time("start_time", start, what, local)?;
-                let e = time("end_time", end, what, local)?;
-                if e < s {
-                    return Err(format!(
-                        "column `end_time`: {end} is before the start {start}"
-                    ));
-                }
-                (e - s) as u64
-            }
-        };
+        let duration_s = run_time(c.get(&f, 8), c.get(&f, 6), c.get(&f, 7), what, local)?;
         if gpus == 0.0 {
             return Ok(Parsed::Skip(Skip::ZeroGpu));
         }
