@@ -274,6 +274,7 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
                 "lost_gpu_hours",
                 "fairness_jain",
                 "tenants",
+                "years",
             ] {
                 m.insert(key.into(), sim[key].clone());
             }

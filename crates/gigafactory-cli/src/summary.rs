@@ -271,5 +271,41 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
         })
         .collect();
     out.push_str(&render(&headers, &align, &rows));
+    out.push('\n');
+    let headers = [
+        "Year",
+        "GPUs online",
+        "Capex €M",
+        "Opex €M",
+        "Utilisation",
+        "Served GPU-h",
+        "Lost demand GPU-h",
+        "Wait p95 h",
+        "Energy MWh",
+        "CO2 t",
+        "Market value €M",
+    ];
+    let mut align = vec![Align::Left];
+    align.extend([Align::Right; 10]);
+    let rows: Vec<Vec<String>> = o
+        .years
+        .iter()
+        .map(|y| {
+            vec![
+                y.year.to_string(),
+                num(y.gpus_online, 0),
+                num(y.capex_eur / 1e6, 1),
+                num(y.opex_eur / 1e6, 1),
+                format!("{}%", num(y.utilization * 100.0, 1)),
+                num(y.served_gpu_hours, 0),
+                num(y.lost_demand_gpu_hours, 0),
+                num(y.wait_s_p95 / 3600.0, 2),
+                num(y.energy_mwh, 0),
+                num(y.co2_t, 0),
+                num(y.market_value_eur / 1e6, 2),
+            ]
+        })
+        .collect();
+    out.push_str(&render(&headers, &align, &rows));
     out
 }

@@ -444,6 +444,26 @@ fn a_scenario_with_tenants_is_simulated_and_reported() {
     }
     // The economics use the simulated utilisation.
     assert_eq!(v["assumed_utilization"], v["utilization"]);
+    // Per-year results: a one-year horizon from 2027-01-01 is calendar 2027.
+    let years = v["years"].as_array().unwrap();
+    assert_eq!(years.len(), 1);
+    for key in [
+        "year",
+        "gpus_online",
+        "capex_eur",
+        "opex_eur",
+        "utilization",
+        "served_gpu_hours",
+        "lost_demand_gpu_hours",
+        "wait_s_p95",
+        "energy_mwh",
+        "co2_t",
+        "market_value_eur",
+    ] {
+        assert!(years[0][key].is_number(), "years[].{key} missing");
+    }
+    assert_eq!(years[0]["year"], 2027);
+    assert_eq!(years[0]["utilization"], v["utilization"]);
     // One log line per job that ended, after the header.
     let lines = std::fs::read_to_string(&log).unwrap().lines().count() as u64;
     let ended = ["jobs_completed", "jobs_withdrawn", "jobs_rejected"]

@@ -154,6 +154,30 @@ fn build_figures(f: &Facility, b: &BuildPlan) -> BuildFigures {
     }
 }
 
+/// A build phase's money that does not depend on how busy it is: its capex, and its
+/// maintenance and staff per year in service.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhaseCosts {
+    /// Capital expenditure, EUR.
+    pub capex_eur: f64,
+    /// Maintenance and staff per year in service, EUR.
+    pub fixed_opex_eur_per_year: f64,
+}
+
+/// The fixed costs of each build phase of `f`, in build order.
+pub fn phase_costs(f: &Facility) -> Vec<PhaseCosts> {
+    f.builds
+        .iter()
+        .map(|b| {
+            let x = build_figures(f, b);
+            PhaseCosts {
+                capex_eur: x.capex.total_eur(),
+                fixed_opex_eur_per_year: x.opex.maintenance_eur + x.opex.staff_eur,
+            }
+        })
+        .collect()
+}
+
 /// Assess `f` at a utilisation measured elsewhere (a simulation's) instead of the assumed one.
 pub fn assess_at(f: &Facility, utilization: f64, basis: &str) -> Assessment {
     let mut g = f.clone();

@@ -6,7 +6,7 @@ pub mod cost;
 mod facility;
 pub mod power;
 
-pub use assess::{Assessment, SiteAssessment, assess, assess_at};
+pub use assess::{Assessment, PhaseCosts, SiteAssessment, assess, assess_at, phase_costs};
 pub use facility::{BuildPlan, Facility, Params, SitePlan};
 
 use crate::catalog::Catalog;

@@ -49,6 +49,14 @@ pub struct SimOptions<'a> {
     pub progress: Option<&'a mut dyn FnMut(f64)>,
 }
 
+/// The end of each year of the horizon, seconds from the start: calendar years from the
+/// start date.
+fn year_ends(s: &Scenario) -> Vec<Time> {
+    (1..=s.years)
+        .map(|k| s.start.add_years(k).days_since(&s.start) as Time * DAY_S as Time)
+        .collect()
+}
+
 /// Failure parameters, resolved.
 #[derive(Debug, Clone, Copy)]
 pub struct FailureParams {
@@ -120,7 +128,7 @@ pub fn simulate(
     jobs: &mut dyn Iterator<Item = Result<Job, ReadError>>,
     mut options: SimOptions<'_>,
 ) -> Result<SimOutcome, SimError> {
-    let horizon = (f64::from(scenario.years) * 365.25 * DAY_S) as Time;
+    let horizon = year_ends(scenario).last().copied().unwrap_or(0);
     let end = options.until_s.map_or(horizon, |u| u.min(horizon));
     let mut log = options.job_log.take();
     if let Some(w) = log.as_deref_mut() {
@@ -250,12 +258,14 @@ impl<'a> Sim<'a> {
         let pod_nodes = s.cluster.pod_nodes.unwrap_or(32);
         let mut cluster = Cluster::new();
         let mut q = EventQueue::new();
+        let mut phases = Vec::with_capacity(f.builds.len());
         for (i, b) in f.builds.iter().enumerate() {
             let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes);
             let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
             let retire = online + (b.life_years * 365.25 * DAY_S) as Time;
             q.schedule(online, Ev::Online { partition: p });
             q.schedule(retire, Ev::Retire { partition: p });
+            phases.push((online, retire));
         }
         q.schedule(end, Ev::End);
         let capacity: f64 = f.builds.iter().map(|b| f64::from(b.count)).sum();
@@ -299,7 +309,7 @@ impl<'a> Sim<'a> {
         let track_usage = policy.needs_usage();
         Sim {
             log,
-            o: outcome::Accumulator::new(f, &cluster),
+            o: outcome::Accumulator::new(f, &cluster, year_ends(s), &phases),
             q,
             cluster,
             policy,
@@ -355,15 +365,19 @@ impl<'a> Sim<'a> {
         if now <= self.last {
             return;
         }
-        let dt = (now - self.last) as f64;
-        self.o.integrate(&self.cluster, dt);
-        if self.track_usage {
-            let decay = 0.5f64.powf(dt / self.halflife_s);
-            for t in &mut self.tenants {
-                t.usage_gpu_s = t.usage_gpu_s * decay + t.allocated_gpus as f64 * dt;
+        // In pieces that end at year boundaries, so that yearly figures are exact.
+        while self.last < now {
+            let to = now.min(self.o.year_end());
+            let dt = (to - self.last) as f64;
+            self.o.integrate(&self.cluster, dt, to);
+            if self.track_usage {
+                let decay = 0.5f64.powf(dt / self.halflife_s);
+                for t in &mut self.tenants {
+                    t.usage_gpu_s = t.usage_gpu_s * decay + t.allocated_gpus as f64 * dt;
+                }
             }
+            self.last = to;
         }
-        self.last = now;
     }
 
     fn queued(&self, key: JobKey) -> QueuedJob {

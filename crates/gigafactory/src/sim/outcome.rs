@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::TenantView;
 use crate::cluster::Cluster;
 use crate::engine::Time;
-use crate::model::{Facility, power};
+use crate::model::{self, Facility, power};
 use crate::workload::{Job, Outcome};
 
 /// One tenant's results.
@@ -66,6 +66,34 @@ impl SimOutcome {
     }
 }
 
+/// One year of the horizon (years run from the start date, so a horizon starting
+/// 2027-01-01 has calendar years).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct YearOutcome {
+    /// Calendar year in which this year of the horizon starts.
+    pub year: i32,
+    /// Mean GPUs in service over the year.
+    pub gpus_online: f64,
+    /// Capex of the build phases that come online this year, EUR.
+    pub capex_eur: f64,
+    /// Electricity, plus maintenance and staff of the phases in service, EUR.
+    pub opex_eur: f64,
+    /// Allocated over in-service GPU-time.
+    pub utilization: f64,
+    /// GPU-hours allocated to jobs.
+    pub served_gpu_hours: f64,
+    /// Reference GPU-hours of work withdrawn or refused this year.
+    pub lost_demand_gpu_hours: f64,
+    /// 95th percentile wait of jobs that started this year, s.
+    pub wait_s_p95: f64,
+    /// Facility energy, MWh.
+    pub energy_mwh: f64,
+    /// Emissions, t CO2e.
+    pub co2_t: f64,
+    /// Served H100-equivalent hours at the market rent of an H100-hour, EUR.
+    pub market_value_eur: f64,
+}
+
 /// The simulation's results.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SimOutcome {
@@ -118,6 +146,8 @@ pub struct SimOutcome {
     pub sites: Vec<SiteEnergy>,
     /// Per tenant.
     pub tenants: Vec<TenantOutcome>,
+    /// Per year of the horizon simulated.
+    pub years: Vec<YearOutcome>,
 }
 
 #[derive(Clone)]
@@ -147,6 +177,22 @@ impl TenantAcc {
     }
 }
 
+struct YearAcc {
+    up_gpu_s: Vec<f64>,
+    alloc_gpu_s: Vec<f64>,
+    alloc_ref_gpu_s: f64,
+    lost_demand_gpu_s: f64,
+    waits: Histogram<u64>,
+}
+
+/// A build phase's schedule and fixed costs, for yearly figures.
+struct Phase {
+    online_s: Time,
+    retire_s: Time,
+    capex_eur: f64,
+    fixed_opex_eur_per_year: f64,
+}
+
 struct PartAcc {
     site: usize,
     rated_w: f64,
@@ -157,6 +203,13 @@ struct PartAcc {
 
 pub(crate) struct Accumulator {
     parts: Vec<PartAcc>,
+    years: Vec<YearAcc>,
+    // Ends of the horizon's years, s from the start.
+    year_ends: Vec<Time>,
+    year: usize,
+    first_year: i32,
+    phases: Vec<Phase>,
+    rent_eur_per_h100_hour: f64,
     sites: Vec<(String, f64, f64, f64)>,
     idle: f64,
     busy: f64,
@@ -181,8 +234,41 @@ fn pct(h: &Histogram<u64>, q: f64) -> f64 {
 }
 
 impl Accumulator {
-    pub fn new(f: &Facility, cluster: &Cluster) -> Self {
+    /// `year_ends`: the end of each year of the horizon, s from the start; `phases`: each
+    /// build's (online, retirement) times, s from the start.
+    pub fn new(
+        f: &Facility,
+        cluster: &Cluster,
+        year_ends: Vec<Time>,
+        phases: &[(Time, Time)],
+    ) -> Self {
+        let costs = model::phase_costs(f);
+        let n = cluster.partitions.len();
         Accumulator {
+            years: year_ends
+                .iter()
+                .map(|_| YearAcc {
+                    up_gpu_s: vec![0.0; n],
+                    alloc_gpu_s: vec![0.0; n],
+                    alloc_ref_gpu_s: 0.0,
+                    lost_demand_gpu_s: 0.0,
+                    waits: Histogram::new(3).expect("valid"),
+                })
+                .collect(),
+            year_ends,
+            year: 0,
+            first_year: f.start.year(),
+            phases: phases
+                .iter()
+                .zip(&costs)
+                .map(|(&(online_s, retire_s), c)| Phase {
+                    online_s,
+                    retire_s,
+                    capex_eur: c.capex_eur,
+                    fixed_opex_eur_per_year: c.fixed_opex_eur_per_year,
+                })
+                .collect(),
+            rent_eur_per_h100_hour: f.params.market_rent_eur_per_gpu_hour,
             parts: cluster
                 .partitions
                 .iter()
@@ -232,14 +318,35 @@ impl Accumulator {
         &mut self.tenants[t]
     }
 
-    pub fn integrate(&mut self, cluster: &Cluster, dt: f64) {
-        for (acc, p) in self.parts.iter_mut().zip(&cluster.partitions) {
+    /// The end of the current year of the horizon, s from the start.
+    pub fn year_end(&self) -> Time {
+        self.year_ends.get(self.year).copied().unwrap_or(Time::MAX)
+    }
+
+    /// Integrate `dt` seconds (within the current year) and, at `t`, move to the year
+    /// containing `t` when the current one has ended.
+    pub fn integrate(&mut self, cluster: &Cluster, dt: f64, t: Time) {
+        let y = self.year.min(self.years.len().saturating_sub(1));
+        for (i, (acc, p)) in self.parts.iter_mut().zip(&cluster.partitions).enumerate() {
             if p.online {
-                acc.up_gpu_s += f64::from(p.gpus_up) * dt;
-                acc.alloc_gpu_s += f64::from(p.allocated) * dt;
-                acc.alloc_ref_gpu_s += f64::from(p.allocated) * p.relative_throughput * dt;
+                let (up, alloc) = (f64::from(p.gpus_up) * dt, f64::from(p.allocated) * dt);
+                acc.up_gpu_s += up;
+                acc.alloc_gpu_s += alloc;
+                acc.alloc_ref_gpu_s += alloc * p.relative_throughput;
+                if let Some(ya) = self.years.get_mut(y) {
+                    ya.up_gpu_s[i] += up;
+                    ya.alloc_gpu_s[i] += alloc;
+                    ya.alloc_ref_gpu_s += alloc * p.relative_throughput;
+                }
             }
         }
+        while t >= self.year_end() && self.year < self.year_ends.len() {
+            self.year += 1;
+        }
+    }
+
+    fn this_year(&mut self) -> Option<&mut YearAcc> {
+        self.years.get_mut(self.year)
     }
 
     pub fn submitted(&mut self, t: usize) {
@@ -247,6 +354,9 @@ impl Accumulator {
     }
 
     pub fn started(&mut self, t: usize, wait: Time) {
+        if let Some(y) = self.this_year() {
+            y.waits.record(wait).expect("auto-resizing");
+        }
         self.waits.record(wait).expect("auto-resizing");
         self.wait_sum += wait as f64;
         self.started += 1;
@@ -277,12 +387,18 @@ impl Accumulator {
     }
 
     pub fn withdrawn(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
+        if let Some(y) = self.this_year() {
+            y.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
+        }
         let a = self.tenant(t);
         a.withdrawn += 1;
         a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
     }
 
     pub fn rejected(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
+        if let Some(y) = self.this_year() {
+            y.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
+        }
         let a = self.tenant(t);
         a.rejected += 1;
         a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
@@ -343,6 +459,7 @@ impl Accumulator {
             s.electricity_cost_eur += power::energy_cost_eur(mwh, price);
             s.co2_t += power::co2_t(mwh, carbon);
         }
+        let years = self.year_outcomes(end);
         let up: f64 = self.parts.iter().map(|p| p.up_gpu_s).sum();
         let alloc: f64 = self.parts.iter().map(|p| p.alloc_gpu_s).sum();
         let alloc_ref: f64 = self.parts.iter().map(|p| p.alloc_ref_gpu_s).sum();
@@ -411,6 +528,68 @@ impl Accumulator {
             co2_t: sites.iter().map(|s| s.co2_t).sum(),
             sites,
             tenants,
+            years,
         }
+    }
+
+    /// (energy MWh, electricity EUR, CO2 t) of `up` and `alloc` GPU-seconds of partition
+    /// `p`: node draw is linear in allocated GPUs between idle and busy (model::power).
+    fn energy(&self, p: usize, up: f64, alloc: f64) -> (f64, f64, f64) {
+        let part = &self.parts[p];
+        let (_, pue, price, carbon) = self.sites[part.site];
+        let it_wh = part.rated_w * (self.idle * up + (self.busy - self.idle) * alloc) / 3600.0;
+        let mwh = power::facility_mw(it_wh / 1e6, pue);
+        (
+            mwh,
+            power::energy_cost_eur(mwh, price),
+            power::co2_t(mwh, carbon),
+        )
+    }
+
+    fn year_outcomes(&self, end: Time) -> Vec<YearOutcome> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (k, (y, &to)) in self.years.iter().zip(&self.year_ends).enumerate() {
+            if from >= end {
+                break;
+            }
+            let to = to.min(end);
+            let span = (to - from) as f64;
+            let (mut mwh, mut eur, mut co2) = (0.0, 0.0, 0.0);
+            for p in 0..self.parts.len() {
+                let e = self.energy(p, y.up_gpu_s[p], y.alloc_gpu_s[p]);
+                mwh += e.0;
+                eur += e.1;
+                co2 += e.2;
+            }
+            let year_s = 365.25 * 86_400.0;
+            let mut capex = 0.0;
+            let mut fixed = 0.0;
+            for ph in &self.phases {
+                // Paid in the year it comes online (online times before the start are 0).
+                if (from..to).contains(&ph.online_s) {
+                    capex += ph.capex_eur;
+                }
+                let overlap = ph.retire_s.min(to).saturating_sub(ph.online_s.max(from)) as f64;
+                fixed += ph.fixed_opex_eur_per_year * overlap / year_s;
+            }
+            let up: f64 = y.up_gpu_s.iter().sum();
+            let alloc: f64 = y.alloc_gpu_s.iter().sum();
+            out.push(YearOutcome {
+                year: self.first_year + k as i32,
+                gpus_online: if span > 0.0 { up / span } else { 0.0 },
+                capex_eur: capex,
+                opex_eur: eur + fixed,
+                utilization: if up > 0.0 { alloc / up } else { 0.0 },
+                served_gpu_hours: alloc / 3600.0,
+                lost_demand_gpu_hours: y.lost_demand_gpu_s / 3600.0,
+                wait_s_p95: pct(&y.waits, 0.95),
+                energy_mwh: mwh,
+                co2_t: co2,
+                market_value_eur: y.alloc_ref_gpu_s / 3600.0 * self.rent_eur_per_h100_hour,
+            });
+            from = to;
+        }
+        out
     }
 }

@@ -334,3 +334,45 @@ mod invariants {
         }
     }
 }
+
+#[test]
+fn yearly_figures_worked_by_hand() {
+    // One 8-GPU node online on 2027-07-02 (day 182 of 365: in service 183 days of 2027, and
+    // all 366 days of 2028). One 8-GPU job of 10 days submitted on 2028-01-01 (day 365).
+    // No checkpoints (a long interval), so its GPU-hours are exact: 8 x 240 = 1,920.
+    let text = scenario(
+        8,
+        2,
+        "[failures]\nenabled = false\ncheckpoint_interval_s = 1e12",
+    )
+    .replace("online = \"2027-01-01\"", "online = \"2027-07-02\"");
+    let out = run_jobs(&text, vec![job(1, 365 * 86_400, 8.0, 10 * 86_400)]);
+    let [y27, y28] = &out.years[..] else {
+        panic!("{:?}", out.years)
+    };
+    assert_eq!((y27.year, y28.year), (2027, 2028));
+    assert!((y27.gpus_online - 8.0 * 183.0 / 365.0).abs() < 1e-9);
+    assert!((y28.gpus_online - 8.0).abs() < 1e-9);
+    // Capex in the year it comes online: 8 H100 at the $27,500 midpoint x 0.9231 EUR/USD
+    // x 1.4 (servers) x 1.195 (network) = 339,756.2; building 8 x 1,275 W = 0.0102 MW x
+    // EUR 8.4M = 85,680.
+    assert!(
+        (y27.capex_eur - (8.0 * 27_500.0 * 0.9231 * 1.4 * 1.195 + 0.0102 * 8.4e6)).abs() < 0.01
+    );
+    assert_eq!(y28.capex_eur, 0.0);
+    assert!((y28.served_gpu_hours - 1920.0).abs() < 1e-9);
+    assert_eq!(y27.served_gpu_hours, 0.0);
+    assert!((y28.utilization - 1920.0 / (8.0 * 366.0 * 24.0)).abs() < 1e-12);
+    // Idle all 2027: 10.2 kW rated x 11.5% idle x 183 days x 24 h x PUE 1.3 (default),
+    // in MWh; at Finland's EUR 0.05/kWh and 72 g/kWh.
+    let mwh = 10.2 * 0.115 * 183.0 * 24.0 * 1.3 / 1000.0;
+    assert!((y27.energy_mwh - mwh).abs() < 1e-9);
+    assert!((y27.co2_t - mwh * 72.0 / 1000.0).abs() < 1e-9);
+    // Opex: electricity plus maintenance and staff for the 183 days in service.
+    let fixed = model::phase_costs(&model::prepare(&text, Catalog::builtin()).unwrap().1)[0]
+        .fixed_opex_eur_per_year;
+    assert!((y27.opex_eur - (mwh * 1000.0 * 0.05 + fixed * 183.0 / 365.25)).abs() < 1e-6);
+    // Market value: 1,920 H100-hours at $2.35 x 0.9231.
+    assert!((y28.market_value_eur - 1920.0 * 2.35 * 0.9231).abs() < 1e-6);
+    assert_eq!(y28.wait_s_p95, 0.0);
+}
