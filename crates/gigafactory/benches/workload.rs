@@ -23,6 +23,8 @@ fn tenants() -> Vec<TenantSpec> {
             growth_per_year: 0.5,
             daily_amplitude: 0.3,
             weekend_factor: 0.7,
+            adoption_s: 0.0,
+            shocks: Vec::new(),
         })
         .collect()
 }

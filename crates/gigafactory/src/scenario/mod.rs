@@ -16,8 +16,9 @@ pub use builtin::{BUILTIN, BuiltinScenario, builtin};
 pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
 pub use types::{
-    Budget, Build, ClusterLayout, Economics, Failures, PolicyName, Power, PricePoint, Scenario,
-    Scheduler, Site, Tenant, TenantClass, TraceFormat, Workload,
+    Budget, Build, ClusterLayout, Demand, Economics, Failures, PolicyName, Power, PricePoint,
+    Scenario, Scheduler, Shock, ShockClass, ShockTarget, Site, Tenant, TenantClass, TraceFormat,
+    Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 

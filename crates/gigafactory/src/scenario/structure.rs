@@ -26,7 +26,7 @@ impl SpanIndex {
     /// Give each problem its place: the key or value at its path, or, where that is absent
     /// (a missing field), the nearest enclosing table that is present.
     pub fn locate(&self, problems: Vec<Problem>) -> Vec<Problem> {
-        problems
+        let mut located: Vec<Problem> = problems
             .into_iter()
             .map(|p| {
                 if p.span.is_some() {
@@ -45,7 +45,10 @@ impl SpanIndex {
                 }
                 p
             })
-            .collect()
+            .collect();
+        // In the order they stand in the file (stable: ties keep validation order).
+        located.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
+        located
     }
 }
 

@@ -52,6 +52,65 @@ pub struct Scenario {
     /// Accelerator failures.
     #[serde(default)]
     pub failures: Failures,
+    /// How demand for a new facility builds up.
+    #[serde(default)]
+    pub demand: Demand,
+    /// Changes in demand from a date on: efficiency gains, rebounds.
+    #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
+    pub shocks: Vec<Shock>,
+}
+
+/// How demand for a new facility builds up (synthetic tenants only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Months over which arrivals rise from nothing to their full rate along an S-curve
+    /// (3x² − 2x³) from the start: the chicken-and-egg problem of a new facility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adoption_months: Option<f64>,
+}
+
+/// What a demand shock changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShockTarget {
+    /// The compute each job needs (its run time on the reference accelerator).
+    Compute,
+    /// How often jobs arrive.
+    Arrivals,
+}
+
+/// Which tenants a shock touches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShockClass {
+    /// Every tenant.
+    #[default]
+    All,
+    /// Publicly funded research.
+    Academia,
+    /// Start-ups and SMEs.
+    StartupSme,
+    /// Established industry.
+    Industry,
+    /// Frontier AI laboratories.
+    FrontierLab,
+}
+
+/// A change in demand from a date on, multiplying compute per job or arrivals (synthetic
+/// tenants only): `factor = 0.5` on `compute` is a DeepSeek-style efficiency gain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shock {
+    /// From this day on.
+    pub date: Date,
+    /// What it multiplies.
+    pub on: ShockTarget,
+    /// The factor (> 0).
+    pub factor: f64,
+    /// Which tenants (default all).
+    #[serde(default)]
+    pub class: ShockClass,
 }
 
 /// Scheduling policies.

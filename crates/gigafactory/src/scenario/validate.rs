@@ -460,6 +460,30 @@ fn validate_simulation(s: &Scenario, v: &mut Checks) {
             );
         }
     }
+    if let Some(m) = s.demand.adoption_months {
+        v.range(
+            root.key("demand").key("adoption_months"),
+            m,
+            0.0,
+            600.0,
+            "a ramp",
+            " months",
+        );
+    }
+    let end = s.start.add_years(s.years);
+    for (i, sh) in s.shocks.iter().enumerate() {
+        let p = root.key("shock").index(i);
+        v.range(p.key("factor"), sh.factor, 0.001, 1000.0, "a factor", "");
+        if sh.date < s.start || sh.date >= end {
+            v.push(
+                p.key("date"),
+                format!(
+                    "expected a date inside the horizon {} to {end}, found {}",
+                    s.start, sh.date
+                ),
+            );
+        }
+    }
     if let Some(n) = s.cluster.pod_nodes {
         v.range(
             root.key("cluster").key("pod_nodes"),

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use super::generate::{Generator, TenantSpec, YEAR_S, preset};
+use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
 use super::{Format, Job, ReadError, ReadOptions, Tenants, TraceReader};
 use crate::model::Facility;
-use crate::scenario::{Scenario, TraceFormat};
+use crate::scenario::{Scenario, ShockClass, ShockTarget, TenantClass, TraceFormat};
 
 /// A scenario's jobs, in submit order.
 pub enum JobSource {
@@ -30,6 +30,17 @@ fn format_of(f: TraceFormat) -> Format {
         TraceFormat::Openb => Format::Openb,
         TraceFormat::Tiresias => Format::Tiresias,
         TraceFormat::Swf => Format::Swf,
+    }
+}
+
+/// Whether a shock for `class` touches a tenant of class `tenant`.
+fn touches(class: ShockClass, tenant: TenantClass) -> bool {
+    match class {
+        ShockClass::All => true,
+        ShockClass::Academia => tenant == TenantClass::Academia,
+        ShockClass::StartupSme => tenant == TenantClass::StartupSme,
+        ShockClass::Industry => tenant == TenantClass::Industry,
+        ShockClass::FrontierLab => tenant == TenantClass::FrontierLab,
     }
 }
 
@@ -76,6 +87,17 @@ impl JobSource {
                 growth_per_year: t.growth_per_year,
                 daily_amplitude: t.daily_amplitude,
                 weekend_factor: t.weekend_factor,
+                adoption_s: s.demand.adoption_months.unwrap_or(0.0) * YEAR_S / 12.0,
+                shocks: s
+                    .shocks
+                    .iter()
+                    .filter(|sh| touches(sh.class, t.class))
+                    .map(|sh| TenantShock {
+                        at_s: sh.date.days_since(&s.start) as f64 * 86_400.0,
+                        on_compute: sh.on == ShockTarget::Compute,
+                        factor: sh.factor,
+                    })
+                    .collect(),
             })
             .collect();
         let capacity_h100: f64 = facility
@@ -133,6 +155,130 @@ mod tests {
         // 2027-01-01 is a Friday; 2024-01-01 a Monday.
         assert_eq!(weekday(&"2027-01-01".parse::<Date>().unwrap()), 4);
         assert_eq!(weekday(&"2024-01-01".parse::<Date>().unwrap()), 0);
+    }
+
+    /// The jobs of a two-tenant scenario (64 H100s, one year) with `extra` TOML appended.
+    fn jobs(extra: &str) -> Vec<crate::workload::Job> {
+        let text = format!(
+            r#"
+name = "demand"
+start = "2027-01-01"
+years = 1
+[[site]]
+name = "s"
+country = "FI"
+grid_mw = 5
+[[build]]
+site = "s"
+accelerator = "H100"
+count = 64
+online = "2027-01-01"
+[[tenant]]
+name = "a"
+class = "academia"
+share = 0.5
+preset = "helios-earth"
+load = 0.5
+[[tenant]]
+name = "b"
+class = "industry"
+share = 0.5
+preset = "philly"
+load = 0.3
+{extra}
+"#
+        );
+        let (s, f) = crate::model::prepare(&text, crate::catalog::Catalog::builtin()).unwrap();
+        JobSource::from_scenario(&s, &f, Path::new("."))
+            .unwrap()
+            .unwrap()
+            .map(|j| j.unwrap())
+            .collect()
+    }
+
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn a_compute_shock_halves_run_times_from_its_date() {
+        // 2027-07-01 is day 181. Arrivals and sizes are untouched; run times after the date
+        // are half (within a second of rounding).
+        let before = jobs("");
+        let after = jobs("[[shock]]\ndate = \"2027-07-01\"\non = \"compute\"\nfactor = 0.5");
+        assert_eq!(before.len(), after.len());
+        for (x, y) in before.iter().zip(&after) {
+            assert_eq!(
+                (x.submit_s, x.gpus, x.tenant),
+                (y.submit_s, y.gpus, y.tenant)
+            );
+            if x.submit_s < 181 * DAY {
+                assert_eq!(x.duration_s, y.duration_s);
+            } else {
+                assert!(
+                    (y.duration_s as f64 - 0.5 * x.duration_s as f64).abs() <= 1.0,
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_arrivals_shock_touches_its_class_only() {
+        let base = jobs("");
+        let shocked = jobs(
+            "[[shock]]\ndate = \"2027-07-01\"\non = \"arrivals\"\nfactor = 2\nclass = \"academia\"",
+        );
+        let tenant = |v: &[crate::workload::Job], t: u32| {
+            v.iter()
+                .filter(|j| j.tenant.0 == t)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        // Tenant b (industry) has its own streams: its jobs are exactly as before, but for
+        // their ids, which number all tenants' jobs together.
+        let key = |v: Vec<crate::workload::Job>| {
+            v.into_iter()
+                .map(|j| (j.submit_s, j.gpus, j.duration_s, j.outcome))
+                .collect::<Vec<_>>()
+        };
+        let (b0, b1) = (key(tenant(&base, 1)), key(tenant(&shocked, 1)));
+        assert!(
+            b0 == b1,
+            "tenant b changed: {} vs {} jobs",
+            b0.len(),
+            b1.len()
+        );
+        // Tenant a: the 60 days after the date see twice the arrivals of the 60 days before
+        // (Poisson counts: within 4 standard deviations of the ratio's expectation).
+        let a = tenant(&shocked, 0);
+        let count = |from: i64, to: i64| {
+            a.iter()
+                .filter(|j| j.submit_s >= from && j.submit_s < to)
+                .count() as f64
+        };
+        let (pre, post) = (count(121 * DAY, 181 * DAY), count(181 * DAY, 241 * DAY));
+        let sd = 2.0 * (1.0 / pre + 1.0 / post).sqrt();
+        assert!((post / pre - 2.0).abs() < 4.0 * sd, "{post} / {pre}");
+    }
+
+    #[test]
+    fn the_adoption_ramp_halves_arrivals_over_its_span() {
+        // 3x^2 - 2x^3 averages 1/2 over [0, 1]: over a 6-month ramp (182.6 days) the
+        // arrivals are half those without it; after it, the same rate.
+        let flat = jobs("");
+        let ramped = jobs("[demand]\nadoption_months = 6");
+        let span = (YEAR_S / 2.0) as i64;
+        let count = |v: &[crate::workload::Job], from: i64, to: i64| {
+            v.iter()
+                .filter(|j| j.submit_s >= from && j.submit_s < to)
+                .count() as f64
+        };
+        let (f, r) = (count(&flat, 0, span), count(&ramped, 0, span));
+        assert!((r / f - 0.5).abs() < 4.0 * (0.5 / f).sqrt(), "{r} / {f}");
+        let (f2, r2) = (count(&flat, span, 2 * span), count(&ramped, span, 2 * span));
+        assert!(
+            (r2 / f2 - 1.0).abs() < 4.0 * (2.0 / f2).sqrt(),
+            "{r2} / {f2}"
+        );
     }
 
     #[test]

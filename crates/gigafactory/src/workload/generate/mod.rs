@@ -36,6 +36,57 @@ pub struct TenantSpec {
     pub daily_amplitude: f64,
     /// Rate on Saturdays and Sundays relative to weekdays.
     pub weekend_factor: f64,
+    /// Seconds over which arrivals rise from nothing to their full rate (S-curve
+    /// 3x² − 2x³); 0 for none.
+    pub adoption_s: f64,
+    /// Demand shocks that touch this tenant, by time.
+    pub shocks: Vec<TenantShock>,
+}
+
+/// A demand shock as a tenant sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TenantShock {
+    /// From this time on, s.
+    pub at_s: f64,
+    /// Multiplies compute per job (true) or the arrival rate (false).
+    pub on_compute: bool,
+    /// The factor.
+    pub factor: f64,
+}
+
+impl TenantSpec {
+    fn arrival_factor(&self, t: f64) -> f64 {
+        let ramp = if self.adoption_s > 0.0 && t < self.adoption_s {
+            let x = t / self.adoption_s;
+            x * x * (3.0 - 2.0 * x)
+        } else {
+            1.0
+        };
+        let shocks: f64 = self
+            .shocks
+            .iter()
+            .filter(|s| !s.on_compute && t >= s.at_s)
+            .map(|s| s.factor)
+            .product();
+        ramp * shocks
+    }
+
+    fn compute_factor(&self, t: f64) -> f64 {
+        self.shocks
+            .iter()
+            .filter(|s| s.on_compute && t >= s.at_s)
+            .map(|s| s.factor)
+            .product()
+    }
+
+    /// An upper bound of [`TenantSpec::arrival_factor`] over all time.
+    fn arrival_factor_bound(&self) -> f64 {
+        self.shocks
+            .iter()
+            .filter(|s| !s.on_compute)
+            .map(|s| s.factor.max(1.0))
+            .product()
+    }
 }
 
 impl Preset {
@@ -81,6 +132,7 @@ impl TenantGen {
             if weekday >= 5 { s.weekend_factor } else { 1.0 }
         };
         self.rate0 * (1.0 + s.growth_per_year).powf(t / YEAR_S) * day * week / self.norm
+            * s.arrival_factor(t)
     }
 
     /// The next arrival time after `self.t`, by thinning against a bound valid for a day.
@@ -89,7 +141,8 @@ impl TenantGen {
         if self.rate0 <= 0.0 {
             return None;
         }
-        let peak = (1.0 + s.daily_amplitude) * s.weekend_factor.max(1.0) / self.norm;
+        let peak = (1.0 + s.daily_amplitude) * s.weekend_factor.max(1.0) / self.norm
+            * s.arrival_factor_bound();
         loop {
             let window_end = self.t + 86_400.0;
             let bound =
@@ -124,7 +177,7 @@ impl TenantGen {
             p.short.sample(&mut self.durations)
         } else {
             p.long.sample(&mut self.durations)
-        };
+        } * self.spec.compute_factor(submit_s as f64);
         let q = if short {
             p.outcome_short
         } else {

@@ -53,6 +53,8 @@ fn generate(preset_id: &str, n: usize, seed: u64) -> (Vec<Job>, crate::workload:
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
+        adoption_s: 0.0,
+        shocks: Vec::new(),
     };
     let g = Generator::new(&[spec], 10_000.0, 1e12, 0, seed);
     let jobs: Vec<Job> = g.take(n).collect();
@@ -130,6 +132,8 @@ fn offered_load_sets_the_arrival_rate() {
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
+        adoption_s: 0.0,
+        shocks: Vec::new(),
     };
     let horizon = 30.0 * 86_400.0;
     let jobs: Vec<Job> =
@@ -153,6 +157,8 @@ fn growth_daily_cycle_and_weekends_shape_arrivals() {
         growth_per_year: 1.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
+        adoption_s: 0.0,
+        shocks: Vec::new(),
     };
     // Doubling a year: the second year has twice the first's rate on average, so
     // arrivals in year 2 / year 1 = (4 - 2) / (2 - 1) / ... = integral ratio 2.
@@ -199,6 +205,8 @@ fn same_seed_same_jobs_and_other_tenants_untouched() {
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
+        adoption_s: 0.0,
+        shocks: Vec::new(),
     };
     let alone: Vec<Job> = Generator::new(&[spec("a")], 10_000.0, 1e12, 0, 9)
         .take(500)
