@@ -154,6 +154,54 @@ pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> 
             &rows,
         )[1..],
     );
+    out.push_str(&format!(
+        "\nBuild phases: the rent of an H100-hour changes by {}% a year ({}); a phase's\n\
+         economic life ends when its hour's market value falls below its running cost.\n",
+        num(a.rent.change_per_year * 100.0, 1),
+        if a.market_rent_source.starts_with("scenario") {
+            "scenario"
+        } else {
+            "fit of the catalogue's H100 rents"
+        }
+    ));
+    let phase_rows: Vec<Vec<String>> = a
+        .phases
+        .iter()
+        .map(|p| {
+            vec![
+                p.site.clone(),
+                p.accelerator.clone(),
+                int(u64::from(p.count)),
+                p.online.clone(),
+                eur(p.running_cost_eur_per_gpu_hour),
+                eur(p.market_value_eur_per_gpu_hour_at_online),
+                p.economic_life_end
+                    .clone()
+                    .unwrap_or_else(|| "never".into()),
+            ]
+        })
+        .collect();
+    out.push_str(&render(
+        &[
+            "Site",
+            "Accelerator",
+            "Count",
+            "Online",
+            "Running cost/h",
+            "Value/h at online",
+            "Economic life ends",
+        ],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+        ],
+        &phase_rows,
+    ));
     out
 }
 
@@ -307,5 +355,42 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
         })
         .collect();
     out.push_str(&render(&headers, &align, &rows));
+    out.push('\n');
+    let rows: Vec<Vec<String>> = o
+        .phases
+        .iter()
+        .map(|p| {
+            vec![
+                p.site.clone(),
+                p.accelerator.clone(),
+                num(p.served_gpu_hours, 0),
+                eur(p.value_delivered_eur),
+                eur(p.cost_eur),
+                format!(
+                    "{}%",
+                    num(p.value_delivered_eur / p.cost_eur.max(1e-9) * 100.0, 0)
+                ),
+            ]
+        })
+        .collect();
+    out.push_str(&render(
+        &[
+            "Phase site",
+            "Accelerator",
+            "Served GPU-h",
+            "Value delivered",
+            "Cost",
+            "Value/cost",
+        ],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+        &rows,
+    ));
     out
 }

@@ -141,6 +141,31 @@ impl Catalog {
         self.sites.iter().find(|s| s.id.eq_ignore_ascii_case(id))
     }
 
+    /// The yearly change of the H100 rent: a least-squares line through the logarithms
+    /// of every dated H100 price point (a year-only date counts as mid-year, a month as
+    /// mid-month), as exp(slope) − 1. Computed from the data, so new points update it.
+    pub fn rent_change_per_year(&self) -> f64 {
+        let pts: Vec<(f64, f64)> = self
+            .rents
+            .iter()
+            .filter(|r| r.accelerator == "H100")
+            .filter_map(|r| Some((date_in_years(&r.as_of)?, r.usd_per_gpu_hour.ln())))
+            .collect();
+        let n = pts.len() as f64;
+        let (mx, my) = (
+            pts.iter().map(|p| p.0).sum::<f64>() / n,
+            pts.iter().map(|p| p.1).sum::<f64>() / n,
+        );
+        let sxy: f64 = pts.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+        let sxx: f64 = pts.iter().map(|(x, _)| (x - mx).powi(2)).sum();
+        (sxy / sxx).exp() - 1.0
+    }
+
+    /// The reference rent's date, in years (mid-month).
+    pub fn reference_rent_year(&self) -> f64 {
+        date_in_years(&self.reference_rent().as_of).expect("the reference rent is dated")
+    }
+
     /// The rental price point marked as the reference for comparisons.
     pub fn reference_rent(&self) -> &RentPoint {
         // market.toml marks exactly one point; a catalogue test checks it.
@@ -148,6 +173,14 @@ impl Catalog {
             .iter()
             .find(|r| r.reference)
             .expect("market.toml marks one reference rent")
+    }
+}
+
+/// `YYYY` (mid-year) or `YYYY-MM` (mid-month) as a fractional year; `None` for "n/d".
+fn date_in_years(s: &str) -> Option<f64> {
+    match s.split_once('-') {
+        None => Some(s.parse::<f64>().ok()? + 0.5),
+        Some((y, m)) => Some(y.parse::<f64>().ok()? + (m.parse::<f64>().ok()? - 0.5) / 12.0),
     }
 }
 

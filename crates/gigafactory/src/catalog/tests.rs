@@ -182,3 +182,17 @@ fn look_ups_forgive_case_and_spacing() {
     assert_eq!(c.country("fi").unwrap().name, "Finland");
     assert_eq!(c.site("Kajaani").unwrap().country, "FI");
 }
+
+#[test]
+fn rent_decline_is_the_log_linear_fit_of_the_h100_points() {
+    // Worked separately (least squares of ln price on date over the 12 dated H100 points,
+    // 2023 to 2026): slope -0.19956 per year, so exp(slope) - 1 = -18.09% a year.
+    let c = Catalog::builtin();
+    assert!(
+        (c.rent_change_per_year() - (-0.180_91)).abs() < 1e-4,
+        "{}",
+        c.rent_change_per_year()
+    );
+    // The reference point, March 2026, is at 2026 + 2.5/12.
+    assert!((c.reference_rent_year() - (2026.0 + 2.5 / 12.0)).abs() < 1e-12);
+}

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::cost::{self, Capex, Opex};
 use super::facility::{BuildPlan, Facility};
 use super::power;
+use crate::units::HOURS_PER_YEAR;
 
 /// One site's figures. Yearly figures assume every build phase is in service.
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +100,10 @@ pub struct Assessment {
     pub market_value_eur_per_gpu_hour: f64,
     /// Per site.
     pub sites: Vec<SiteAssessment>,
+    /// The rent over time.
+    pub rent: super::RentCurve,
+    /// Per build phase: running cost, market value and economic life.
+    pub phases: Vec<super::PhaseValue>,
 }
 
 struct BuildFigures {
@@ -151,6 +156,32 @@ fn build_figures(f: &Facility, b: &BuildPlan) -> BuildFigures {
         energy_mwh,
         co2_t: power::co2_t(energy_mwh, site.carbon_g_per_kwh),
         mean_facility_mw,
+    }
+}
+
+/// Energy at busy draw plus maintenance, per accelerator-hour, EUR.
+fn running_cost_eur_per_gpu_hour(f: &Facility, b: &BuildPlan, x: &BuildFigures) -> f64 {
+    let p = &f.params;
+    let site = &f.sites[b.site];
+    let kwh = b.rated_w / 1000.0 * p.busy_fraction_of_rated * site.pue;
+    kwh * site.electricity_eur_per_kwh
+        + x.opex.maintenance_eur / (f64::from(b.count) * HOURS_PER_YEAR)
+}
+
+fn phase_value(f: &Facility, b: &BuildPlan, x: &BuildFigures) -> super::PhaseValue {
+    let cost = running_cost_eur_per_gpu_hour(f, b, x);
+    let online = super::year_of(&b.online);
+    let rent = &f.params.rent;
+    super::PhaseValue {
+        site: f.sites[b.site].name.clone(),
+        accelerator: b.accelerator.clone(),
+        count: b.count,
+        online: b.online.to_string(),
+        running_cost_eur_per_gpu_hour: cost,
+        market_value_eur_per_gpu_hour_at_online: b.relative_throughput * rent.at(online),
+        economic_life_end: rent
+            .uneconomic_from(b.relative_throughput, cost, online)
+            .map(|y| super::date_of(y).to_string()),
     }
 }
 
@@ -271,5 +302,12 @@ pub fn assess(f: &Facility) -> Assessment {
         market_rent_source: p.market_rent_source.clone(),
         market_value_eur_per_gpu_hour: p.market_rent_eur_per_gpu_hour * h100_eq / gpus as f64,
         sites,
+        rent: p.rent,
+        phases: f
+            .builds
+            .iter()
+            .zip(&figures)
+            .map(|(b, x)| phase_value(f, b, x))
+            .collect(),
     }
 }

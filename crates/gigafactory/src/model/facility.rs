@@ -34,6 +34,8 @@ pub struct Params {
     pub market_rent_eur_per_gpu_hour: f64,
     /// Where that rent comes from.
     pub market_rent_source: String,
+    /// The rent over time.
+    pub rent: super::RentCurve,
     /// The short economic life, years.
     pub short_life_years: f64,
     /// Busy node draw, share of rated.
@@ -165,6 +167,18 @@ impl Facility {
             hours_per_fte_year: e.hours_per_fte_year.unwrap_or(d.hours_per_fte_year.value),
             market_rent_eur_per_gpu_hour: market_rent_usd * eur_per_usd,
             market_rent_source,
+            rent: super::RentCurve {
+                eur_per_h100_hour: market_rent_usd * eur_per_usd,
+                // An overriding rent holds at the start; the catalogue's at its date.
+                year0: if e.market_rent_usd_per_gpu_hour.is_some() {
+                    super::year_of(&s.start)
+                } else {
+                    catalog.reference_rent_year()
+                },
+                change_per_year: e
+                    .rent_change_per_year
+                    .unwrap_or_else(|| catalog.rent_change_per_year()),
+            },
             short_life_years: e.short_life_years.unwrap_or(d.short_life_years.value),
             busy_fraction_of_rated: p
                 .busy_fraction_of_rated

@@ -5,9 +5,11 @@ mod assess;
 pub mod cost;
 mod facility;
 pub mod power;
+mod value;
 
 pub use assess::{Assessment, PhaseCosts, SiteAssessment, assess, assess_at, phase_costs};
 pub use facility::{BuildPlan, Facility, Params, SitePlan};
+pub use value::{PhaseValue, RentCurve, date_of, year_of};
 
 use crate::catalog::Catalog;
 use crate::scenario::{self, Problem, Scenario};

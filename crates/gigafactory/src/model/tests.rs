@@ -229,3 +229,43 @@ fn every_builtin_scenario_is_valid() {
         assert!(result.is_ok(), "{}: {:?}", b.id, result.err());
     }
 }
+
+#[test]
+fn economic_life_ends_when_the_rent_falls_below_the_running_cost() {
+    // Running cost: 1.275 kW rated x 0.76 busy x PUE 1.0 x EUR 0.515995872/kWh = EUR 0.50
+    // per GPU-hour, no maintenance. Rent: $2.00 at the start (EUR 2.00 at 1 EUR/USD),
+    // halving each year: worth 0.50 after ln(0.5 / 2) / ln(0.5) = 2 years.
+    let site =
+        "grid_mw = 10\npue = 1.0\nelectricity_eur_per_kwh = 0.515995872\ncarbon_g_per_kwh = 100";
+    let econ = "eur_per_usd = 1.0\nmaintenance_share_per_year = 0\nmarket_rent_usd_per_gpu_hour = 2.0\nrent_change_per_year = -0.5";
+    let a = assess(&facility(&scenario_text(site, H100_1000, econ)).unwrap());
+    let p = &a.phases[0];
+    assert!((p.running_cost_eur_per_gpu_hour - 0.5).abs() < 1e-9);
+    assert!((p.market_value_eur_per_gpu_hour_at_online - 2.0).abs() < 1e-9);
+    // Online 2027-01-01; two years later is 2029-01-01 (within the day's rounding).
+    let end: crate::units::Date = p.economic_life_end.as_deref().unwrap().parse().unwrap();
+    let expected: crate::units::Date = "2029-01-01".parse().unwrap();
+    assert!(end.days_since(&expected).abs() <= 1, "{end}");
+    // A rent that rises never falls below the cost.
+    let rising = econ.replace("-0.5", "0.1");
+    assert_eq!(
+        assess(&facility(&scenario_text(site, H100_1000, &rising)).unwrap()).phases[0]
+            .economic_life_end,
+        None
+    );
+}
+
+#[test]
+fn rent_curve_mean_is_the_integral() {
+    // Halving yearly from 2 at 2026: over [2026, 2027] the mean is the integral of
+    // 2 * 0.5^t dt = 2 (1 - 0.5) / ln 2 = 1 / ln 2.
+    let r = RentCurve {
+        eur_per_h100_hour: 2.0,
+        year0: 2026.0,
+        change_per_year: -0.5,
+    };
+    assert!((r.mean(2026.0, 2027.0) - 1.0 / std::f64::consts::LN_2).abs() < 1e-12);
+    assert_eq!(r.uneconomic_from(1.0, 0.5, 2026.0), Some(2028.0));
+    // Already below the cost when it comes online: uneconomic from the start.
+    assert_eq!(r.uneconomic_from(1.0, 3.0, 2026.5), Some(2026.5));
+}

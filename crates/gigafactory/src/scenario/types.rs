@@ -320,6 +320,10 @@ pub struct Economics {
     /// The short economic life to compare with, years.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_life_years: Option<f64>,
+    /// Yearly change of the market rent (−0.18 = 18% cheaper each year); default: the fit
+    /// of the catalogue's H100 rental history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rent_change_per_year: Option<f64>,
 }
 
 /// Power-draw assumptions, as shares of a node's rated maximum (accelerator TDP plus

@@ -292,6 +292,16 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
             v.range(ep.key(key), x, lo, hi, "a value", unit);
         }
     }
+    if let Some(x) = e.rent_change_per_year {
+        v.range(
+            ep.key("rent_change_per_year"),
+            x,
+            -0.99,
+            10.0,
+            "a yearly change",
+            "",
+        );
+    }
     if e.assumed_utilization == Some(0.0) {
         v.push(
             ep.key("assumed_utilization"),

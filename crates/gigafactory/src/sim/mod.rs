@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 
-pub use outcome::{SimOutcome, SiteEnergy, TenantOutcome};
+pub use outcome::{PhaseOutcome, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
 
 use crate::catalog::Catalog;

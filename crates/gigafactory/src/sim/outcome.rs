@@ -90,8 +90,25 @@ pub struct YearOutcome {
     pub energy_mwh: f64,
     /// Emissions, t CO2e.
     pub co2_t: f64,
-    /// Served H100-equivalent hours at the market rent of an H100-hour, EUR.
+    /// Served hours at their market value when served (relative throughput × the rent,
+    /// which declines over time), EUR.
     pub market_value_eur: f64,
+}
+
+/// One build phase over the simulated time: what it delivered against what it cost.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PhaseOutcome {
+    /// Site name.
+    pub site: String,
+    /// Accelerator id.
+    pub accelerator: String,
+    /// GPU-hours allocated to jobs.
+    pub served_gpu_hours: f64,
+    /// Those hours at the market value of the time (relative throughput × rent), EUR.
+    pub value_delivered_eur: f64,
+    /// Capex (if it came online in the simulated time), electricity, maintenance and
+    /// staff over the simulated time, EUR.
+    pub cost_eur: f64,
 }
 
 /// The simulation's results.
@@ -148,6 +165,8 @@ pub struct SimOutcome {
     pub tenants: Vec<TenantOutcome>,
     /// Per year of the horizon simulated.
     pub years: Vec<YearOutcome>,
+    /// Per build phase.
+    pub phases: Vec<PhaseOutcome>,
 }
 
 #[derive(Clone)]
@@ -180,7 +199,7 @@ impl TenantAcc {
 struct YearAcc {
     up_gpu_s: Vec<f64>,
     alloc_gpu_s: Vec<f64>,
-    alloc_ref_gpu_s: f64,
+    value_eur: f64,
     lost_demand_gpu_s: f64,
     waits: Histogram<u64>,
 }
@@ -195,6 +214,8 @@ struct Phase {
 
 struct PartAcc {
     site: usize,
+    accelerator: String,
+    value_eur: f64,
     rated_w: f64,
     up_gpu_s: f64,
     alloc_gpu_s: f64,
@@ -209,7 +230,8 @@ pub(crate) struct Accumulator {
     year: usize,
     first_year: i32,
     phases: Vec<Phase>,
-    rent_eur_per_h100_hour: f64,
+    rent: model::RentCurve,
+    start_year: f64,
     sites: Vec<(String, f64, f64, f64)>,
     idle: f64,
     busy: f64,
@@ -250,7 +272,7 @@ impl Accumulator {
                 .map(|_| YearAcc {
                     up_gpu_s: vec![0.0; n],
                     alloc_gpu_s: vec![0.0; n],
-                    alloc_ref_gpu_s: 0.0,
+                    value_eur: 0.0,
                     lost_demand_gpu_s: 0.0,
                     waits: Histogram::new(3).expect("valid"),
                 })
@@ -268,12 +290,15 @@ impl Accumulator {
                     fixed_opex_eur_per_year: c.fixed_opex_eur_per_year,
                 })
                 .collect(),
-            rent_eur_per_h100_hour: f.params.market_rent_eur_per_gpu_hour,
+            rent: f.params.rent,
+            start_year: model::year_of(&f.start),
             parts: cluster
                 .partitions
                 .iter()
                 .map(|p| PartAcc {
                     site: p.site,
+                    accelerator: f.builds[p.build].accelerator.clone(),
+                    value_eur: 0.0,
                     rated_w: f.builds[p.build].rated_w,
                     up_gpu_s: 0.0,
                     alloc_gpu_s: 0.0,
@@ -327,16 +352,21 @@ impl Accumulator {
     /// containing `t` when the current one has ended.
     pub fn integrate(&mut self, cluster: &Cluster, dt: f64, t: Time) {
         let y = self.year.min(self.years.len().saturating_sub(1));
+        // The rent's exact mean over this piece of time, for the value of what was served.
+        let to_years = |s: f64| self.start_year + s / 86_400.0 / 365.2425;
+        let rent = self.rent.mean(to_years(t as f64 - dt), to_years(t as f64));
         for (i, (acc, p)) in self.parts.iter_mut().zip(&cluster.partitions).enumerate() {
             if p.online {
                 let (up, alloc) = (f64::from(p.gpus_up) * dt, f64::from(p.allocated) * dt);
+                let value = alloc / 3600.0 * p.relative_throughput * rent;
                 acc.up_gpu_s += up;
                 acc.alloc_gpu_s += alloc;
                 acc.alloc_ref_gpu_s += alloc * p.relative_throughput;
+                acc.value_eur += value;
                 if let Some(ya) = self.years.get_mut(y) {
                     ya.up_gpu_s[i] += up;
                     ya.alloc_gpu_s[i] += alloc;
-                    ya.alloc_ref_gpu_s += alloc * p.relative_throughput;
+                    ya.value_eur += value;
                 }
             }
         }
@@ -460,6 +490,7 @@ impl Accumulator {
             s.co2_t += power::co2_t(mwh, carbon);
         }
         let years = self.year_outcomes(end);
+        let phases = self.phase_outcomes(end);
         let up: f64 = self.parts.iter().map(|p| p.up_gpu_s).sum();
         let alloc: f64 = self.parts.iter().map(|p| p.alloc_gpu_s).sum();
         let alloc_ref: f64 = self.parts.iter().map(|p| p.alloc_ref_gpu_s).sum();
@@ -529,7 +560,31 @@ impl Accumulator {
             sites,
             tenants,
             years,
+            phases,
         }
+    }
+
+    fn phase_outcomes(&self, end: Time) -> Vec<PhaseOutcome> {
+        let year_s = 365.25 * 86_400.0;
+        self.parts
+            .iter()
+            .enumerate()
+            .zip(&self.phases)
+            .map(|((i, p), ph)| {
+                let (_, electricity, _) = self.energy(i, p.up_gpu_s, p.alloc_gpu_s);
+                let in_service = ph.retire_s.min(end).saturating_sub(ph.online_s) as f64;
+                let capex = if ph.online_s < end { ph.capex_eur } else { 0.0 };
+                PhaseOutcome {
+                    site: self.sites[p.site].0.clone(),
+                    accelerator: p.accelerator.clone(),
+                    served_gpu_hours: p.alloc_gpu_s / 3600.0,
+                    value_delivered_eur: p.value_eur,
+                    cost_eur: capex
+                        + electricity
+                        + ph.fixed_opex_eur_per_year * in_service / year_s,
+                }
+            })
+            .collect()
     }
 
     /// (energy MWh, electricity EUR, CO2 t) of `up` and `alloc` GPU-seconds of partition
@@ -586,7 +641,7 @@ impl Accumulator {
                 wait_s_p95: pct(&y.waits, 0.95),
                 energy_mwh: mwh,
                 co2_t: co2,
-                market_value_eur: y.alloc_ref_gpu_s / 3600.0 * self.rent_eur_per_h100_hour,
+                market_value_eur: y.value_eur,
             });
             from = to;
         }

@@ -343,7 +343,7 @@ fn yearly_figures_worked_by_hand() {
     let text = scenario(
         8,
         2,
-        "[failures]\nenabled = false\ncheckpoint_interval_s = 1e12",
+        "[failures]\nenabled = false\ncheckpoint_interval_s = 1e12\n[economics]\nrent_change_per_year = 0",
     )
     .replace("online = \"2027-01-01\"", "online = \"2027-07-02\"");
     let out = run_jobs(&text, vec![job(1, 365 * 86_400, 8.0, 10 * 86_400)]);
@@ -375,4 +375,31 @@ fn yearly_figures_worked_by_hand() {
     // Market value: 1,920 H100-hours at $2.35 x 0.9231.
     assert!((y28.market_value_eur - 1920.0 * 2.35 * 0.9231).abs() < 1e-6);
     assert_eq!(y28.wait_s_p95, 0.0);
+}
+
+#[test]
+fn served_hours_are_valued_at_the_rent_of_their_time() {
+    // 8 GPUs busy for 10 days from 2028-01-01 (day 365); the rent is EUR 2.00 at the start
+    // (2027-01-01) and halves each year. The value is 8 x the integral of the rent over
+    // those 240 hours, here by the trapezoid rule on 10,000 steps.
+    let extra = "[failures]\nenabled = false\ncheckpoint_interval_s = 1e12\n[economics]\n\
+                 eur_per_usd = 1.0\nmarket_rent_usd_per_gpu_hour = 2.0\nrent_change_per_year = -0.5";
+    let out = run_jobs(
+        &scenario(8, 2, extra),
+        vec![job(1, 365 * 86_400, 8.0, 10 * 86_400)],
+    );
+    let year0 = 1970.0 + 20_819.0 / 365.2425; // 2027-01-01 is day 20,819 since 1970-01-01
+    let (a, b) = (year0 + 365.0 / 365.2425, year0 + 375.0 / 365.2425);
+    let steps = 10_000;
+    let h = (b - a) / f64::from(steps);
+    let rent = |y: f64| 2.0 * 0.5f64.powf(y - year0);
+    let integral_years: f64 = (0..steps)
+        .map(|i| 0.5 * h * (rent(a + f64::from(i) * h) + rent(a + f64::from(i + 1) * h)))
+        .sum();
+    let expected = 8.0 * integral_years * 365.2425 * 24.0;
+    let got = out.phases[0].value_delivered_eur;
+    assert!((got / expected - 1.0).abs() < 1e-6, "{got} vs {expected}");
+    assert!((out.years[1].market_value_eur - got).abs() < 1e-6);
+    // About half the undiscounted 1,920 GPU-hours x EUR 2: a year in, the rent has halved.
+    assert!((got / (1920.0 * 2.0) - 0.5).abs() < 0.01);
 }
