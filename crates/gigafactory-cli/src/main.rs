@@ -1,6 +1,7 @@
 //! The `gigafactory` command: a thin shell over the library.
 
 mod catalog_cmd;
+mod compare_cmd;
 mod output;
 mod summary;
 mod table;
@@ -49,6 +50,21 @@ enum Command {
         /// Stream a per-job log (CSV) to this file as the simulation runs.
         #[arg(long, value_name = "FILE")]
         jobs_out: Option<PathBuf>,
+    },
+    /// Run several plans with the same seed and set them side by side, with the rent baseline.
+    Compare {
+        /// Scenario files or built-in names (at least two).
+        #[arg(required = true, num_args = 2..)]
+        plans: Vec<String>,
+        /// Write compare.json into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print compare.json instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Check scenario files and report every problem; exit 2 if there is any.
     Validate {
@@ -142,6 +158,12 @@ fn main() -> ExitCode {
             list,
         } => init(&name, out, force, list),
         Command::Workload { command } => workload_cmd::run(command),
+        Command::Compare {
+            plans,
+            out,
+            json,
+            quiet,
+        } => compare_cmd::run(&plans, out.as_deref(), json, quiet),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

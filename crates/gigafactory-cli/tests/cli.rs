@@ -500,3 +500,63 @@ fn until_ends_the_simulation_early_and_says_so() {
         "error: --until 2029-01-01: expected a date after 2027-01-01 and no later than 2028-01-01\n"
     );
 }
+
+#[test]
+fn compare_sets_the_two_eu_plans_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gigafactory(&[
+        "compare",
+        "eu-investai",
+        "eu-ai-factories",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    let line = |label: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} row"))
+            .to_string()
+    };
+    // The 19 AI Factories fit the EUR 20 billion (296,400 B200 at ~EUR 67,300 each); the four
+    // gigafactories (400,000 B200) do not: the table must say which is cheaper.
+    assert!(
+        line("Capex ").ends_with("eu-ai-factories"),
+        "{}",
+        line("Capex ")
+    );
+    assert!(line("Served H100-hours").ends_with("eu-investai"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("compare.json")).unwrap())
+            .unwrap();
+    let plans = v["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 2);
+    assert_eq!(v["better"]["capex_eur"], "eu-ai-factories");
+    // The better plan on each figure is the one with the lower (or, for hours served,
+    // higher) value in compare.json itself.
+    let lower = |k: &str| {
+        if plans[0][k].as_f64() < plans[1][k].as_f64() {
+            "eu-investai"
+        } else {
+            "eu-ai-factories"
+        }
+    };
+    for k in [
+        "capex_eur",
+        "total_cost_eur",
+        "co2_t",
+        "energy_mwh",
+        "cost_per_h100_hour_eur",
+    ] {
+        assert_eq!(v["better"][k], lower(k), "{k}");
+    }
+    assert_eq!(plans[0]["gpus"], 400_000);
+    assert_eq!(plans[1]["gpus"], 19 * 15_600);
+    // A single plan is bad usage.
+    assert_eq!(
+        gigafactory(&["compare", "eu-investai"]).status.code(),
+        Some(2)
+    );
+}

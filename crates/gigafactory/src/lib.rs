@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cluster;
 pub mod engine;
 pub mod model;
+pub mod plan;
 pub mod scenario;
 pub mod sim;
 pub mod units;

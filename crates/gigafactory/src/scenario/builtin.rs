@@ -22,11 +22,18 @@ impl BuiltinScenario {
 }
 
 /// The built-in scenarios; the first is the default of `gigafactory run`.
-pub const BUILTIN: [BuiltinScenario; 1] = [BuiltinScenario {
-    id: "eu-investai",
-    summary: "four 100,000-accelerator gigafactories in four countries, EUR 20 billion",
-    text: include_str!("../../scenarios/eu-investai.toml"),
-}];
+pub const BUILTIN: [BuiltinScenario; 2] = [
+    BuiltinScenario {
+        id: "eu-investai",
+        summary: "four 100,000-accelerator gigafactories in four countries, EUR 20 billion",
+        text: include_str!("../../scenarios/eu-investai.toml"),
+    },
+    BuiltinScenario {
+        id: "eu-ai-factories",
+        summary: "the same EUR 20 billion spread over the 19 EuroHPC AI-Factory sites",
+        text: include_str!("../../scenarios/eu-ai-factories.toml"),
+    },
+];
 
 /// The built-in scenario called `id`.
 pub fn builtin(id: &str) -> Option<&'static BuiltinScenario> {
