@@ -198,7 +198,7 @@ fn init_lists_and_rejects_unknown_names() {
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
         stderr(&bad),
-        "error: no built-in scenario named \"eu-gigafactory\"; the built-in scenarios are: eu-investai\n"
+        "error: no built-in scenario named \"eu-gigafactory\"; the built-in scenarios are: eu-investai, eu-ai-factories\n"
     );
 }
 
@@ -211,7 +211,9 @@ fn a_missing_file_is_bad_input() {
         "{}",
         stderr(&out)
     );
-    assert!(stderr(&out).ends_with(" (nor is it a built-in scenario: eu-investai)\n"));
+    assert!(
+        stderr(&out).ends_with(" (nor is it a built-in scenario: eu-investai, eu-ai-factories)\n")
+    );
 }
 
 #[test]
