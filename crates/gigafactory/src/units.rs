@@ -87,6 +87,17 @@ impl Date {
         i64::from(self.days)
     }
 
+    /// The same day `months` calendar months later, clamped to the month's end
+    /// (2027-01-31 + 1 month = 2027-02-28).
+    pub fn add_months(&self, months: u32) -> Date {
+        let (y, m, d) = self.ymd();
+        let total = (m - 1) + months;
+        let (y, m) = (y + (total / 12) as i32, total % 12 + 1);
+        Date {
+            days: days_from_civil(y, m, d.min(days_in_month(y, m))),
+        }
+    }
+
     /// The date `days` days later.
     pub fn add_days(&self, days: i64) -> Date {
         Date {
@@ -209,6 +220,21 @@ mod tests {
         assert_eq!("2027-1-01".parse::<Date>(), Err(DateError::Format));
         assert_eq!("July 2027".parse::<Date>(), Err(DateError::Format));
         assert!("2028-02-29".parse::<Date>().is_ok());
+    }
+
+    #[test]
+    fn add_months_clamps_to_the_month_end() {
+        let d: Date = "2027-01-31".parse().unwrap();
+        assert_eq!(d.add_months(1).to_string(), "2027-02-28");
+        assert_eq!(d.add_months(13).to_string(), "2028-02-29");
+        assert_eq!(
+            "2027-11-01"
+                .parse::<Date>()
+                .unwrap()
+                .add_months(3)
+                .to_string(),
+            "2028-02-01"
+        );
     }
 
     #[test]

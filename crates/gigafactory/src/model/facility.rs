@@ -70,8 +70,12 @@ pub struct BuildPlan {
     pub accelerator: String,
     /// Number of accelerators.
     pub count: u32,
-    /// In service from.
+    /// In service from (after any delay by procurement caps).
     pub online: Date,
+    /// Ordered on, where the phase was given as an order: its capex is spent then.
+    pub ordered: Option<Date>,
+    /// In service from, as planned, before procurement caps.
+    pub requested_online: Date,
     /// Useful life, years.
     pub life_years: f64,
     /// Price per accelerator, EUR.
@@ -217,6 +221,7 @@ impl Facility {
         }
 
         let mut builds = Vec::with_capacity(s.builds.len());
+        let mut families = Vec::with_capacity(s.builds.len());
         for (i, b) in s.builds.iter().enumerate() {
             let path = root.key("build").index(i);
             let site = sites.iter().position(|x| x.name == b.site);
@@ -235,11 +240,20 @@ impl Facility {
                 ));
                 continue;
             };
+            // Validation guarantees one of the two.
+            let requested = match (b.online, b.ordered, b.lead_time_months) {
+                (Some(d), _, _) => d,
+                (None, Some(o), Some(m)) => o.add_months(m),
+                _ => s.start,
+            };
+            families.push(acc.family.clone());
             builds.push(BuildPlan {
                 site,
                 accelerator: acc.id.clone(),
                 count: b.count,
-                online: b.online,
+                online: requested,
+                ordered: b.ordered,
+                requested_online: requested,
                 life_years: b.life_years.unwrap_or(d.life_years.value),
                 price_eur: price_usd * eur_per_usd,
                 system_priced: acc.price_basis == PriceBasis::System,
@@ -247,6 +261,10 @@ impl Facility {
                 relative_throughput: b.relative_throughput.unwrap_or(acc.relative_throughput),
             });
         }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        apply_caps(s, &sites, &families, &mut builds, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -307,6 +325,87 @@ impl Facility {
                     best
                 }
             })
+    }
+}
+
+/// Delay phases that would exceed a procurement cap to 1 January of the first year with
+/// room, taking phases in order of their planned service date (then file order).
+fn apply_caps(
+    s: &Scenario,
+    sites: &[SitePlan],
+    families: &[String],
+    builds: &mut [BuildPlan],
+    problems: &mut Vec<Problem>,
+) {
+    if s.procurement.caps.is_empty() {
+        return;
+    }
+    let end = s.start.add_years(s.years);
+    let mut order: Vec<usize> = (0..builds.len()).collect();
+    order.sort_by_key(|&i| (builds[i].requested_online, i));
+    // (cap, year) -> units delivered.
+    let mut used: std::collections::HashMap<(usize, i32), u64> = std::collections::HashMap::new();
+    for i in order {
+        let b = &builds[i];
+        let applies: Vec<usize> = s
+            .procurement
+            .caps
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.family.as_deref() == Some(families[i].as_str())
+                    || c.country.as_deref().is_some_and(|k| {
+                        sites[b.site]
+                            .country
+                            .as_deref()
+                            .is_some_and(|sc| sc.eq_ignore_ascii_case(k))
+                    })
+            })
+            .map(|(j, _)| j)
+            .collect();
+        let path = FieldPath::root().key("build").index(i);
+        if let Some(&j) = applies
+            .iter()
+            .find(|&&j| b.count > s.procurement.caps[j].units_per_year)
+        {
+            problems.push(Problem::value(
+                path.key("count"),
+                format!(
+                    "{} accelerators can never be delivered under procurement.caps[{j}] ({} a year): split the phase",
+                    b.count,
+                    s.procurement.caps[j].units_per_year
+                ),
+            ));
+            continue;
+        }
+        let fits = |y: i32, used: &std::collections::HashMap<(usize, i32), u64>| {
+            applies.iter().all(|&j| {
+                used.get(&(j, y)).copied().unwrap_or(0) + u64::from(b.count)
+                    <= u64::from(s.procurement.caps[j].units_per_year)
+            })
+        };
+        let mut year = b.requested_online.year();
+        while !fits(year, &used) {
+            year += 1;
+        }
+        let online = if year == b.requested_online.year() {
+            b.requested_online
+        } else {
+            Date::from_ymd(year, 1, 1).expect("a valid day")
+        };
+        if online >= end {
+            problems.push(Problem::value(
+                path.clone(),
+                format!(
+                    "procurement caps delay this phase to {online}, after the horizon ends ({end})"
+                ),
+            ));
+            continue;
+        }
+        for &j in &applies {
+            *used.entry((j, year)).or_default() += u64::from(b.count);
+        }
+        builds[i].online = online;
     }
 }
 

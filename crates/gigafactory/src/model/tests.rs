@@ -269,3 +269,94 @@ fn rent_curve_mean_is_the_integral() {
     // Already below the cost when it comes online: uneconomic from the start.
     assert_eq!(r.uneconomic_from(1.0, 3.0, 2026.5), Some(2026.5));
 }
+
+/// A one-site scenario with the given builds and procurement, three years from 2027.
+fn procurement_text(builds: &[(&str, u32, &str)], caps: &str) -> String {
+    let mut t = String::from(
+        "name = \"p\"\nstart = \"2027-01-01\"\nyears = 3\n[[site]]\nname = \"s\"\ncountry = \"FI\"\ngrid_mw = 1000\n",
+    );
+    for (acc, count, when) in builds {
+        t.push_str(&format!(
+            "[[build]]\nsite = \"s\"\naccelerator = \"{acc}\"\ncount = {count}\n{when}\n"
+        ));
+    }
+    t.push_str(caps);
+    t
+}
+
+#[test]
+fn a_procurement_cap_delays_a_phase_to_the_first_year_with_room() {
+    // Blackwell capped at 50,000 a year. 40,000 B200 in March 2027 fit; 30,000 more in June
+    // 2027 would make 70,000: they wait until 2028-01-01. 20,000 GB200 in February 2028
+    // make 2028's total 50,000: they keep their date.
+    let caps =
+        "[procurement]\ncaps = [{ family = \"nvidia-blackwell\", units_per_year = 50000 }]\n";
+    let text = procurement_text(
+        &[
+            ("B200", 40_000, "online = \"2027-03-01\""),
+            ("B200", 30_000, "online = \"2027-06-01\""),
+            ("GB200", 20_000, "online = \"2028-02-01\""),
+        ],
+        caps,
+    );
+    let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
+    let online: Vec<String> = f.builds.iter().map(|b| b.online.to_string()).collect();
+    assert_eq!(online, ["2027-03-01", "2028-01-01", "2028-02-01"]);
+    assert_eq!(f.builds[1].requested_online.to_string(), "2027-06-01");
+    // A country cap: Finland at 10,000 a year cannot ever take a 15,000 phase.
+    let text = procurement_text(
+        &[("H100", 15_000, "online = \"2027-03-01\"")],
+        "[procurement]\ncaps = [{ country = \"FI\", units_per_year = 10000 }]\n",
+    );
+    let problems = prepare(&text, Catalog::builtin()).unwrap_err();
+    assert_eq!(problems[0].path.to_string(), "build[0].count");
+    assert_eq!(
+        problems[0].message,
+        "15000 accelerators can never be delivered under procurement.caps[0] (10000 a year): split the phase"
+    );
+    // Three phases of 10,000 in 2029 under a 10,000 cap: the third would slip past the end.
+    let three = [("H100", 10_000, "online = \"2029-01-01\""); 3];
+    let text = procurement_text(
+        &three,
+        "[procurement]\ncaps = [{ country = \"FI\", units_per_year = 10000 }]\n",
+    );
+    let problems = prepare(&text, Catalog::builtin()).unwrap_err();
+    assert_eq!(problems[0].path.to_string(), "build[1]");
+    assert!(
+        problems[0]
+            .message
+            .contains("delay this phase to 2030-01-01, after the horizon ends (2030-01-01)")
+    );
+}
+
+#[test]
+fn an_ordered_phase_goes_online_after_its_lead_time_and_pays_when_ordered() {
+    // Ordered 2027-11-01 with 3 months' lead: online 2028-02-01.
+    let text = procurement_text(
+        &[("H100", 8, "ordered = \"2027-11-01\"\nlead_time_months = 3")],
+        "[failures]\nenabled = false\n",
+    );
+    let (s, f) = prepare(&text, Catalog::builtin()).unwrap();
+    assert_eq!(f.builds[0].online.to_string(), "2028-02-01");
+    let mut none = std::iter::empty();
+    let o = crate::sim::simulate(
+        &s,
+        &f,
+        Catalog::builtin(),
+        &mut none,
+        crate::sim::SimOptions::default(),
+    )
+    .unwrap();
+    // Capex in 2027, the order year; no GPUs in service until February 2028 (2028 has 366
+    // days, 31 of them before the phase).
+    assert!(o.years[0].capex_eur > 0.0);
+    assert_eq!((o.years[1].capex_eur, o.years[0].gpus_online), (0.0, 0.0));
+    assert!((o.years[1].gpus_online - 8.0 * 335.0 / 366.0).abs() < 1e-9);
+    // Without a lead time the order cannot be placed in time.
+    let bad = procurement_text(&[("H100", 8, "ordered = \"2027-11-01\"")], "");
+    let problems = prepare(&bad, Catalog::builtin()).unwrap_err();
+    assert_eq!(
+        problems[0].message,
+        "the catalogue has no lead times: give `lead_time_months` with `ordered`"
+    );
+}

@@ -16,9 +16,9 @@ pub use builtin::{BUILTIN, BuiltinScenario, builtin};
 pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
 pub use types::{
-    Budget, Build, ClusterLayout, Demand, Economics, Failures, PolicyName, Power, PricePoint,
-    Scenario, Scheduler, Shock, ShockClass, ShockTarget, Site, Tenant, TenantClass, TraceFormat,
-    Workload,
+    Budget, Build, Cap, ClusterLayout, Demand, Economics, Failures, PolicyName, Power, PricePoint,
+    Procurement, Scenario, Scheduler, Shock, ShockClass, ShockTarget, Site, Tenant, TenantClass,
+    TraceFormat, Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 

@@ -58,6 +58,33 @@ pub struct Scenario {
     /// Changes in demand from a date on: efficiency gains, rebounds.
     #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<Shock>,
+    /// Limits on what can be bought.
+    #[serde(default)]
+    pub procurement: Procurement,
+}
+
+/// Limits on what can be bought.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Procurement {
+    /// Yearly caps on deliveries, per accelerator family or per country (export caps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caps: Vec<Cap>,
+}
+
+/// At most `units_per_year` accelerators delivered in any calendar year, of one family or
+/// to one country. A phase that would exceed it waits for the first year with room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    /// Accelerator family (`gigafactory catalog accelerators --json` lists each one's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// ISO country code of the sites it applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Accelerators a year.
+    pub units_per_year: u32,
 }
 
 /// How demand for a new facility builds up (synthetic tenants only).
@@ -250,8 +277,17 @@ pub struct Build {
     pub accelerator: String,
     /// Number of accelerators.
     pub count: u32,
-    /// Day the phase goes into service.
-    pub online: Date,
+    /// Day the phase goes into service (or give `ordered` and `lead_time_months`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<Date>,
+    /// Day the phase is ordered: capex is spent then, and it goes into service
+    /// `lead_time_months` later (procurement caps may delay it further).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordered: Option<Date>,
+    /// Months from order to service (the catalogue has no lead times: give one with
+    /// `ordered`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_time_months: Option<u32>,
     /// Useful life, years; catalogue default when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub life_years: Option<f64>,

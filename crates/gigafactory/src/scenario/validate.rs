@@ -187,22 +187,32 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         if b.count == 0 {
             v.push(p.key("count"), "expected at least 1 accelerator, found 0");
         }
-        if b.online < s.start {
-            v.push(
-                p.key("online"),
-                format!(
-                    "expected a date inside the horizon {} to {end}, found {} (before the start)",
-                    s.start, b.online
-                ),
-            );
-        } else if b.online >= end {
-            v.push(
-                p.key("online"),
-                format!(
-                    "expected a date inside the horizon {} to {end}, found {} (after the end)",
-                    s.start, b.online
-                ),
-            );
+        match (b.online, b.ordered) {
+            (None, None) => v.push(
+                p.clone(),
+                "give the phase an `online` date, or `ordered` and `lead_time_months`",
+            ),
+            (Some(_), Some(_)) => v.push(
+                p.key("ordered"),
+                "give either `online` or `ordered`, not both",
+            ),
+            (Some(d), None) => v.in_horizon(p.key("online"), d, s.start, end),
+            (None, Some(d)) => {
+                v.in_horizon(p.key("ordered"), d, s.start, end);
+                match b.lead_time_months {
+                    None => v.push(
+                        p.key("ordered"),
+                        "the catalogue has no lead times: give `lead_time_months` with `ordered`",
+                    ),
+                    Some(m) if m > 120 => v.push(
+                        p.key("lead_time_months"),
+                        format!("expected at most 120 months, found {m}"),
+                    ),
+                    Some(m) => {
+                        v.in_horizon(p.key("lead_time_months"), d.add_months(m), s.start, end)
+                    }
+                }
+            }
         }
         if let Some(l) = b.life_years {
             v.range(
@@ -310,7 +320,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     }
 
     validate_workload(s, &mut v);
-    validate_simulation(s, &mut v);
+    validate_simulation(s, catalog, &mut v);
 
     let pp = root.key("power");
     let busy = s.power.busy_fraction_of_rated;
@@ -442,7 +452,7 @@ fn validate_workload(s: &Scenario, v: &mut Checks) {
     }
 }
 
-fn validate_simulation(s: &Scenario, v: &mut Checks) {
+fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
     let root = FieldPath::root();
     let sp = root.key("scheduler");
     let sc = &s.scheduler;
@@ -491,6 +501,39 @@ fn validate_simulation(s: &Scenario, v: &mut Checks) {
                     "expected a date inside the horizon {} to {end}, found {}",
                     s.start, sh.date
                 ),
+            );
+        }
+    }
+    for (i, c) in s.procurement.caps.iter().enumerate() {
+        let p = root.key("procurement").key("caps").index(i);
+        match (&c.family, &c.country) {
+            (None, None) | (Some(_), Some(_)) => {
+                v.push(p.clone(), "give a cap either a `family` or a `country`")
+            }
+            (Some(f), None) if !catalog.accelerators.iter().any(|a| &a.family == f) => {
+                let mut families: Vec<&str> = catalog
+                    .accelerators
+                    .iter()
+                    .map(|a| a.family.as_str())
+                    .collect();
+                families.dedup();
+                v.push(
+                    p.key("family"),
+                    format!(
+                        "unknown family \"{f}\"; expected one of: {}",
+                        families.join(", ")
+                    ),
+                );
+            }
+            (None, Some(code)) if catalog.country(code).is_none() => {
+                v.push(p.key("country"), format!("unknown country \"{code}\""));
+            }
+            _ => {}
+        }
+        if c.units_per_year == 0 {
+            v.push(
+                p.key("units_per_year"),
+                "expected at least 1 a year, found 0",
             );
         }
     }
@@ -560,6 +603,26 @@ impl Checks {
                 format!("expected {what} from {lo} to {hi}{unit}, found {x}"),
             );
         }
+    }
+
+    fn in_horizon(
+        &mut self,
+        path: FieldPath,
+        d: crate::units::Date,
+        start: crate::units::Date,
+        end: crate::units::Date,
+    ) {
+        let why = if d < start {
+            "before the start"
+        } else if d >= end {
+            "after the end"
+        } else {
+            return;
+        };
+        self.push(
+            path,
+            format!("expected a date inside the horizon {start} to {end}, found {d} ({why})"),
+        );
     }
 
     fn above(&mut self, path: FieldPath, x: f64, lo: f64, what: &str, unit: &str) {

@@ -265,7 +265,11 @@ impl<'a> Sim<'a> {
             let retire = online + (b.life_years * 365.25 * DAY_S) as Time;
             q.schedule(online, Ev::Online { partition: p });
             q.schedule(retire, Ev::Retire { partition: p });
-            phases.push((online, retire));
+            // Capex is spent when the phase is ordered, where it was given as an order.
+            let paid = b.ordered.map_or(online, |o| {
+                (o.days_since(&f.start).max(0) as f64 * DAY_S) as Time
+            });
+            phases.push((online, retire, paid));
         }
         q.schedule(end, Ev::End);
         let capacity: f64 = f.builds.iter().map(|b| f64::from(b.count)).sum();

@@ -206,6 +206,7 @@ struct YearAcc {
 
 /// A build phase's schedule and fixed costs, for yearly figures.
 struct Phase {
+    paid_s: Time,
     online_s: Time,
     retire_s: Time,
     capex_eur: f64,
@@ -262,7 +263,7 @@ impl Accumulator {
         f: &Facility,
         cluster: &Cluster,
         year_ends: Vec<Time>,
-        phases: &[(Time, Time)],
+        phases: &[(Time, Time, Time)],
     ) -> Self {
         let costs = model::phase_costs(f);
         let n = cluster.partitions.len();
@@ -283,7 +284,8 @@ impl Accumulator {
             phases: phases
                 .iter()
                 .zip(&costs)
-                .map(|(&(online_s, retire_s), c)| Phase {
+                .map(|(&(online_s, retire_s, paid_s), c)| Phase {
+                    paid_s,
                     online_s,
                     retire_s,
                     capex_eur: c.capex_eur,
@@ -573,7 +575,7 @@ impl Accumulator {
             .map(|((i, p), ph)| {
                 let (_, electricity, _) = self.energy(i, p.up_gpu_s, p.alloc_gpu_s);
                 let in_service = ph.retire_s.min(end).saturating_sub(ph.online_s) as f64;
-                let capex = if ph.online_s < end { ph.capex_eur } else { 0.0 };
+                let capex = if ph.paid_s < end { ph.capex_eur } else { 0.0 };
                 PhaseOutcome {
                     site: self.sites[p.site].0.clone(),
                     accelerator: p.accelerator.clone(),
@@ -621,8 +623,9 @@ impl Accumulator {
             let mut capex = 0.0;
             let mut fixed = 0.0;
             for ph in &self.phases {
-                // Paid in the year it comes online (online times before the start are 0).
-                if (from..to).contains(&ph.online_s) {
+                // Paid in the year it is ordered, else comes online (times before the start
+                // are 0).
+                if (from..to).contains(&ph.paid_s) {
                     capex += ph.capex_eur;
                 }
                 let overlap = ph.retire_s.min(to).saturating_sub(ph.online_s.max(from)) as f64;
