@@ -517,10 +517,13 @@ fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
                     .map(|a| a.family.as_str())
                     .collect();
                 families.dedup();
+                let hint = did_you_mean(f, families.iter().copied())
+                    .map(|m| format!(" (did you mean \"{m}\"?)"))
+                    .unwrap_or_default();
                 v.push(
                     p.key("family"),
                     format!(
-                        "unknown family \"{f}\"; expected one of: {}",
+                        "unknown family \"{f}\"{hint}; expected one of: {}",
                         families.join(", ")
                     ),
                 );
