@@ -107,23 +107,6 @@ pub enum ShockTarget {
     Arrivals,
 }
 
-/// Which tenants a shock touches.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ShockClass {
-    /// Every tenant.
-    #[default]
-    All,
-    /// Publicly funded research.
-    Academia,
-    /// Start-ups and SMEs.
-    StartupSme,
-    /// Established industry.
-    Industry,
-    /// Frontier AI laboratories.
-    FrontierLab,
-}
-
 /// A change in demand from a date on, multiplying compute per job or arrivals (synthetic
 /// tenants only): `factor = 0.5` on `compute` is a DeepSeek-style efficiency gain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -135,9 +118,9 @@ pub struct Shock {
     pub on: ShockTarget,
     /// The factor (> 0).
     pub factor: f64,
-    /// Which tenants (default all).
-    #[serde(default)]
-    pub class: ShockClass,
+    /// The class of tenants it touches; every tenant when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<TenantClass>,
 }
 
 /// Scheduling policies.

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
 use super::{Format, Job, ReadError, ReadOptions, Tenants, TraceReader};
 use crate::model::Facility;
-use crate::scenario::{Scenario, ShockClass, ShockTarget, TenantClass, TraceFormat};
+use crate::scenario::{Scenario, ShockTarget, TraceFormat};
 
 /// A scenario's jobs, in submit order.
 pub enum JobSource {
@@ -30,17 +30,6 @@ fn format_of(f: TraceFormat) -> Format {
         TraceFormat::Openb => Format::Openb,
         TraceFormat::Tiresias => Format::Tiresias,
         TraceFormat::Swf => Format::Swf,
-    }
-}
-
-/// Whether a shock for `class` touches a tenant of class `tenant`.
-fn touches(class: ShockClass, tenant: TenantClass) -> bool {
-    match class {
-        ShockClass::All => true,
-        ShockClass::Academia => tenant == TenantClass::Academia,
-        ShockClass::StartupSme => tenant == TenantClass::StartupSme,
-        ShockClass::Industry => tenant == TenantClass::Industry,
-        ShockClass::FrontierLab => tenant == TenantClass::FrontierLab,
     }
 }
 
@@ -91,7 +80,7 @@ impl JobSource {
                 shocks: s
                     .shocks
                     .iter()
-                    .filter(|sh| touches(sh.class, t.class))
+                    .filter(|sh| sh.class.is_none_or(|c| c == t.class))
                     .map(|sh| TenantShock {
                         at_s: sh.date.days_since(&s.start) as f64 * 86_400.0,
                         on_compute: sh.on == ShockTarget::Compute,
