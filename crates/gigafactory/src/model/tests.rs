@@ -330,28 +330,14 @@ fn a_procurement_cap_delays_a_phase_to_the_first_year_with_room() {
 }
 
 #[test]
-fn an_ordered_phase_goes_online_after_its_lead_time_and_pays_when_ordered() {
+fn an_ordered_phase_goes_online_after_its_lead_time() {
     // Ordered 2027-11-01 with 3 months' lead: online 2028-02-01.
     let text = procurement_text(
         &[("H100", 8, "ordered = \"2027-11-01\"\nlead_time_months = 3")],
         "[failures]\nenabled = false\n",
     );
-    let (s, f) = prepare(&text, Catalog::builtin()).unwrap();
+    let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
     assert_eq!(f.builds[0].online.to_string(), "2028-02-01");
-    let mut none = std::iter::empty();
-    let o = crate::sim::simulate(
-        &s,
-        &f,
-        Catalog::builtin(),
-        &mut none,
-        crate::sim::SimOptions::default(),
-    )
-    .unwrap();
-    // Capex in 2027, the order year; no GPUs in service until February 2028 (2028 has 366
-    // days, 31 of them before the phase).
-    assert!(o.years[0].capex_eur > 0.0);
-    assert_eq!((o.years[1].capex_eur, o.years[0].gpus_online), (0.0, 0.0));
-    assert!((o.years[1].gpus_online - 8.0 * 335.0 / 366.0).abs() < 1e-9);
     // Without a lead time the order cannot be placed in time.
     let bad = procurement_text(&[("H100", 8, "ordered = \"2027-11-01\"")], "");
     let problems = prepare(&bad, Catalog::builtin()).unwrap_err();

@@ -92,7 +92,6 @@ enum Ev {
     Retire { partition: usize },
     Failure { partition: usize },
     Repair { partition: usize, node: u32 },
-    End,
 }
 
 struct Run {
@@ -271,7 +270,6 @@ impl<'a> Sim<'a> {
             });
             phases.push((online, retire, paid));
         }
-        q.schedule(end, Ev::End);
         let capacity: f64 = f.builds.iter().map(|b| f64::from(b.count)).sum();
         let tenants: Vec<TenantView> = if s.tenants.is_empty() {
             Vec::new()
@@ -439,7 +437,6 @@ impl<'a> Sim<'a> {
     fn handle(&mut self, ev: Ev) -> Result<(), SimError> {
         let now = self.q.now();
         match ev {
-            Ev::End => {}
             Ev::Finish { key, epoch } => {
                 if self
                     .active

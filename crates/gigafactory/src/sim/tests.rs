@@ -403,3 +403,17 @@ fn served_hours_are_valued_at_the_rent_of_their_time() {
     // About half the undiscounted 1,920 GPU-hours x EUR 2: a year in, the rent has halved.
     assert!((got / (1920.0 * 2.0) - 0.5).abs() < 0.01);
 }
+
+#[test]
+fn an_ordered_phase_pays_in_its_order_year() {
+    // Ordered 2027-11-01 with 3 months' lead: capex in 2027, in service from 2028-02-01
+    // (2028 has 366 days, 31 of them before the phase).
+    let text = scenario(8, 2, "[failures]\nenabled = false").replace(
+        "online = \"2027-01-01\"",
+        "ordered = \"2027-11-01\"\nlead_time_months = 3",
+    );
+    let o = run_jobs(&text, Vec::new());
+    assert!(o.years[0].capex_eur > 0.0);
+    assert_eq!((o.years[1].capex_eur, o.years[0].gpus_online), (0.0, 0.0));
+    assert!((o.years[1].gpus_online - 8.0 * 335.0 / 366.0).abs() < 1e-9);
+}
