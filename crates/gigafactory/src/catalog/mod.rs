@@ -8,6 +8,7 @@ mod accelerator;
 mod country;
 mod defaults;
 mod market;
+mod roadmap;
 mod site;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ pub use accelerator::{Accelerator, PriceBasis};
 pub use country::Country;
 pub use defaults::{Defaults, Sourced};
 pub use market::{DepreciationLife, FailureRecord, RentPoint};
+pub use roadmap::{Generation, Part, Projection, Roadmap};
 pub use site::CatalogSite;
 
 /// Everything the catalogue holds.
@@ -38,6 +40,8 @@ pub struct Catalog {
     pub failures: FailureRecord,
     /// Default economic and power parameters.
     pub defaults: Defaults,
+    /// The accelerator roadmap, for refreshes.
+    pub roadmap: Roadmap,
     /// Source key → full reference.
     pub sources: BTreeMap<String, String>,
 }
@@ -69,7 +73,7 @@ struct MarketFile {
 }
 
 /// The data files, by name, as embedded in the binary.
-pub const DATA_FILES: [(&str, &str); 6] = [
+pub const DATA_FILES: [(&str, &str); 7] = [
     (
         "accelerators.toml",
         include_str!("../../data/accelerators.toml"),
@@ -79,6 +83,7 @@ pub const DATA_FILES: [(&str, &str); 6] = [
     ("market.toml", include_str!("../../data/market.toml")),
     ("defaults.toml", include_str!("../../data/defaults.toml")),
     ("sources.toml", include_str!("../../data/sources.toml")),
+    ("roadmap.toml", include_str!("../../data/roadmap.toml")),
 ];
 
 fn parse<T: serde::de::DeserializeOwned>(index: usize) -> T {
@@ -107,6 +112,7 @@ impl Catalog {
             failures: market.failures,
             defaults: parse(4),
             sources: parse(5),
+            roadmap: parse(6),
         }
     }
 
@@ -159,6 +165,12 @@ impl Catalog {
         let sxy: f64 = pts.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
         let sxx: f64 = pts.iter().map(|(x, _)| (x - mx).powi(2)).sum();
         (sxy / sxx).exp() - 1.0
+    }
+
+    /// The part a refresh buys in calendar `year` (see [`Roadmap::part_in`]), each
+    /// catalogued part priced by `price`.
+    pub fn part_in(&self, year: i32, price: impl Fn(&Accelerator) -> Option<f64>) -> Option<Part> {
+        self.roadmap.part_in(year, |id| self.accelerator(id), price)
     }
 
     /// The reference rent's date, in years (mid-month).

@@ -43,6 +43,13 @@ fn all_source_texts(c: &Catalog) -> Vec<(String, String)> {
         v.push((format!("depreciation {}", d.company), d.source.clone()));
     }
     v.push(("failures".into(), c.failures.source.clone()));
+    v.push((
+        "roadmap projection".into(),
+        c.roadmap.projection.source.clone(),
+    ));
+    for g in &c.roadmap.generation {
+        v.push((format!("roadmap {}", g.id), g.source.clone()));
+    }
     for (name, d) in c.defaults.entries() {
         v.push((format!("default {name}"), d.source.clone()));
     }
@@ -195,4 +202,39 @@ fn rent_decline_is_the_log_linear_fit_of_the_h100_points() {
     );
     // The reference point, March 2026, is at 2026 + 2.5/12.
     assert!((c.reference_rent_year() - (2026.0 + 2.5 / 12.0)).abs() < 1e-12);
+}
+
+#[test]
+fn roadmap_is_ordered_and_resolves() {
+    let c = Catalog::builtin();
+    let g = &c.roadmap.generation;
+    assert!(g.windows(2).all(|w| w[0].from_year < w[1].from_year));
+    for x in g {
+        match &x.accelerator {
+            Some(id) => assert!(c.accelerator(id).is_some(), "{id} not in the catalogue"),
+            None => assert!(x.relative_throughput.is_some() && x.rated_w.is_some()),
+        }
+    }
+    let mid = |a: &Accelerator| a.price_usd_mid();
+    assert!(
+        c.part_in(2022, mid).is_none(),
+        "nothing before the first generation"
+    );
+    assert_eq!(c.part_in(2025, mid).unwrap().id, "B200");
+    // Rubin's price is projected: 8.42 / (2.275 / 35,000 x 2^(2 / 2.07)), by hand $66,300.
+    let rubin = c.part_in(2027, mid).unwrap();
+    assert_eq!(rubin.id, "Rubin");
+    assert!(
+        (rubin.price_usd - 66_300.0).abs() < 200.0,
+        "{}",
+        rubin.price_usd
+    );
+    // Beyond the roadmap: Rubin Ultra's throughput grows 2^(2 / 2.07) by 2030 at its price.
+    let ultra = c.part_in(2028, mid).unwrap();
+    let later = c.part_in(2030, mid).unwrap();
+    assert_eq!(later.id, "projected-2030");
+    assert_eq!(later.price_usd, ultra.price_usd);
+    assert_eq!(later.rated_w, ultra.rated_w);
+    let growth = later.relative_throughput / ultra.relative_throughput;
+    assert!((growth - 1.954).abs() < 0.001, "{growth}");
 }
