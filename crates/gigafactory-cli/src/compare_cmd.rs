@@ -7,17 +7,32 @@ use gigafactory::catalog::Catalog;
 use gigafactory::model;
 use gigafactory::plan::{self, PlanFigures};
 use gigafactory::sim::{self, SimOptions};
-use gigafactory::workload::JobSource;
 
 use crate::table::{Align, eur, num, render};
 use crate::{Failure, output, prepare, read_scenario};
 
 /// Run and compare `plans` (files or built-in names).
-pub fn run(plans: &[String], out: Option<&Path>, json: bool, quiet: bool) -> Result<(), Failure> {
+pub fn run(
+    plans: &[String],
+    out: Option<&Path>,
+    json: bool,
+    quiet: bool,
+    years: Option<u32>,
+) -> Result<(), Failure> {
     let mut prepared = Vec::new();
     for arg in plans {
         let src = read_scenario(Some(arg))?;
-        let (scenario, facility) = prepare(&src)?;
+        let (mut scenario, mut facility) = prepare(&src)?;
+        if let Some(n) = years {
+            if n > scenario.years {
+                return Err(Failure::Input(format!(
+                    "error: --years {n}: {arg} has a horizon of {} years\n",
+                    scenario.years
+                )));
+            }
+            scenario.years = n;
+            facility.years = n;
+        }
         let base = if src.builtin {
             PathBuf::from(".")
         } else {
@@ -38,19 +53,18 @@ pub fn run(plans: &[String], out: Option<&Path>, json: bool, quiet: bool) -> Res
             .iter()
             .map(|(label, s, f, base)| {
                 scope.spawn(move || -> Result<PlanFigures, Failure> {
-                    let source = JobSource::from_scenario(s, f, base)
-                        .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?;
-                    Ok(match source {
+                    let outcome = sim::run_sampled(
+                        s,
+                        f,
+                        Catalog::builtin(),
+                        base,
+                        sim::Sample::Auto,
+                        SimOptions::default(),
+                    )
+                    .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?;
+                    Ok(match outcome {
                         None => plan::figures(s, f, &model::assess(f), None),
-                        Some(mut jobs) => {
-                            let o = sim::simulate(
-                                s,
-                                f,
-                                Catalog::builtin(),
-                                &mut jobs,
-                                SimOptions::default(),
-                            )
-                            .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?;
+                        Some(o) => {
                             let a = model::assess_at(f, o.utilization, "simulated");
                             plan::figures(s, f, &a, Some(&o))
                         }

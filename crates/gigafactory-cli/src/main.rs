@@ -18,7 +18,6 @@ use gigafactory::model::{self, Facility};
 use gigafactory::scenario::{self, BUILTIN, Problem, Scenario};
 use gigafactory::sim::{self, SimError, SimOptions, SimOutcome};
 use gigafactory::units::Date;
-use gigafactory::workload::{JobSource, TenantId};
 
 /// Simulate and plan large AI compute facilities, from one AI factory to a fleet of
 /// gigafactories. With no command, runs the built-in default scenario.
@@ -50,6 +49,11 @@ enum Command {
         /// Stream a per-job log (CSV) to this file as the simulation runs.
         #[arg(long, value_name = "FILE")]
         jobs_out: Option<PathBuf>,
+        /// How much to simulate: `auto` samples a facility too large to simulate job by
+        /// job in about half a minute (the summary says how), `full` simulates all of it,
+        /// a number N simulates 1 in N accelerators.
+        #[arg(long, value_name = "auto|full|N", default_value = "auto", value_parser = parse_sample)]
+        sample: sim::Sample,
     },
     /// Run several plans with the same seed and set them side by side, with the rent baseline.
     Compare {
@@ -65,6 +69,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Compare over the first N years of each plan's horizon only, for a quick look.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        years: Option<u32>,
     },
     /// Check scenario files and report every problem; exit 2 if there is any.
     Validate {
@@ -122,6 +129,7 @@ fn main() -> ExitCode {
         quiet: false,
         until: None,
         jobs_out: None,
+        sample: sim::Sample::Auto,
     });
     let result = match command {
         Command::Run {
@@ -131,6 +139,7 @@ fn main() -> ExitCode {
             quiet,
             until,
             jobs_out,
+            sample,
         } => run(&RunArgs {
             scenario: scenario.as_deref(),
             out: out.as_deref(),
@@ -138,6 +147,7 @@ fn main() -> ExitCode {
             quiet,
             until: until.as_deref(),
             jobs_out: jobs_out.as_deref(),
+            sample,
         }),
         Command::Validate { files } => validate(&files),
         Command::Catalog { table, json } => {
@@ -163,7 +173,8 @@ fn main() -> ExitCode {
             out,
             json,
             quiet,
-        } => compare_cmd::run(&plans, out.as_deref(), json, quiet),
+            years,
+        } => compare_cmd::run(&plans, out.as_deref(), json, quiet, years),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -241,6 +252,20 @@ struct RunArgs<'a> {
     quiet: bool,
     until: Option<&'a str>,
     jobs_out: Option<&'a Path>,
+    sample: sim::Sample,
+}
+
+fn parse_sample(s: &str) -> Result<sim::Sample, String> {
+    match s {
+        "auto" => Ok(sim::Sample::Auto),
+        "full" => Ok(sim::Sample::Full),
+        n => match n.parse::<u32>() {
+            Ok(k) if k >= 1 => Ok(sim::Sample::Factor(k)),
+            _ => Err(format!(
+                "expected auto, full or a whole number >= 1, found `{n}`"
+            )),
+        },
+    }
 }
 
 fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
@@ -254,12 +279,9 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             .map(Path::to_path_buf)
             .unwrap_or_default()
     };
-    let source = JobSource::from_scenario(&scenario, &facility, &base)
-        .map_err(|e| Failure::Input(format!("error: {e}\n")))?;
-    let (assessment, outcome) = match source {
+    let (assessment, outcome) = match simulate_run(args, &scenario, &facility, &base)? {
         None => (model::assess(&facility), None),
-        Some(mut jobs) => {
-            let outcome = simulate_run(args, &scenario, &facility, &mut jobs)?;
+        Some(outcome) => {
             let a = model::assess_at(
                 &facility,
                 outcome.utilization,
@@ -345,8 +367,8 @@ fn simulate_run(
     args: &RunArgs<'_>,
     scenario: &Scenario,
     facility: &Facility,
-    jobs: &mut JobSource,
-) -> Result<SimOutcome, Failure> {
+    base: &Path,
+) -> Result<Option<SimOutcome>, Failure> {
     let until_s = match args.until {
         None => None,
         Some(d) => {
@@ -389,24 +411,26 @@ fn simulate_run(
         } else {
             None
         },
+        windows: None,
     };
-    let result = sim::simulate(scenario, facility, Catalog::builtin(), jobs, options);
+    let result = sim::run_sampled(
+        scenario,
+        facility,
+        Catalog::builtin(),
+        base,
+        args.sample,
+        options,
+    );
     if show_progress {
         eprint!("\r{}\r", " ".repeat(50));
     }
-    let mut outcome = result.map_err(|e| match e {
+    let outcome = result.map_err(|e| match e {
         SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
         SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
     })?;
     if let (Some(f), Some(p)) = (log_file, args.jobs_out) {
         f.commit()
             .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", p.display())))?;
-    }
-    if let JobSource::Trace { reader, .. } = jobs {
-        let names = reader.tenants();
-        outcome.name_tenants(|i| {
-            ((i as usize) < names.len()).then(|| names.name(TenantId(i)).to_string())
-        });
     }
     Ok(outcome)
 }

@@ -218,6 +218,13 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
     } else {
         out.push_str(&format!("  {} days, {start} to {end}.\n", num(days, 0)));
     }
+    if let Some(smp) = &o.sampling {
+        out.push_str(&format!(
+            "  Sampled ({} jobs simulated): {}.\n",
+            int(smp.jobs_simulated),
+            smp.note.trim_start_matches("sampled: ")
+        ));
+    }
     let h = |s: f64| format!("{} h", num(s / 3600.0, 1));
     let rows = vec![
         vec![

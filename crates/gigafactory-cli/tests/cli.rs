@@ -101,16 +101,24 @@ fn the_default_run_prints_a_summary() {
     for site in ["kajaani", "julich", "genci", "barcelona"] {
         assert!(s.contains(site), "{site} missing from\n{s}");
     }
-    assert!(s.contains("400,000 accelerators"));
+    assert!(s.contains("297,216 accelerators"), "{s}");
     assert!(s.contains("Break-even rent per GPU-hour"));
-    // `run` with no argument is the same as no command at all.
-    assert_eq!(stdout(&gigafactory(&["run"])), s);
+    // A full simulated run, sampled, and the output says how.
+    assert!(s.contains("Sampled ("), "{s}");
+    assert!(s.contains("1 in 36 accelerators"), "{s}");
 }
 
 #[test]
 fn summary_json_holds_the_documented_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let out = gigafactory(&["run", "--out", dir.path().to_str().unwrap(), "--quiet"]);
+    let out = gigafactory(&[
+        "run",
+        "--until",
+        "2028-01-01",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--quiet",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
     let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
@@ -146,13 +154,20 @@ fn summary_json_holds_the_documented_fields() {
         ] {
             assert!(!s[key].is_null(), "sites[].{key} missing");
         }
-        assert_eq!(s["gpus"], 100_000);
+        assert_eq!(s["gpus"], 74_304);
     }
-    // 100,000 B200 at 1,000 W plus the DGX H100 server share of 575 W = 157.5 MW rated.
-    assert!((sites[0]["it_power_mw"].as_f64().unwrap() - 157.5).abs() < 1e-9);
+    // 74,304 B200 at 1,000 W plus the DGX H100 server share of 575 W = 117.0288 MW rated.
+    assert!((sites[0]["it_power_mw"].as_f64().unwrap() - 117.0288).abs() < 1e-9);
     // The same inputs give the same bytes.
     let dir2 = tempfile::tempdir().unwrap();
-    gigafactory(&["run", "--out", dir2.path().to_str().unwrap(), "--quiet"]);
+    gigafactory(&[
+        "run",
+        "--until",
+        "2028-01-01",
+        "--out",
+        dir2.path().to_str().unwrap(),
+        "--quiet",
+    ]);
     assert_eq!(
         text,
         std::fs::read_to_string(dir2.path().join("summary.json")).unwrap()
@@ -174,8 +189,12 @@ fn init_writes_the_default_which_validates_and_runs_the_same() {
     let v = gigafactory_in(dir.path(), &["validate", "eu-investai.toml"]);
     assert_eq!(v.status.code(), Some(0));
     assert_eq!(stdout(&v), "eu-investai.toml: valid\n");
-    let from_file = gigafactory_in(dir.path(), &["run", "eu-investai.toml", "--json"]);
-    let builtin = gigafactory_in(dir.path(), &["run", "--json"]);
+    let quick = ["--json", "--until", "2028-01-01"];
+    let from_file = gigafactory_in(
+        dir.path(),
+        &[&["run", "eu-investai.toml"][..], &quick].concat(),
+    );
+    let builtin = gigafactory_in(dir.path(), &[&["run"][..], &quick].concat());
     let mut a: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
     let mut b: serde_json::Value = serde_json::from_slice(&builtin.stdout).unwrap();
     a["scenario_source"] = serde_json::Value::Null;
@@ -382,18 +401,29 @@ fn workload_errors_name_file_and_line() {
     ]);
     assert_eq!(lenient.status.code(), Some(0));
     assert!(stdout(&lenient).contains("1 malformed"));
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(
+        &plain,
+        "name = \"p\"\nstart = \"2027-01-01\"\nyears = 1\n[[site]]\nname = \"s\"\ncountry = \"FI\"\n\
+         grid_mw = 10\n[[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 8\nonline = \"2027-01-01\"\n",
+    )
+    .unwrap();
     let none = gigafactory(&[
         "workload",
         "generate",
         "--scenario",
-        "eu-investai",
+        plain.to_str().unwrap(),
         "--out",
-        "/tmp/x.csv",
+        dir.path().join("x.csv").to_str().unwrap(),
     ]);
     assert_eq!(none.status.code(), Some(2));
     assert_eq!(
         stderr(&none),
-        "error: eu-investai (built-in): the scenario has no [workload] trace and no [[tenant]] tables\n"
+        format!(
+            "error: {}: the scenario has no [workload] trace and no [[tenant]] tables\n",
+            plain.display()
+        )
     );
 }
 
@@ -510,6 +540,8 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
         "compare",
         "eu-investai",
         "eu-ai-factories",
+        "--years",
+        "1",
         "--out",
         dir.path().to_str().unwrap(),
     ]);
@@ -522,14 +554,15 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
             .unwrap_or_else(|| panic!("no {label} row"))
             .to_string()
     };
-    // The 19 AI Factories fit the EUR 20 billion (296,400 B200 at ~EUR 67,300 each); the four
-    // gigafactories (400,000 B200) do not: the table must say which is cheaper.
+    // The same money: 297,216 B200 in four gigafactories, 296,400 over the 19 AI Factories
+    // (grid connections cost nothing by default, so the capex differs by the count only).
     assert!(
         line("Capex ").ends_with("eu-ai-factories"),
         "{}",
         line("Capex ")
     );
-    assert!(line("Served H100-hours").ends_with("eu-investai"));
+    // Finland, Germany, France and Spain emit less per kWh than the 19 hosts' mix.
+    assert!(line("CO2 t").ends_with("eu-investai"), "{}", line("CO2 t"));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("compare.json")).unwrap())
             .unwrap();
@@ -554,7 +587,7 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
     ] {
         assert_eq!(v["better"][k], lower(k), "{k}");
     }
-    assert_eq!(plans[0]["gpus"], 400_000);
+    assert_eq!(plans[0]["gpus"], 4 * 74_304);
     assert_eq!(plans[1]["gpus"], 19 * 15_600);
     // A single plan is bad usage.
     assert_eq!(

@@ -198,6 +198,26 @@ impl JsonSchema for Date {
     }
 }
 
+/// Euros in words for messages: `EUR 26.91 bn`, `EUR 12.5 M`, `EUR 950`.
+///
+/// # Example
+/// ```
+/// use gigafactory::units::eur_words;
+/// assert_eq!(eur_words(26.914e9), "EUR 26.91 bn");
+/// assert_eq!(eur_words(12.5e6), "EUR 12.5 M");
+/// assert_eq!(eur_words(950.0), "EUR 950");
+/// ```
+pub fn eur_words(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1e9 {
+        format!("EUR {:.2} bn", x / 1e9)
+    } else if a >= 1e6 {
+        format!("EUR {:.1} M", x / 1e6)
+    } else {
+        format!("EUR {x:.0}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

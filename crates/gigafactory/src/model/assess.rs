@@ -41,7 +41,8 @@ pub struct SiteAssessment {
     pub capex_eur: f64,
 }
 
-/// The whole facility's figures.
+/// The whole facility's figures: yearly figures for the phases the scenario asked for;
+/// refreshes add their capex to `refresh_capex_eur` and appear in `phases`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
     /// Scenario name.
@@ -60,7 +61,9 @@ pub struct Assessment {
     pub capex: Capex,
     /// Capex budget, EUR.
     pub budget_eur: Option<f64>,
-    /// Capex over budget.
+    /// Capex of refreshes within the horizon (IT only: the buildings are reused), EUR.
+    pub refresh_capex_eur: f64,
+    /// Capex, refreshes included, over the budget.
     pub capex_share_of_budget: Option<f64>,
     /// Rated IT power, MW.
     pub it_power_mw: f64,
@@ -129,9 +132,12 @@ fn build_figures(f: &Facility, b: &BuildPlan) -> BuildFigures {
         p.network_multiplier,
     );
     let rated_it = b.rated_it_mw();
-    capex.building_eur = rated_it * p.building_eur_per_mw_it;
-    capex.grid_connection_eur =
-        power::facility_mw(rated_it, site.pue) * p.grid_connection_eur_per_mw;
+    // A refresh reuses the building and its grid connection.
+    if b.replaces.is_none() {
+        capex.building_eur = rated_it * p.building_eur_per_mw_it;
+        capex.grid_connection_eur =
+            power::facility_mw(rated_it, site.pue) * p.grid_connection_eur_per_mw;
+    }
 
     let fraction = power::draw_fraction(
         p.assumed_utilization,
@@ -166,6 +172,11 @@ fn running_cost_eur_per_gpu_hour(f: &Facility, b: &BuildPlan, x: &BuildFigures) 
     let kwh = b.rated_w / 1000.0 * p.busy_fraction_of_rated * site.pue;
     kwh * site.electricity_eur_per_kwh
         + x.opex.maintenance_eur / (f64::from(b.count) * HOURS_PER_YEAR)
+}
+
+/// Energy at busy draw plus maintenance, per accelerator-hour of phase `b`, EUR.
+pub(super) fn running_cost(f: &Facility, b: &BuildPlan) -> f64 {
+    running_cost_eur_per_gpu_hour(f, b, &build_figures(f, b))
 }
 
 fn phase_value(f: &Facility, b: &BuildPlan, x: &BuildFigures) -> super::PhaseValue {
@@ -248,7 +259,13 @@ pub fn assess(f: &Facility) -> Assessment {
     let mut opex = Opex::default();
     let (mut depreciation, mut h100_eq) = (0.0, 0.0);
     let (mut cost_short, mut hours_short, mut cost_life, mut hours_life) = (0.0, 0.0, 0.0, 0.0);
+    let mut refresh_capex = 0.0;
     for (b, x) in f.builds.iter().zip(&figures) {
+        // Refreshes replace phases: they add money spent, not hardware at once.
+        if b.replaces.is_some() {
+            refresh_capex += x.capex.total_eur();
+            continue;
+        }
         let s = &mut sites[b.site];
         s.gpus += u64::from(b.count);
         s.it_power_mw += b.rated_it_mw();
@@ -283,7 +300,8 @@ pub fn assess(f: &Facility) -> Assessment {
         capex_eur,
         capex,
         budget_eur: f.budget_eur,
-        capex_share_of_budget: f.budget_eur.map(|b| capex_eur / b),
+        refresh_capex_eur: refresh_capex,
+        capex_share_of_budget: f.budget_eur.map(|b| (capex_eur + refresh_capex) / b),
         it_power_mw: sites.iter().map(|s| s.it_power_mw).sum(),
         facility_power_mw: sites.iter().map(|s| s.facility_power_mw).sum(),
         facility_power_mw_mean: sites.iter().map(|s| s.facility_power_mw_mean).sum(),

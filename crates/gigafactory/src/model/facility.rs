@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::power;
 use crate::catalog::{Accelerator, Catalog, PriceBasis};
 use crate::scenario::{FieldPath, PricePoint, Problem, Scenario};
-use crate::units::Date;
+use crate::units::{Date, eur_words};
 
 /// Economic and power parameters, the scenario's where given, else the catalogue's.
 #[derive(Debug, Clone, Serialize)]
@@ -86,9 +86,24 @@ pub struct BuildPlan {
     pub rated_w: f64,
     /// Throughput relative to the H100 SXM.
     pub relative_throughput: f64,
+    /// For a refresh: the phase it replaces (its building is reused, so only IT capex
+    /// is spent).
+    pub replaces: Option<usize>,
 }
 
 impl BuildPlan {
+    /// The day its capex is spent: the order date where it was ordered, else the day it
+    /// goes into service.
+    pub fn paid_on(&self) -> Date {
+        self.ordered.unwrap_or(self.online)
+    }
+
+    /// The day it leaves service.
+    pub fn retires_on(&self) -> Date {
+        self.online
+            .add_days((self.life_years * 365.25).round() as i64)
+    }
+
     /// Rated IT power, MW.
     pub fn rated_it_mw(&self) -> f64 {
         power::rated_it_mw(self.count, self.rated_w)
@@ -96,10 +111,7 @@ impl BuildPlan {
 
     /// Whether the phase is in service on `day`.
     pub fn in_service(&self, day: Date) -> bool {
-        let end = self
-            .online
-            .add_days((self.life_years * 365.25).round() as i64);
-        self.online <= day && day < end
+        self.online <= day && day < self.retires_on()
     }
 }
 
@@ -259,6 +271,7 @@ impl Facility {
                 system_priced: acc.price_basis == PriceBasis::System,
                 rated_w: acc.rated_w(),
                 relative_throughput: b.relative_throughput.unwrap_or(acc.relative_throughput),
+                replaces: None,
             });
         }
         if !problems.is_empty() {
@@ -269,7 +282,7 @@ impl Facility {
             return Err(problems);
         }
 
-        let facility = Facility {
+        let mut facility = Facility {
             name: s.name.clone(),
             start: s.start,
             years: s.years,
@@ -278,6 +291,10 @@ impl Facility {
             builds,
             params,
         };
+        if let Some(p) = facility.overspend() {
+            return Err(vec![p]);
+        }
+        facility.refresh(s, catalog);
         for (i, site) in facility.sites.iter().enumerate() {
             let (peak_mw, day) = facility.peak_rated_facility_mw(i);
             if peak_mw > site.grid_mw {
@@ -299,6 +316,182 @@ impl Facility {
             Ok(facility)
         } else {
             Err(problems)
+        }
+    }
+
+    /// A 1-in-`k` sample of the facility for simulation: every phase's count divided by
+    /// `k` (to whole 8-GPU nodes where it holds at least one), grid connections and budget
+    /// too. Synthetic demand is set as a share of capacity, so it shrinks with it; a run
+    /// of the sample has the full facility's utilisation and waits (for jobs much smaller
+    /// than a sampled site) and 1/weight of its totals, where weight is returned with it.
+    pub fn sampled(&self, k: u32) -> (Facility, f64) {
+        let mut g = self.clone();
+        let k = f64::from(k.max(1));
+        for b in &mut g.builds {
+            let c = f64::from(b.count) / k;
+            let nodes = (c / 8.0).round();
+            b.count = if nodes >= 1.0 {
+                nodes as u32 * 8
+            } else {
+                c.round().max(1.0) as u32
+            };
+        }
+        for s in &mut g.sites {
+            s.grid_mw /= k;
+        }
+        g.budget_eur = self.budget_eur.map(|b| b / k);
+        let full: f64 = self.planned().map(|b| f64::from(b.count)).sum();
+        let part: f64 = g.planned().map(|b| f64::from(b.count)).sum();
+        (g, full / part)
+    }
+
+    /// The phases a scenario asked for (not refreshes).
+    pub fn planned(&self) -> impl Iterator<Item = &BuildPlan> {
+        self.builds.iter().filter(|b| b.replaces.is_none())
+    }
+
+    /// Accelerators in service at once at most, and the same in H100 equivalents.
+    pub fn peak_gpus(&self) -> (f64, f64) {
+        self.builds
+            .iter()
+            .map(|b| {
+                self.builds.iter().filter(|o| o.in_service(b.online)).fold(
+                    (0.0, 0.0),
+                    |(n, h), o| {
+                        let c = f64::from(o.count);
+                        (n + c, h + c * o.relative_throughput)
+                    },
+                )
+            })
+            .fold((0.0, 0.0), |a, x| if x.0 > a.0 { x } else { a })
+    }
+
+    /// The first phase, in order of the day its capex is spent (then file order), that
+    /// takes the capex spent so far above the budget: the day, the amount and the overrun.
+    fn overspend(&self) -> Option<Problem> {
+        let budget = self.budget_eur?;
+        let costs = super::phase_costs(self);
+        let mut order: Vec<usize> = (0..self.builds.len()).collect();
+        order.sort_by_key(|&i| (self.builds[i].paid_on(), i));
+        let mut spent = 0.0;
+        for (k, &i) in order.iter().enumerate() {
+            spent += costs[i].capex_eur;
+            if spent > budget * (1.0 + 1e-12) {
+                let b = &self.builds[i];
+                let how = if b.ordered.is_some() {
+                    "ordered"
+                } else {
+                    "put into service"
+                };
+                let total: f64 = costs.iter().map(|c| c.capex_eur).sum();
+                let later = order.len() - k - 1;
+                return Some(Problem::value(
+                    FieldPath::root().key("build").index(i),
+                    format!(
+                        "over budget: this phase ({} {} at \"{}\"), {how} on {}, costs {} and \
+                         brings capex spent to {}, above budget.capex_eur ({}) by {}{}; the \
+                         whole plan costs {} ({:.0}% of the budget)",
+                        b.count,
+                        b.accelerator,
+                        self.sites[b.site].name,
+                        b.paid_on(),
+                        eur_words(costs[i].capex_eur),
+                        eur_words(spent),
+                        eur_words(budget),
+                        eur_words(spent - budget),
+                        match later {
+                            0 => String::new(),
+                            1 => ", and 1 phase after it".to_string(),
+                            n => format!(", and {n} phases after it"),
+                        },
+                        eur_words(total),
+                        total / budget * 100.0
+                    ),
+                ));
+            }
+        }
+        None
+    }
+
+    /// Add the refresh phases `s.procurement.refresh` asks for: each phase (refreshes
+    /// too) whose replacement day falls inside the horizon is cut short there and followed,
+    /// on that day, by the then-current part from the roadmap, as many as fit in its
+    /// rated IT power (whole 8-GPU nodes) and in the budget left, with the same life.
+    fn refresh(&mut self, s: &Scenario, catalog: &Catalog) {
+        use crate::scenario::Refresh;
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        if s.procurement.refresh == Refresh::None {
+            return;
+        }
+        let end = s.start.add_years(s.years);
+        let mut left = self.budget_eur.map(|b| {
+            b - super::phase_costs(self)
+                .iter()
+                .map(|c| c.capex_eur)
+                .sum::<f64>()
+        });
+        let replace_on = |f: &Facility, i: usize| -> Date {
+            let b = &f.builds[i];
+            let eol = b.retires_on();
+            if s.procurement.refresh == Refresh::WhenUneconomic {
+                let cost = super::running_cost_eur_per_gpu_hour(f, b);
+                let from = super::year_of(&b.online);
+                if let Some(y) = f
+                    .params
+                    .rent
+                    .uneconomic_from(b.relative_throughput, cost, from)
+                {
+                    return super::date_of(y).max(b.online.add_days(1)).min(eol);
+                }
+            }
+            eol
+        };
+        let mut due: BinaryHeap<Reverse<(Date, usize)>> = (0..self.builds.len())
+            .map(|i| Reverse((replace_on(self, i), i)))
+            .collect();
+        while let Some(Reverse((day, i))) = due.pop() {
+            if day >= end {
+                break;
+            }
+            let old = self.builds[i].clone();
+            let p = s.economics.price_point;
+            let Some(part) = catalog.part_in(day.year(), |a| catalog_price(a, p)) else {
+                continue;
+            };
+            let price_eur = part.price_usd * self.params.eur_per_usd;
+            let server = if part.system_priced {
+                1.0
+            } else {
+                self.params.server_multiplier
+            };
+            let unit_capex = price_eur * server * self.params.network_multiplier;
+            let by_power = (old.rated_it_mw() * 1e6 / part.rated_w / 8.0).floor() * 8.0;
+            let by_budget = left.map_or(f64::INFINITY, |l| (l / unit_capex / 8.0).floor() * 8.0);
+            let count = by_power.min(by_budget).max(0.0) as u32;
+            self.builds[i].life_years = day.days_since(&old.online) as f64 / 365.25;
+            if count == 0 {
+                continue;
+            }
+            if let Some(l) = left.as_mut() {
+                *l -= f64::from(count) * unit_capex;
+            }
+            self.builds.push(BuildPlan {
+                site: old.site,
+                accelerator: part.id,
+                count,
+                online: day,
+                ordered: None,
+                requested_online: day,
+                life_years: old.life_years,
+                price_eur,
+                system_priced: part.system_priced,
+                rated_w: part.rated_w,
+                relative_throughput: part.relative_throughput,
+                replaces: Some(i),
+            });
+            let n = self.builds.len() - 1;
+            due.push(Reverse((replace_on(self, n), n)));
         }
     }
 

@@ -7,6 +7,7 @@ mod facility;
 pub mod power;
 mod value;
 
+use assess::running_cost as running_cost_eur_per_gpu_hour;
 pub use assess::{Assessment, PhaseCosts, SiteAssessment, assess, assess_at, phase_costs};
 pub use facility::{BuildPlan, Facility, Params, SitePlan};
 pub use value::{PhaseValue, RentCurve, date_of, year_of};

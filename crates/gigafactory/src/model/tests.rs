@@ -346,3 +346,127 @@ fn an_ordered_phase_goes_online_after_its_lead_time() {
         "the catalogue has no lead times: give `lead_time_months` with `ordered`"
     );
 }
+
+/// One Finnish site, euros = dollars, capex = accelerators x price x `server` (no network,
+/// building or grid cost unless `extra` says so).
+fn money_text(builds: &str, extra: &str) -> String {
+    format!(
+        "name = \"m\"\nstart = \"2027-01-01\"\nyears = 5\n{extra}\n[[site]]\nname = \"s\"\n\
+         country = \"FI\"\ngrid_mw = 1000\n{builds}\n[economics]\neur_per_usd = 1\n\
+         server_multiplier = 1.4\nnetwork_multiplier = 1\nbuilding_eur_per_mw_it = 10e6\n\
+         grid_connection_eur_per_mw = 0\n"
+    )
+}
+
+#[test]
+fn the_budget_is_checked_over_time_and_names_the_phase_that_overspends() {
+    // Capex = 1,000 x $10,000 x 1.4 + 1.275 MW x EUR 10M = EUR 26.75M a phase. The phase
+    // ordered in February 2027 fits EUR 40M; the one put into service in March 2028
+    // brings the total to EUR 53.5M. The third (file order second) is paid last.
+    let phase = |when: &str| {
+        format!(
+            "[[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 1000\nprice_usd = 10000\n{when}\n"
+        )
+    };
+    let builds = [
+        phase("ordered = \"2027-02-01\"\nlead_time_months = 6"),
+        phase("online = \"2029-06-01\""),
+        phase("online = \"2028-03-01\""),
+    ]
+    .concat();
+    let problems = prepare(
+        &money_text(&builds, "[budget]\ncapex_eur = 40e6"),
+        Catalog::builtin(),
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path.to_string(), "build[2]");
+    assert_eq!(
+        problems[0].message,
+        "over budget: this phase (1000 H100 at \"s\"), put into service on 2028-03-01, costs \
+         EUR 26.8 M and brings capex spent to EUR 53.5 M, above budget.capex_eur (EUR 40.0 M) \
+         by EUR 13.5 M, and 1 phase after it; the whole plan costs EUR 80.2 M (201% of the budget)"
+    );
+    // With EUR 81M all three fit.
+    assert!(
+        prepare(
+            &money_text(&builds, "[budget]\ncapex_eur = 81e6"),
+            Catalog::builtin()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn refresh_replaces_a_phase_at_the_end_of_its_life_with_the_roadmap_part() {
+    // 1,000 H100 from 2027-01-01 with a 2-year life: 731 days (730.5 rounded), so the
+    // refresh comes on 2029-01-01. The roadmap ends with Rubin Ultra (2028), so 2029 buys
+    // the projected part: Rubin Ultra's 4,167 W and price, throughput 17.5 x 2^(1/2.07).
+    // The H100 phase's 1.275 MW hold 305.98 of them: 38 whole nodes = 304 accelerators.
+    let build = "[[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 1000\n\
+                 online = \"2027-01-01\"\nlife_years = 2\nprice_usd = 30000\n";
+    let refresh = "[procurement]\nrefresh = \"at-end-of-life\"\n";
+    let text = money_text(&format!("{build}{refresh}"), "");
+    let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
+    let got: Vec<(String, u32, String)> = f
+        .builds
+        .iter()
+        .map(|b| (b.accelerator.clone(), b.count, b.online.to_string()))
+        .collect();
+    // The refresh has a 2-year life too: 2029-01-01 + 731 days = 2031-01-02, inside the
+    // horizon (to 2032-01-01), so it is refreshed in turn.
+    assert_eq!(
+        got,
+        [
+            ("H100".to_string(), 1000, "2027-01-01".to_string()),
+            ("projected-2029".to_string(), 304, "2029-01-01".to_string()),
+            ("projected-2031".to_string(), 304, "2031-01-02".to_string()),
+        ]
+    );
+    assert_eq!(f.builds[0].retires_on().to_string(), "2029-01-01");
+    assert_eq!(f.builds[1].retires_on().to_string(), "2031-01-02");
+    assert!((f.builds[1].relative_throughput - 17.5 * 2f64.powf(1.0 / 2.07)).abs() < 1e-9);
+    assert_eq!(f.builds[1].replaces, Some(0));
+    // Rubin Ultra's projected price: 17.5 / (2.275 / $35,000 x 2^(3/2.07)) = $98,594.
+    assert!(
+        (f.builds[1].price_eur - 98_594.0).abs() < 5.0,
+        "{}",
+        f.builds[1].price_eur
+    );
+    // The refresh pays IT only: 304 x $98,594 x 1.4, no building.
+    let costs = phase_costs(&f);
+    assert!((costs[1].capex_eur - 304.0 * f.builds[1].price_eur * 1.4).abs() < 1e-3);
+
+    // Within a budget: the plan costs 1,000 x 30,000 x 1.4 + 1.275 MW x EUR 10M = EUR 54.75M;
+    // EUR 60M leaves 5.25M, which buys 38.0 at $138,031 each: 4 nodes = 32. What is left
+    // (EUR 0.83M) buys no node in 2031, so the second refresh does not happen.
+    let text = money_text(&format!("{build}{refresh}"), "[budget]\ncapex_eur = 60e6");
+    let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
+    let counts: Vec<u32> = f.builds.iter().map(|b| b.count).collect();
+    assert_eq!(counts, [1000, 32]);
+    assert_eq!(f.builds[1].retires_on().to_string(), "2031-01-02");
+    let a = assess(&f);
+    assert_eq!(a.gpus, 1000, "yearly figures count the planned phases");
+    assert!((a.refresh_capex_eur - 32.0 * f.builds[1].price_eur * 1.4).abs() < 1e-3);
+}
+
+#[test]
+fn refresh_when_uneconomic_comes_at_the_economic_life_end() {
+    // 1,000 H100 with a 6-year life; the rent falls 50% a year from EUR 2 (2027): an
+    // H100-hour's value drops below its running cost long before the life ends.
+    let build = "[[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 1000\n\
+                 online = \"2027-01-01\"\nlife_years = 6\nprice_usd = 30000\n\
+                 [procurement]\nrefresh = \"when-uneconomic\"\n";
+    let text = money_text(build, "").replace(
+        "[economics]\n",
+        "[economics]\nmarket_rent_usd_per_gpu_hour = 2\nrent_change_per_year = -0.5\n",
+    );
+    let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
+    let a = assess(&f);
+    let end = a.phases[0]
+        .economic_life_end
+        .clone()
+        .expect("the rent falls");
+    assert_eq!(f.builds[1].online.to_string(), end);
+    assert_eq!(f.builds[0].retires_on().to_string(), end);
+}

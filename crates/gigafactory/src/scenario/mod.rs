@@ -17,8 +17,8 @@ pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
 pub use types::{
     Budget, Build, Cap, ClusterLayout, Demand, Economics, Failures, PolicyName, Power, PricePoint,
-    Procurement, Scenario, Scheduler, Shock, ShockTarget, Site, Tenant, TenantClass, TraceFormat,
-    Workload,
+    Procurement, Refresh, Scenario, Scheduler, Shock, ShockTarget, Site, Tenant, TenantClass,
+    TraceFormat, Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 

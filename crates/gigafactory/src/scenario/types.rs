@@ -70,6 +70,27 @@ pub struct Procurement {
     /// Yearly caps on deliveries, per accelerator family or per country (export caps).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caps: Vec<Cap>,
+    /// Whether and when hardware is replaced with the then-current generation
+    /// (`gigafactory catalog roadmap`), within the budget left.
+    #[serde(default)]
+    pub refresh: Refresh,
+}
+
+/// When a build phase is replaced by the then-current generation, in the same power
+/// envelope (as many of the new part as the old phase's rated IT power holds, in whole
+/// 8-GPU nodes) and within the budget left; the building is reused, so only IT capex is
+/// spent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refresh {
+    /// Never: a phase retires at the end of its life and is not replaced.
+    #[default]
+    None,
+    /// At the end of each phase's useful life (`life_years`).
+    AtEndOfLife,
+    /// When an hour of the phase is worth less at market rent than its running cost
+    /// (energy and maintenance), or at the end of its life if that comes first.
+    WhenUneconomic,
 }
 
 /// At most `units_per_year` accelerators delivered in any calendar year, of one family or
@@ -156,6 +177,10 @@ pub struct Scheduler {
     /// How many queued jobs a backfill pass looks at (default 1,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backfill_depth: Option<u32>,
+    /// Seconds between backfill passes (Slurm's `bf_interval`, 30 by default there);
+    /// default 0: a pass at every event. Jobs starting in priority order start at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill_interval_s: Option<u64>,
     /// Fair share: half-life of past usage, days (default 7, Slurm's PriorityDecayHalfLife).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub halflife_days: Option<f64>,

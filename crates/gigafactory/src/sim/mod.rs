@@ -4,13 +4,15 @@
 mod outcome;
 pub mod policies;
 pub mod policy;
+mod sample;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 
-pub use outcome::{PhaseOutcome, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
+pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
+pub use sample::{JOB_BUDGET, Sample, SamplePlan, plan_sample, run_sampled};
 
 use crate::catalog::Catalog;
 use crate::cluster::{Allocation, Cluster};
@@ -47,6 +49,9 @@ pub struct SimOptions<'a> {
     pub job_log: Option<&'a mut dyn Write>,
     /// Called now and then with the share of the horizon done.
     pub progress: Option<&'a mut dyn FnMut(f64)>,
+    /// Time sampling: measure only within these windows (the job stream should have
+    /// arrivals only in their active parts: [`crate::workload::Generator::with_windows`]).
+    pub windows: Option<crate::workload::Windows>,
 }
 
 /// The end of each year of the horizon, seconds from the start: calendar years from the
@@ -92,6 +97,8 @@ enum Ev {
     Retire { partition: usize },
     Failure { partition: usize },
     Repair { partition: usize, node: u32 },
+    // A put-off backfill pass is due; scheduling follows every event anyway.
+    Wake,
 }
 
 struct Run {
@@ -114,6 +121,9 @@ struct Active {
     interruptions: u32,
     attained_gpu_s: f64,
     site: Option<usize>,
+    // Counted in the results: always, except under time sampling, where only jobs
+    // submitted in measured time are.
+    measured: bool,
 }
 
 /// Play `facility` with the jobs of `jobs`.
@@ -134,6 +144,10 @@ pub fn simulate(
         writeln!(w, "{JOB_LOG_HEADER}")?;
     }
     let mut sim = Sim::new(scenario, facility, catalog, end, log);
+    if let Some(w) = options.windows {
+        sim.windows = Some(w);
+        sim.o.set_windows(w);
+    }
     // Arrivals come from the job stream in submit order: they are merged with the event
     // queue here rather than pushed through it. At one instant, arrivals come first.
     let mut offset: Option<i64> = None;
@@ -242,6 +256,8 @@ struct Sim<'a> {
     fail_rng: Stream,
     halflife_s: f64,
     last: Time,
+    windows: Option<crate::workload::Windows>,
+    next_wake: Option<Time>,
     // Accounting.
     o: outcome::Accumulator,
 }
@@ -261,7 +277,7 @@ impl<'a> Sim<'a> {
         for (i, b) in f.builds.iter().enumerate() {
             let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes);
             let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
-            let retire = online + (b.life_years * 365.25 * DAY_S) as Time;
+            let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
             q.schedule(online, Ev::Online { partition: p });
             q.schedule(retire, Ev::Retire { partition: p });
             // Capex is spent when the phase is ordered, where it was given as an order.
@@ -270,7 +286,7 @@ impl<'a> Sim<'a> {
             });
             phases.push((online, retire, paid));
         }
-        let capacity: f64 = f.builds.iter().map(|b| f64::from(b.count)).sum();
+        let capacity = f.peak_gpus().0;
         let tenants: Vec<TenantView> = if s.tenants.is_empty() {
             Vec::new()
         } else {
@@ -349,6 +365,8 @@ impl<'a> Sim<'a> {
             fail_rng: Stream::new(s.seed, u64::MAX, 7),
             halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
             last: 0,
+            windows: None,
+            next_wake: None,
         }
     }
 
@@ -401,7 +419,10 @@ impl<'a> Sim<'a> {
         let key = self.next_key;
         self.next_key += 1;
         let t = self.tenant_index(job.tenant.0);
-        self.o.submitted(t);
+        let measured = self.windows.is_none_or(|w| w.measured(now as f64));
+        if measured {
+            self.o.submitted(t);
+        }
         let gpus = (job.gpus.ceil() as u32).max(1);
         let a = Active {
             remaining_ref_s: job.duration_s as f64,
@@ -414,10 +435,13 @@ impl<'a> Sim<'a> {
             interruptions: 0,
             attained_gpu_s: 0.0,
             site: None,
+            measured,
         };
         if gpus > self.max_job_gpus {
             // No partition will ever hold it: refused, its work lost demand.
-            self.o.rejected(t, gpus, a.remaining_ref_s);
+            if measured {
+                self.o.rejected(t, gpus, a.remaining_ref_s);
+            }
             return self.log_job(&a, now, "rejected");
         }
         if a.job.duration_s == 0 {
@@ -456,7 +480,9 @@ impl<'a> Sim<'a> {
                     self.policy.remove(key);
                     let a = self.active.remove(&key).expect("active");
                     let t = a.job.tenant.0 as usize;
-                    self.o.withdrawn(t, a.gpus, a.remaining_ref_s);
+                    if a.measured {
+                        self.o.withdrawn(t, a.gpus, a.remaining_ref_s);
+                    }
                     self.log_job(&a, now, "withdrawn")?;
                 }
             }
@@ -495,6 +521,7 @@ impl<'a> Sim<'a> {
                 }
             }
             Ev::Repair { partition, node } => self.cluster.node_up_again(partition, node),
+            Ev::Wake => {}
         }
         Ok(())
     }
@@ -542,7 +569,10 @@ impl<'a> Sim<'a> {
         let elapsed = (now - run.start) as f64;
         let gpu_s = f64::from(a.gpus) * elapsed;
         a.attained_gpu_s += gpu_s;
-        self.o.ran(t, run.alloc.gpus(), elapsed);
+        let measured = a.measured;
+        if measured {
+            self.o.ran(t, run.alloc.gpus(), elapsed);
+        }
         if done {
             a.remaining_ref_s = 0.0;
         } else {
@@ -555,7 +585,9 @@ impl<'a> Sim<'a> {
             };
             let saved_ref = (saved_wall * run.rate).min(a.remaining_ref_s);
             a.remaining_ref_s -= saved_ref;
-            self.o.lost(f64::from(a.gpus) * (elapsed - saved_wall));
+            if measured {
+                self.o.lost(f64::from(a.gpus) * (elapsed - saved_wall));
+            }
         }
         self.tenants[t].allocated_gpus -= u64::from(run.alloc.gpus());
         self.running.by_end.remove(&(run.wall_end, key));
@@ -571,7 +603,9 @@ impl<'a> Sim<'a> {
         a.epoch += 1;
         if failure {
             a.interruptions += 1;
-            self.o.interruptions += 1;
+            if a.measured {
+                self.o.interruptions += 1;
+            }
         }
         let delay = if failure {
             self.ckpt.restart_delay_s
@@ -584,7 +618,9 @@ impl<'a> Sim<'a> {
     fn complete(&mut self, key: JobKey, now: Time) -> Result<(), SimError> {
         let a = self.active.remove(&key).expect("active");
         let t = a.job.tenant.0 as usize;
-        self.o.completed(t, &a.job, now - a.submit);
+        if a.measured {
+            self.o.completed(t, &a.job, now - a.submit);
+        }
         self.log_job(&a, now, "completed")
     }
 
@@ -624,7 +660,9 @@ impl<'a> Sim<'a> {
         let t = a.job.tenant.0 as usize;
         if a.first_start.is_none() {
             a.first_start = Some(now);
-            self.o.started(t, now - a.submit);
+            if a.measured {
+                self.o.started(t, now - a.submit);
+            }
         }
         a.site = Some(site);
         let work_wall = a.remaining_ref_s / rate;
@@ -632,8 +670,10 @@ impl<'a> Sim<'a> {
         let interval = self.ckpt.checkpoint_interval_s(gpus);
         let overhead = (work_wall / interval).floor() * self.ckpt.checkpoint_write_s;
         let run_s = ((work_wall + overhead).ceil() as Time).max(1);
-        self.o
-            .checkpoint_overhead(f64::from(alloc.gpus()) * overhead);
+        if a.measured {
+            self.o
+                .checkpoint_overhead(f64::from(alloc.gpus()) * overhead);
+        }
         let epoch = a.epoch;
         let walltime = (run_s as f64 * self.walltime_factor).ceil() as Time;
         self.tenants[t].allocated_gpus += u64::from(alloc.gpus());
@@ -696,12 +736,21 @@ impl<'a> Sim<'a> {
                 Some(Decision::Preempt(key)) => {
                     if self.active.get(&key).is_some_and(|a| a.run.is_some()) {
                         self.stop(key, now, false);
-                        self.active.get_mut(&key).expect("active").epoch += 1;
-                        self.o.preemptions += 1;
+                        let a = self.active.get_mut(&key).expect("active");
+                        a.epoch += 1;
+                        if a.measured {
+                            self.o.preemptions += 1;
+                        }
                         let qj = self.queued(key);
                         self.policy.submit(qj);
                     }
                 }
+            }
+        }
+        if let Some(t) = self.policy.wake_at() {
+            if t > now && self.next_wake != Some(t) {
+                self.next_wake = Some(t);
+                self.q.schedule(t, Ev::Wake);
             }
         }
     }

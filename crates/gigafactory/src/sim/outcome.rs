@@ -56,6 +56,66 @@ pub struct SiteEnergy {
 }
 
 impl SimOutcome {
+    /// Scale a run of a sampled facility back to the whole: totals are multiplied by
+    /// `weight`; shares, means and percentiles are kept.
+    pub fn scale(&mut self, weight: f64) {
+        let n = |x: &mut u64| *x = (*x as f64 * weight).round() as u64;
+        n(&mut self.jobs_submitted);
+        n(&mut self.jobs_completed);
+        n(&mut self.jobs_withdrawn);
+        n(&mut self.jobs_rejected);
+        n(&mut self.jobs_unfinished);
+        n(&mut self.interruptions);
+        n(&mut self.preemptions);
+        for x in [
+            &mut self.lost_gpu_hours,
+            &mut self.checkpoint_overhead_gpu_hours,
+            &mut self.energy_mwh,
+            &mut self.electricity_cost_eur,
+            &mut self.co2_t,
+        ] {
+            *x *= weight;
+        }
+        for s in &mut self.sites {
+            for x in [
+                &mut s.gpu_hours_available,
+                &mut s.gpu_hours_allocated,
+                &mut s.energy_mwh,
+                &mut s.electricity_cost_eur,
+                &mut s.co2_t,
+            ] {
+                *x *= weight;
+            }
+        }
+        for t in &mut self.tenants {
+            n(&mut t.jobs_submitted);
+            n(&mut t.jobs_completed);
+            n(&mut t.jobs_withdrawn);
+            n(&mut t.jobs_rejected);
+            t.served_gpu_hours *= weight;
+            t.lost_demand_gpu_hours *= weight;
+        }
+        for y in &mut self.years {
+            for x in [
+                &mut y.gpus_online,
+                &mut y.capex_eur,
+                &mut y.opex_eur,
+                &mut y.served_gpu_hours,
+                &mut y.lost_demand_gpu_hours,
+                &mut y.energy_mwh,
+                &mut y.co2_t,
+                &mut y.market_value_eur,
+            ] {
+                *x *= weight;
+            }
+        }
+        for p in &mut self.phases {
+            p.served_gpu_hours *= weight;
+            p.value_delivered_eur *= weight;
+            p.cost_eur *= weight;
+        }
+    }
+
     /// Rename tenant `i` with `names(i)` (a trace's tenants are named only once read).
     pub fn name_tenants(&mut self, names: impl Fn(u32) -> Option<String>) {
         for (i, t) in self.tenants.iter_mut().enumerate() {
@@ -102,6 +162,15 @@ pub struct PhaseOutcome {
     pub site: String,
     /// Accelerator id.
     pub accelerator: String,
+    /// Accelerators.
+    pub count: u32,
+    /// In service from.
+    pub online: String,
+    /// Out of service from (after the horizon when it outlives it).
+    pub retires: String,
+    /// For a refresh: the index of the phase it replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<usize>,
     /// GPU-hours allocated to jobs.
     pub served_gpu_hours: f64,
     /// Those hours at the market value of the time (relative throughput × rent), EUR.
@@ -167,6 +236,29 @@ pub struct SimOutcome {
     pub years: Vec<YearOutcome>,
     /// Per build phase.
     pub phases: Vec<PhaseOutcome>,
+    /// Set when a sample of the facility was simulated: how, and by what totals were
+    /// scaled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
+}
+
+/// How a sampled run was scaled back to the whole facility.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Sampling {
+    /// 1 in `factor` accelerators of every build phase were simulated.
+    pub factor: u32,
+    /// Accelerators simulated (the phases asked for, not refreshes).
+    pub simulated_gpus: u64,
+    /// Totals (jobs, GPU-hours, energy, money, CO2) were multiplied by this: the full
+    /// facility's accelerators over the simulated ones.
+    pub weight: f64,
+    /// Time sampling, if any: jobs arrived only in windows and were measured in part of
+    /// them; totals of measured time were divided by the measured share.
+    pub windows: Option<crate::workload::Windows>,
+    /// Jobs simulated (before scaling).
+    pub jobs_simulated: u64,
+    /// The same in words, for reports.
+    pub note: String,
 }
 
 #[derive(Clone)]
@@ -206,6 +298,10 @@ struct YearAcc {
 
 /// A build phase's schedule and fixed costs, for yearly figures.
 struct Phase {
+    count: u32,
+    online: String,
+    retires: String,
+    replaces: Option<usize>,
     paid_s: Time,
     online_s: Time,
     retire_s: Time,
@@ -246,6 +342,11 @@ pub(crate) struct Accumulator {
     pub preemptions: u64,
     lost_gpu_s: f64,
     checkpoint_gpu_s: f64,
+    // Time sampling: only measured time is integrated, weighted by 1 / the measured
+    // share; only jobs submitted in measured time are counted, and their totals weighted
+    // the same at the end.
+    windows: Option<crate::workload::Windows>,
+    job_weight: f64,
 }
 
 fn pct(h: &Histogram<u64>, q: f64) -> f64 {
@@ -284,7 +385,12 @@ impl Accumulator {
             phases: phases
                 .iter()
                 .zip(&costs)
-                .map(|(&(online_s, retire_s, paid_s), c)| Phase {
+                .zip(&f.builds)
+                .map(|((&(online_s, retire_s, paid_s), c), b)| Phase {
+                    count: b.count,
+                    online: b.online.to_string(),
+                    retires: b.retires_on().to_string(),
+                    replaces: b.replaces,
                     paid_s,
                     online_s,
                     retire_s,
@@ -331,7 +437,15 @@ impl Accumulator {
             preemptions: 0,
             lost_gpu_s: 0.0,
             checkpoint_gpu_s: 0.0,
+            windows: None,
+            job_weight: 1.0,
         }
+    }
+
+    /// Measure only within `w` (time sampling).
+    pub fn set_windows(&mut self, w: crate::workload::Windows) {
+        self.job_weight = 1.0 / w.measured_fraction();
+        self.windows = Some(w);
     }
 
     pub fn site_name(&self, s: usize) -> &str {
@@ -354,9 +468,16 @@ impl Accumulator {
     /// containing `t` when the current one has ended.
     pub fn integrate(&mut self, cluster: &Cluster, dt: f64, t: Time) {
         let y = self.year.min(self.years.len().saturating_sub(1));
+        let dt_all = dt;
+        let dt = match &self.windows {
+            None => dt,
+            Some(w) => w.measured_within(t as f64 - dt, t as f64) * self.job_weight,
+        };
         // The rent's exact mean over this piece of time, for the value of what was served.
         let to_years = |s: f64| self.start_year + s / 86_400.0 / 365.2425;
-        let rent = self.rent.mean(to_years(t as f64 - dt), to_years(t as f64));
+        let rent = self
+            .rent
+            .mean(to_years(t as f64 - dt_all), to_years(t as f64));
         for (i, (acc, p)) in self.parts.iter_mut().zip(&cluster.partitions).enumerate() {
             if p.online {
                 let (up, alloc) = (f64::from(p.gpus_up) * dt, f64::from(p.allocated) * dt);
@@ -444,6 +565,30 @@ impl Accumulator {
         end: Time,
         stopped_early: bool,
     ) -> SimOutcome {
+        let jw = self.job_weight;
+        if jw != 1.0 {
+            for t in &mut self.tenants {
+                for c in [
+                    &mut t.submitted,
+                    &mut t.completed,
+                    &mut t.withdrawn,
+                    &mut t.rejected,
+                ] {
+                    *c = (*c as f64 * jw).round() as u64;
+                }
+                t.served_gpu_s *= jw;
+                t.lost_demand_gpu_s *= jw;
+            }
+            for y in &mut self.years {
+                y.lost_demand_gpu_s *= jw;
+            }
+            self.lost_gpu_s *= jw;
+            self.checkpoint_gpu_s *= jw;
+            self.useful_ref_gpu_s *= jw;
+            self.jct_sum *= jw;
+            self.interruptions = (self.interruptions as f64 * jw).round() as u64;
+            self.preemptions = (self.preemptions as f64 * jw).round() as u64;
+        }
         let n = views.len().max(self.tenants.len());
         let _ = self.tenant(n.saturating_sub(1));
         let served: f64 = self.tenants.iter().map(|t| t.served_gpu_s).sum();
@@ -563,6 +708,7 @@ impl Accumulator {
             tenants,
             years,
             phases,
+            sampling: None,
         }
     }
 
@@ -579,6 +725,10 @@ impl Accumulator {
                 PhaseOutcome {
                     site: self.sites[p.site].0.clone(),
                     accelerator: p.accelerator.clone(),
+                    count: ph.count,
+                    online: ph.online.clone(),
+                    retires: ph.retires.clone(),
+                    replaces: ph.replaces,
                     served_gpu_hours: p.alloc_gpu_s / 3600.0,
                     value_delivered_eur: p.value_eur,
                     cost_eur: capex

@@ -117,6 +117,55 @@ impl ScanState {
     }
 }
 
+/// How often a backfill pass may run: Slurm's backfill scheduler runs every
+/// `bf_interval` seconds (default 30), not at every event, while jobs that start in
+/// priority order start at once. An interval of 0 scans at every event.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pace {
+    interval: Time,
+    last: Option<Time>,
+    deferred: bool,
+}
+
+impl Pace {
+    /// At most one pass every `interval` seconds.
+    pub fn new(interval: Time) -> Self {
+        Pace {
+            interval,
+            last: None,
+            deferred: false,
+        }
+    }
+
+    /// Whether a pass may run at `now`: the first at least `interval` after the last
+    /// pass began, or the same pass going on at its instant (it may start many jobs). If
+    /// not, the pass is put off until [`Pace::wake_at`].
+    pub fn may_scan(&mut self, now: Time) -> bool {
+        let ok = match self.last {
+            None => true,
+            Some(l) => self.interval == 0 || now == l || now >= l + self.interval,
+        };
+        if ok {
+            self.last = Some(now);
+        }
+        self.deferred = !ok;
+        ok
+    }
+
+    /// A pass ended at `now` (it found nothing more to start).
+    pub fn scanned(&mut self, _now: Time) {
+        self.deferred = false;
+    }
+
+    /// When a put-off pass is due.
+    pub fn wake_at(&self) -> Option<Time> {
+        match (self.deferred, self.last) {
+            (true, Some(l)) => Some(l + self.interval),
+            _ => None,
+        }
+    }
+}
+
 /// A scheduling policy.
 pub trait Policy {
     /// A job joins the queue (new, or back after an interruption).
@@ -134,5 +183,11 @@ pub trait Policy {
     /// Whether it reads [`TenantView::usage_gpu_s`] (decayed only for policies that do).
     fn needs_usage(&self) -> bool {
         false
+    }
+
+    /// When it wants to be asked again even if nothing happens (a backfill pass it put
+    /// off), if ever.
+    fn wake_at(&self) -> Option<Time> {
+        None
     }
 }

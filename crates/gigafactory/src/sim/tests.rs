@@ -417,3 +417,33 @@ fn an_ordered_phase_pays_in_its_order_year() {
     assert_eq!((o.years[1].capex_eur, o.years[0].gpus_online), (0.0, 0.0));
     assert!((o.years[1].gpus_online - 8.0 * 335.0 / 366.0).abs() < 1e-9);
 }
+
+#[test]
+fn time_sampling_measures_whole_years_of_capacity() {
+    // 800 H100 in service all three years, no jobs: under windows of one measured week in
+    // 52, each year's time-mean of GPUs online is still 800.
+    let text = scenario(800, 3, "[failures]\nenabled = false");
+    let catalog = Catalog::builtin();
+    let (s, f) = model::prepare(&text, catalog).unwrap();
+    const WEEK: f64 = 7.0 * 86_400.0;
+    let w = crate::workload::Windows {
+        period_s: 52.0 * WEEK,
+        warmup_s: WEEK,
+        measured_s: WEEK,
+        offset_s: 25.0 * WEEK,
+    };
+    let out = simulate(
+        &s,
+        &f,
+        catalog,
+        &mut std::iter::empty(),
+        SimOptions {
+            windows: Some(w),
+            ..SimOptions::default()
+        },
+    )
+    .unwrap();
+    for y in &out.years {
+        assert!((y.gpus_online - 800.0).abs() < 800.0 * 0.01, "{y:?}");
+    }
+}

@@ -13,12 +13,14 @@ mod readers;
 mod source;
 mod stats;
 pub(crate) mod time;
+mod windows;
 
 use std::path::{Path, PathBuf};
 
 pub use job::{Job, JobKind, Outcome, ReadError, TenantId, Tenants};
 pub use source::{JobSource, weekday};
 pub use stats::{Stats, StatsBuilder};
+pub use windows::Windows;
 
 /// The trace formats read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

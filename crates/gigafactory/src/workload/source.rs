@@ -89,9 +89,10 @@ impl JobSource {
                     .collect(),
             })
             .collect();
+        // Demand is set against the phases the scenario asked for, so that refreshing
+        // them does not change it.
         let capacity_h100: f64 = facility
-            .builds
-            .iter()
+            .planned()
             .map(|b| f64::from(b.count) * b.relative_throughput)
             .sum();
         let horizon_s = f64::from(s.years) * YEAR_S;

@@ -5,7 +5,8 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, ScanState, View};
+use super::super::policy::{Decision, JobKey, Pace, Policy, QueuedJob, ScanState, View};
+use crate::engine::Time;
 
 /// EASY backfilling.
 pub struct EasyBackfill {
@@ -14,17 +15,20 @@ pub struct EasyBackfill {
     depth: usize,
     failed_scan: Option<ScanState>,
     changes: u64,
+    pace: Pace,
 }
 
 impl EasyBackfill {
-    /// Looking at most `depth` jobs behind the head.
-    pub fn new(depth: usize) -> Self {
+    /// Looking at most `depth` jobs behind the head, a pass at most every
+    /// `interval_s` seconds.
+    pub fn new(depth: usize, interval_s: Time) -> Self {
         EasyBackfill {
             queue: VecDeque::new(),
             removed: HashSet::new(),
             depth,
             failed_scan: None,
             changes: 0,
+            pace: Pace::new(interval_s),
         }
     }
 }
@@ -75,6 +79,10 @@ impl Policy for EasyBackfill {
         self.changes += 1;
     }
 
+    fn wake_at(&self) -> Option<Time> {
+        self.pace.wake_at()
+    }
+
     fn next(&mut self, view: &View<'_>) -> Option<Decision> {
         clean_head(&mut self.queue, &mut self.removed);
         let head = *self.queue.front()?;
@@ -85,6 +93,9 @@ impl Policy for EasyBackfill {
         }
         let state = ScanState::now(view, head.key, self.changes);
         if view.cluster.largest_fit() == 0 || self.failed_scan == Some(state) {
+            return None;
+        }
+        if !self.pace.may_scan(view.now) {
             return None;
         }
         let (shadow, extra) = view.reservation(head.gpus);
@@ -98,6 +109,7 @@ impl Policy for EasyBackfill {
             .filter(|(_, j)| !removed.contains(&j.key));
         let Some(i) = backfill(view, shadow, extra, candidates) else {
             self.failed_scan = Some(state);
+            self.pace.scanned(view.now);
             return None;
         };
         let j = self.queue.remove(i).expect("index from the scan");

@@ -6,8 +6,9 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, ScanState, View};
+use super::super::policy::{Decision, JobKey, Pace, Policy, QueuedJob, ScanState, View};
 use super::easy::{backfill, clean_head, insert_ordered};
+use crate::engine::Time;
 
 /// Fair share with backfill.
 pub struct FairShare {
@@ -16,17 +17,20 @@ pub struct FairShare {
     depth: usize,
     failed_scan: Option<ScanState>,
     changes: u64,
+    pace: Pace,
 }
 
 impl FairShare {
-    /// Backfilling from at most `depth` queued jobs.
-    pub fn new(depth: usize) -> Self {
+    /// Backfilling from at most `depth` queued jobs, a pass at most every `interval_s`
+    /// seconds.
+    pub fn new(depth: usize, interval_s: Time) -> Self {
         FairShare {
             queues: Vec::new(),
             removed: HashSet::new(),
             depth,
             failed_scan: None,
             changes: 0,
+            pace: Pace::new(interval_s),
         }
     }
 }
@@ -57,6 +61,10 @@ impl Policy for FairShare {
     fn remove(&mut self, key: JobKey) {
         self.removed.insert(key);
         self.changes += 1;
+    }
+
+    fn wake_at(&self) -> Option<Time> {
+        self.pace.wake_at()
     }
 
     fn next(&mut self, view: &View<'_>) -> Option<Decision> {
@@ -95,34 +103,41 @@ impl Policy for FairShare {
         if view.cluster.largest_fit() == 0 || self.failed_scan == Some(state) {
             return None;
         }
+        if !self.pace.may_scan(view.now) {
+            return None;
+        }
         let (shadow, extra) = view.reservation(head.gpus);
         // Candidates in priority order: every tenant's queue (the top tenant's after its
-        // head), up to the backfill depth.
+        // head), up to the backfill depth. Walked lazily, twice: to find the first that
+        // fits, then to take it out (a scan usually stops early).
         let removed = &self.removed;
-        let candidates: Vec<(usize, usize, QueuedJob)> = order
-            .iter()
-            .flat_map(|&t| {
-                let skip = usize::from(t == top);
-                self.queues[t]
-                    .iter()
-                    .enumerate()
-                    .skip(skip)
-                    .map(move |(i, j)| (t, i, *j))
-            })
-            .filter(|(_, _, j)| !removed.contains(&j.key))
-            .take(self.depth)
-            .collect();
+        let queues = &self.queues;
+        let candidates = || {
+            order
+                .iter()
+                .flat_map(move |&t| {
+                    let skip = usize::from(t == top);
+                    queues[t]
+                        .iter()
+                        .enumerate()
+                        .skip(skip)
+                        .map(move |(i, j)| (t, i, j))
+                })
+                .filter(|(_, _, j)| !removed.contains(&j.key))
+                .take(self.depth)
+        };
         let Some(k) = backfill(
             view,
             shadow,
             extra,
-            candidates.iter().enumerate().map(|(k, c)| (k, &c.2)),
+            candidates().enumerate().map(|(k, c)| (k, c.2)),
         ) else {
             self.failed_scan = Some(state);
+            self.pace.scanned(view.now);
             return None;
         };
-        let (t, i, j) = candidates[k];
-        self.queues[t].remove(i);
+        let (t, i, _) = candidates().nth(k).expect("the same walk");
+        let j = self.queues[t].remove(i).expect("index from the walk");
         self.changes += 1;
         Some(Decision::Start(j.key))
     }

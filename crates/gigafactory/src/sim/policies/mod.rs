@@ -20,10 +20,11 @@ use crate::scenario::{PolicyName, Scheduler};
 /// The policy a scenario names, with its parameters.
 pub fn make(s: &Scheduler) -> Box<dyn Policy> {
     let depth = s.backfill_depth.unwrap_or(1000) as usize;
+    let interval = s.backfill_interval_s.unwrap_or(0);
     match s.policy {
         PolicyName::Fifo => Box::new(Fifo::default()),
-        PolicyName::EasyBackfill => Box::new(EasyBackfill::new(depth)),
-        PolicyName::FairShare => Box::new(FairShare::new(depth)),
+        PolicyName::EasyBackfill => Box::new(EasyBackfill::new(depth, interval)),
+        PolicyName::FairShare => Box::new(FairShare::new(depth, interval)),
         PolicyName::Quota => Box::new(Quota::default()),
         PolicyName::Las => Box::new(Las::new(
             s.las_thresholds_gpu_h

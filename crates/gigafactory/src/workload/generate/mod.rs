@@ -9,6 +9,7 @@
 mod dist;
 pub mod presets;
 
+use crate::workload::Windows;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -113,6 +114,7 @@ struct TenantGen {
     norm: f64,
     start_weekday: u32,
     t: f64,
+    windows: Option<Windows>,
 }
 
 impl TenantGen {
@@ -151,6 +153,9 @@ impl TenantGen {
             if cand > window_end {
                 // Memoryless: restart from the window's end with a fresh bound.
                 self.t = window_end;
+            } else if self.windows.is_some_and(|w| !w.active(cand)) {
+                // Time sampling: no arrivals between windows; restart at the next one.
+                self.t = self.windows.map_or(cand, |w| w.next_active(cand));
             } else {
                 self.t = cand;
                 if self.arrivals.uniform() * bound <= self.rate(cand) {
@@ -253,6 +258,7 @@ impl Generator {
                     norm: (5.0 + 2.0 * s.weekend_factor) / 7.0,
                     start_weekday,
                     t: 0.0,
+                    windows: None,
                     spec: s.clone(),
                 }
             })
@@ -275,6 +281,35 @@ impl Generator {
     /// Tenant names.
     pub fn tenants(&self) -> &Tenants {
         &self.tenants
+    }
+
+    /// Jobs arriving only in the active parts of `windows` (time sampling): the same
+    /// arrival process, observed in windows.
+    pub fn with_windows(mut self, windows: Windows) -> Self {
+        self.heap.clear();
+        for (i, g) in self.gens.iter_mut().enumerate() {
+            g.windows = Some(windows);
+            g.t = 0.0;
+            if let Some(t) = g.next_arrival(self.horizon_s) {
+                self.heap.push(Reverse((t as i64, i)));
+            }
+        }
+        self
+    }
+
+    /// Expected number of arrivals over the horizon (the rates integrated hour by hour),
+    /// to size a sample before running.
+    pub fn expected_jobs(&self) -> f64 {
+        let step = 3600.0;
+        let steps = (self.horizon_s / step).ceil() as usize;
+        self.gens
+            .iter()
+            .map(|g| {
+                (0..steps)
+                    .map(|k| g.rate((k as f64 + 0.5) * step) * step)
+                    .sum::<f64>()
+            })
+            .sum()
     }
 }
 
