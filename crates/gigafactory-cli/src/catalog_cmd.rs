@@ -17,6 +17,8 @@ pub enum Table {
     Rents,
     /// Hyperscalers' depreciation lives.
     Depreciation,
+    /// The accelerator roadmap that refreshes buy from, by year, with its projection.
+    Roadmap,
     /// The reference failure record.
     Failures,
     /// Default economic and power parameters.
@@ -39,6 +41,7 @@ pub fn show(table: Table, json: bool) -> String {
             Table::Sites => serde_json::to_value(&c.sites),
             Table::Rents => serde_json::to_value(&c.rents),
             Table::Depreciation => serde_json::to_value(&c.depreciation),
+            Table::Roadmap => serde_json::to_value(&c.roadmap),
             Table::Failures => serde_json::to_value(&c.failures),
             Table::Defaults => serde_json::to_value(&c.defaults),
             Table::Sources => serde_json::to_value(&c.sources),
@@ -231,6 +234,73 @@ pub fn show(table: Table, json: bool) -> String {
                 &rows,
             );
             (body, vec![])
+        }
+        Table::Roadmap => {
+            let mid = |a: &gigafactory::catalog::Accelerator| a.price_usd_mid();
+            let first = c.roadmap.generation.first().map_or(2023, |g| g.from_year);
+            let last = c.roadmap.generation.last().map_or(2028, |g| g.from_year);
+            let rows = (first..=last + 3)
+                .filter_map(|y| c.part_in(y, mid).map(|p| (y, p)))
+                .map(|(y, p)| {
+                    let source = c
+                        .roadmap
+                        .generation
+                        .iter()
+                        .rev()
+                        .find(|g| g.from_year <= y)
+                        .map_or_else(String::new, |g| g.source.clone());
+                    vec![
+                        y.to_string(),
+                        p.id.clone(),
+                        num(p.relative_throughput, 2),
+                        num(p.rated_w, 0),
+                        num(p.price_usd, 0),
+                        p.basis.clone(),
+                        if p.basis == "projected" {
+                            c.roadmap.projection.source.clone()
+                        } else {
+                            source
+                        },
+                    ]
+                })
+                .collect::<Vec<_>>();
+            let body = render(
+                &[
+                    "Year",
+                    "Part",
+                    "x H100",
+                    "Rated W",
+                    "Price USD (mid)",
+                    "Basis",
+                    "Source",
+                ],
+                &[
+                    Align::Left,
+                    Align::Left,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Left,
+                    Align::Left,
+                ],
+                &rows,
+            );
+            let p = &c.roadmap.projection;
+            (
+                body,
+                vec![
+                    format!(
+                        "Projection ({}): throughput per dollar doubles every {} years, anchored on the {} \
+                         at its {} price; {}.",
+                        p.source,
+                        p.price_performance_doubling_years,
+                        p.anchor,
+                        p.anchor_year,
+                        p.power_rule
+                    ),
+                    "Rated W: the accelerator with its share of the server or rack.".into(),
+                ],
+            )
         }
         Table::Failures => {
             let f = &c.failures;

@@ -22,16 +22,21 @@ impl BuiltinScenario {
 }
 
 /// The built-in scenarios; the first is the default of `gigafactory run`.
-pub const BUILTIN: [BuiltinScenario; 2] = [
+pub const BUILTIN: [BuiltinScenario; 3] = [
     BuiltinScenario {
         id: "eu-investai",
-        summary: "four 100,000-accelerator gigafactories in four countries, EUR 20 billion",
+        summary: "four gigafactories in four countries, as large as EUR 20 billion buys (297,216 B200), public tenants",
         text: include_str!("../../scenarios/eu-investai.toml"),
     },
     BuiltinScenario {
         id: "eu-ai-factories",
         summary: "the same EUR 20 billion spread over the 19 EuroHPC AI-Factory sites",
         text: include_str!("../../scenarios/eu-ai-factories.toml"),
+    },
+    BuiltinScenario {
+        id: "frontier-lab",
+        summary: "one 100,000-accelerator site for one frontier lab, refreshed after 4 years",
+        text: include_str!("../../scenarios/frontier-lab.toml"),
     },
 ];
 
