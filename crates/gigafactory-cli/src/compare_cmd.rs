@@ -48,17 +48,46 @@ pub fn run(
     for p in &mut prepared {
         p.1.seed = seed;
     }
+    // Each plan's own sample of accelerators, but the same windows of time for all (the
+    // shortest any plan needs), so that sampling treats the plans alike.
+    let mut samples = Vec::with_capacity(prepared.len());
+    for (label, s, f, base) in &prepared {
+        samples.push(
+            sim::auto_sample(s, f, base)
+                .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?,
+        );
+    }
+    let common = samples
+        .iter()
+        .flatten()
+        .filter_map(|p| p.windows)
+        .min_by(|a, b| {
+            a.measured_fraction()
+                .total_cmp(&b.measured_fraction())
+                .then(a.measured_s.total_cmp(&b.measured_s))
+        });
+    let samples: Vec<sim::Sample> = samples
+        .iter()
+        .map(|p| match p {
+            None => sim::Sample::Auto,
+            Some(p) => sim::Sample::Plan(sim::SamplePlan {
+                factor: p.factor,
+                windows: common,
+            }),
+        })
+        .collect();
     let results: Vec<Result<PlanFigures, Failure>> = std::thread::scope(|scope| {
         let handles: Vec<_> = prepared
             .iter()
-            .map(|(label, s, f, base)| {
+            .zip(&samples)
+            .map(|((label, s, f, base), &sample)| {
                 scope.spawn(move || -> Result<PlanFigures, Failure> {
                     let outcome = sim::run_sampled(
                         s,
                         f,
                         Catalog::builtin(),
                         base,
-                        sim::Sample::Auto,
+                        sample,
                         SimOptions::default(),
                     )
                     .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?;
@@ -137,6 +166,11 @@ pub fn run(
          baseline is what renting the same H100-equivalent hours would cost at the market rent of\n\
          their time; cost ÷ rent below 100% means building is cheaper than renting."
     );
+    for (label, f) in labels.iter().zip(&figures) {
+        if let Some(note) = &f.sampling {
+            println!("{label}: {note}.");
+        }
+    }
     Ok(())
 }
 

@@ -43,6 +43,8 @@ pub struct PlanFigures {
     pub wait_s_p95: Option<f64>,
     /// Demand lost (withdrawn or refused), GPU-hours (simulated plans).
     pub lost_demand_gpu_hours: Option<f64>,
+    /// How the simulation was sampled, if it was.
+    pub sampling: Option<String>,
 }
 
 /// A plan's figures from its assessment and, when simulated, its simulation's outcome.
@@ -105,6 +107,7 @@ pub fn figures(
         co2_t,
         wait_s_p95: sim.map(|o| o.wait_s_p95),
         lost_demand_gpu_hours: sim.map(|o| o.tenants.iter().map(|t| t.lost_demand_gpu_hours).sum()),
+        sampling: sim.and_then(|o| o.sampling.as_ref().map(|x| x.note.clone())),
     }
 }
 

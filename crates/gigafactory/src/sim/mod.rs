@@ -12,7 +12,7 @@ use std::io::Write;
 
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
-pub use sample::{JOB_BUDGET, Sample, SamplePlan, plan_sample, run_sampled};
+pub use sample::{JOB_BUDGET, Sample, SamplePlan, auto_sample, plan_sample, run_sampled};
 
 use crate::catalog::Catalog;
 use crate::cluster::{Allocation, Cluster};

@@ -19,11 +19,13 @@ pub enum Sample {
     Full,
     /// 1 in `k` accelerators, every day.
     Factor(u32),
+    /// Exactly this sample (`compare` gives every plan the same time windows).
+    Plan(SamplePlan),
 }
 
 /// About this many jobs are simulated at most when sampling automatically: roughly half
-/// a minute on one core of the development machine.
-pub const JOB_BUDGET: f64 = 12e6;
+/// a minute on one core of the development machine (measured: the default run).
+pub const JOB_BUDGET: f64 = 5e6;
 
 /// A sample: 1 in `factor` accelerators, and optionally windows of time.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,7 +46,8 @@ pub struct SamplePlan {
 /// 2. Time, if still above the budget: in every period, one week of arrivals to fill the
 ///    facility (warm-up), then one week of arrivals that is measured, in the middle of the
 ///    period; no arrivals in the rest of it. A year holds a whole number of periods, fewer
-///    the larger the excess, down to one (one measured week a year). Jobs longer than the warm-up are under-represented
+///    the larger the excess, down to one (one measured week a year); past that the
+///    window shrinks, down to a day and a half of warm-up and a day and a half measured. Jobs longer than the warm-up are under-represented
 ///    in each window; `gigafactory` says so where it reports the sample.
 pub fn plan_sample(s: &Scenario, f: &Facility, expected_jobs: f64) -> SamplePlan {
     let full = SamplePlan {
@@ -73,15 +76,34 @@ pub fn plan_sample(s: &Scenario, f: &Facility, expected_jobs: f64) -> SamplePlan
         let per_year = (YEAR / (2.0 * WEEK) * JOB_BUDGET / left)
             .floor()
             .clamp(1.0, 26.0);
+        // Past one window a year, the window itself shrinks, to a day and a half of
+        // warm-up and a day and a half measured.
+        let active = (JOB_BUDGET / left * YEAR).clamp(3.0 * 86_400.0, 2.0 * WEEK);
         let period_s = YEAR / per_year;
         Windows {
             period_s,
-            warmup_s: WEEK,
-            measured_s: WEEK,
-            offset_s: (period_s - 2.0 * WEEK) / 2.0,
+            warmup_s: active / 2.0,
+            measured_s: active / 2.0,
+            offset_s: (period_s - active) / 2.0,
         }
     });
     SamplePlan { factor, windows }
+}
+
+/// The automatic sample of scenario `s` on facility `f` (`None` without synthetic
+/// tenants: a trace is replayed whole).
+///
+/// # Errors
+/// The scenario's trace cannot be opened.
+pub fn auto_sample(
+    s: &Scenario,
+    f: &Facility,
+    base_dir: &Path,
+) -> Result<Option<SamplePlan>, ReadError> {
+    Ok(match JobSource::from_scenario(s, f, base_dir)? {
+        Some(JobSource::Generated(jobs)) => Some(plan_sample(s, f, jobs.expected_jobs())),
+        _ => None,
+    })
 }
 
 /// Simulate scenario `s` on facility `f`, sampled as `sample` says (sampling applies to
@@ -122,6 +144,7 @@ pub fn run_sampled(
             windows: None,
         },
         Sample::Auto => plan_sample(s, f, jobs.expected_jobs()),
+        Sample::Plan(p) => p,
     };
     if plan.factor == 1 && plan.windows.is_none() {
         let mut source = JobSource::Generated(jobs);
@@ -153,12 +176,14 @@ pub fn run_sampled(
     );
     if let Some(w) = plan.windows {
         note.push_str(&format!(
-            "; time sampled: jobs arrive in {:.0} days in the middle of every {:.0} and only \
-             the second week is measured ({:.1}% of the time, totals divided by it); jobs \
-             longer than the one-week warm-up are under-represented",
+            "; time sampled: jobs arrive in {:.1} days in the middle of every {:.0} and only \
+             the last {:.1} are measured ({:.1}% of the time, totals divided by it); jobs \
+             longer than the {:.1}-day warm-up are under-represented",
             (w.warmup_s + w.measured_s) / 86_400.0,
             w.period_s / 86_400.0,
-            w.measured_fraction() * 100.0
+            w.measured_s / 86_400.0,
+            w.measured_fraction() * 100.0,
+            w.warmup_s / 86_400.0
         ));
     }
     note.push_str("; utilisation, shares and waits as simulated");
