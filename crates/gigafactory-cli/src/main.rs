@@ -5,6 +5,7 @@ mod compare_cmd;
 mod output;
 mod summary;
 mod table;
+mod tables_csv;
 mod workload_cmd;
 
 use std::path::{Path, PathBuf};
@@ -34,7 +35,8 @@ enum Command {
     Run {
         /// A scenario file, or the name of a built-in scenario (`gigafactory init --list`).
         scenario: Option<String>,
-        /// Write summary.json into this folder (created if needed).
+        /// Write summary.json (and, for a simulated plan, years.csv and tenants.csv) into
+        /// this folder (created if needed).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print the summary as JSON instead of the table.
@@ -329,9 +331,17 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
     if let Some(dir) = args.out {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
-        let path = dir.join("summary.json");
-        output::write_atomic(&path, json_text.as_bytes())
-            .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", path.display())))?;
+        let mut files = vec![("summary.json", json_text.clone())];
+        if let Some(o) = &outcome {
+            files.push(("years.csv", tables_csv::years(o)));
+            files.push(("tenants.csv", tables_csv::tenants(o)));
+        }
+        for (name, text) in &files {
+            let path = dir.join(name);
+            output::write_atomic(&path, text.as_bytes()).map_err(|e| {
+                Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
+            })?;
+        }
     }
     if args.quiet {
         return Ok(());
@@ -357,7 +367,14 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             print!("{}", summary::render_simulation(o, &scenario.start));
         }
         if let Some(dir) = args.out {
-            println!("\nWrote {}", dir.join("summary.json").display());
+            if outcome.is_some() {
+                println!(
+                    "\nWrote summary.json, years.csv and tenants.csv in {}",
+                    dir.display()
+                );
+            } else {
+                println!("\nWrote {}", dir.join("summary.json").display());
+            }
         }
     }
     Ok(())

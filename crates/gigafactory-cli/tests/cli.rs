@@ -172,12 +172,13 @@ fn summary_json_holds_the_documented_fields() {
         text,
         std::fs::read_to_string(dir2.path().join("summary.json")).unwrap()
     );
-    // No temporary file is left beside it.
-    let names: Vec<_> = std::fs::read_dir(dir.path())
+    // No temporary file is left beside the outputs.
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names, ["summary.json"]);
+    names.sort();
+    assert_eq!(names, ["summary.json", "tenants.csv", "years.csv"]);
 }
 
 #[test]
@@ -217,7 +218,7 @@ fn init_lists_and_rejects_unknown_names() {
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
         stderr(&bad),
-        "error: no built-in scenario named \"eu-gigafactory\"; the built-in scenarios are: eu-investai, eu-ai-factories\n"
+        "error: no built-in scenario named \"eu-gigafactory\"; the built-in scenarios are: eu-investai, eu-ai-factories, frontier-lab\n"
     );
 }
 
@@ -230,9 +231,9 @@ fn a_missing_file_is_bad_input() {
         "{}",
         stderr(&out)
     );
-    assert!(
-        stderr(&out).ends_with(" (nor is it a built-in scenario: eu-investai, eu-ai-factories)\n")
-    );
+    assert!(stderr(&out).ends_with(
+        " (nor is it a built-in scenario: eu-investai, eu-ai-factories, frontier-lab)\n"
+    ));
 }
 
 #[test]
@@ -593,5 +594,56 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
     assert_eq!(
         gigafactory(&["compare", "eu-investai"]).status.code(),
         Some(2)
+    );
+}
+
+#[test]
+fn a_simulated_run_writes_years_and_tenants_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("small.toml");
+    std::fs::write(
+        &plan,
+        "name = \"small\"\nstart = \"2027-01-01\"\nyears = 2\n[[site]]\nname = \"s\"\n\
+         country = \"FI\"\ngrid_mw = 10\n[[build]]\nsite = \"s\"\naccelerator = \"H100\"\n\
+         count = 64\nonline = \"2027-01-01\"\n[[tenant]]\nname = \"lab, west\"\n\
+         class = \"academia\"\nshare = 0.6\npreset = \"philly\"\nload = 0.3\n\
+         [[tenant]]\nname = \"sme\"\nclass = \"startup_sme\"\nshare = 0.4\n\
+         preset = \"philly\"\nload = 0.2\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = gigafactory(&[
+        "run",
+        plan.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+            .unwrap();
+    let years = std::fs::read_to_string(out_dir.join("years.csv")).unwrap();
+    let mut lines = years.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "year,gpus_online,capex_eur,opex_eur,utilization,served_gpu_hours,\
+         lost_demand_gpu_hours,wait_s_p95,energy_mwh,co2_t,market_value_eur"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][0], "2027");
+    assert_eq!(
+        rows[1][5].parse::<f64>().unwrap(),
+        summary["years"][1]["served_gpu_hours"].as_f64().unwrap()
+    );
+    let tenants = std::fs::read_to_string(out_dir.join("tenants.csv")).unwrap();
+    let t: Vec<&str> = tenants.lines().collect();
+    assert_eq!(t.len(), 3);
+    // A name with a comma is quoted.
+    assert!(t[1].starts_with("\"lab, west\","), "{}", t[1]);
+    assert_eq!(
+        t[2].split(',').nth(1).unwrap().parse::<u64>().unwrap(),
+        summary["tenants"][1]["jobs_submitted"].as_u64().unwrap()
     );
 }
