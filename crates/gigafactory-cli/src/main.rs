@@ -331,7 +331,14 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
     if let Some(dir) = args.out {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
-        let mut files = vec![("summary.json", json_text.clone())];
+        let report = gigafactory_report::html(
+            &assessment,
+            outcome.as_ref(),
+            &src.label,
+            &scenario.start.to_string(),
+            scenario.years,
+        );
+        let mut files = vec![("summary.json", json_text.clone()), ("report.html", report)];
         if let Some(o) = &outcome {
             files.push(("years.csv", tables_csv::years(o)));
             files.push(("tenants.csv", tables_csv::tenants(o)));
@@ -369,11 +376,11 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         if let Some(dir) = args.out {
             if outcome.is_some() {
                 println!(
-                    "\nWrote summary.json, years.csv and tenants.csv in {}",
+                    "\nWrote summary.json, years.csv, tenants.csv and report.html in {}",
                     dir.display()
                 );
             } else {
-                println!("\nWrote {}", dir.join("summary.json").display());
+                println!("\nWrote summary.json and report.html in {}", dir.display());
             }
         }
     }

@@ -178,7 +178,10 @@ fn summary_json_holds_the_documented_fields() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["summary.json", "tenants.csv", "years.csv"]);
+    assert_eq!(
+        names,
+        ["report.html", "summary.json", "tenants.csv", "years.csv"]
+    );
 }
 
 #[test]
@@ -642,6 +645,26 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     assert_eq!(t.len(), 3);
     // A name with a comma is quoted.
     assert!(t[1].starts_with("\"lab, west\","), "{}", t[1]);
+    // The report: one self-contained page, every chart drawn.
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(!html.contains("<script"), "no script");
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count(),
+        "nothing fetched but the SVG namespace name"
+    );
+    let charts: Vec<&str> = html.split("<figure").skip(1).collect();
+    assert_eq!(charts.len(), 6);
+    for c in &charts {
+        // At least one bar with a height: a path rising by a non-zero amount.
+        let drawn = c
+            .split("v-")
+            .skip(1)
+            .any(|x| x.split('h').next().unwrap().parse::<f64>().unwrap_or(0.0) > 0.0);
+        assert!(drawn, "an empty chart: {c}");
+    }
+    assert!(html.contains("lab, west"));
     assert_eq!(
         t[2].split(',').nth(1).unwrap().parse::<u64>().unwrap(),
         summary["tenants"][1]["jobs_submitted"].as_u64().unwrap()

@@ -1,0 +1,180 @@
+//! Bar charts as inline SVG: no script, no fonts or files fetched, prints as drawn.
+
+use std::fmt::Write as _;
+
+/// One series of a bar chart: a name, a colour and a value per category.
+pub struct Series<'a> {
+    /// Legend text.
+    pub name: &'a str,
+    /// CSS colour.
+    pub colour: &'a str,
+    /// One value per category.
+    pub values: Vec<f64>,
+}
+
+/// Escape text for HTML and SVG.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A "nice" axis maximum at or above `x`: 1, 2 or 5 times a power of ten.
+fn nice_max(x: f64) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|v| *v >= x)
+        .unwrap_or(10.0 * p)
+}
+
+/// Short number for axis ticks: 1.5k, 20M, 3bn.
+pub fn short(x: f64) -> String {
+    let a = x.abs();
+    let (v, s) = if a >= 1e9 {
+        (x / 1e9, "bn")
+    } else if a >= 1e6 {
+        (x / 1e6, "M")
+    } else if a >= 1e3 {
+        (x / 1e3, "k")
+    } else {
+        (x, "")
+    };
+    let t = if v.fract() == 0.0 || v.abs() >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    format!("{t}{s}")
+}
+
+/// A grouped bar chart: a group of bars per category, one bar per series, a y axis from 0
+/// with five gridlines, a legend, and each bar's value as its tooltip.
+pub fn bars(title: &str, unit: &str, categories: &[String], series: &[Series<'_>]) -> String {
+    let (w, h) = (640.0, 300.0);
+    let (left, right, top, bottom) = (64.0, 16.0, 40.0, 48.0);
+    let plot_w = w - left - right;
+    let plot_h = h - top - bottom;
+    let max = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .fold(0.0f64, f64::max);
+    let top_value = nice_max(max);
+    let mut out = String::new();
+    write!(
+        out,
+        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
+         role=\"img\" aria-label=\"{t}\"><text x=\"{left}\" y=\"20\" class=\"title\">{t}</text>",
+        t = esc(title)
+    )
+    .expect("String");
+    for k in 0..=5 {
+        let v = top_value * f64::from(k) / 5.0;
+        let y = top + plot_h - plot_h * f64::from(k) / 5.0;
+        write!(
+            out,
+            "<line x1=\"{left}\" x2=\"{x2}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/>\
+             <text x=\"{tx}\" y=\"{ty:.1}\" class=\"tick\" text-anchor=\"end\">{l}</text>",
+            x2 = left + plot_w,
+            tx = left - 6.0,
+            ty = y + 4.0,
+            l = short(v)
+        )
+        .expect("String");
+    }
+    write!(
+        out,
+        "<text x=\"12\" y=\"{y}\" class=\"tick\" transform=\"rotate(-90 12 {y})\" \
+         text-anchor=\"middle\">{u}</text>",
+        y = top + plot_h / 2.0,
+        u = esc(unit)
+    )
+    .expect("String");
+    let n = categories.len().max(1) as f64;
+    let group_w = plot_w / n;
+    let bar_w = group_w * 0.8 / series.len().max(1) as f64;
+    for (c, cat) in categories.iter().enumerate() {
+        let gx = left + group_w * c as f64 + group_w * 0.1;
+        for (k, s) in series.iter().enumerate() {
+            let v = s.values.get(c).copied().unwrap_or(0.0).max(0.0);
+            let bh = plot_h * v / top_value;
+            let x = gx + bar_w * k as f64;
+            write!(
+                out,
+                "<path d=\"M{x:.1} {y0:.1}h{bw:.1}v{nh:.1}h{nbw:.1}z\" fill=\"{col}\">\
+                 <title>{name} {cat}: {val}</title></path>",
+                y0 = top + plot_h,
+                bw = bar_w * 0.92,
+                nh = -bh,
+                nbw = -bar_w * 0.92,
+                col = s.colour,
+                name = esc(s.name),
+                cat = esc(cat),
+                val = short(v)
+            )
+            .expect("String");
+        }
+        write!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{y}\" class=\"tick\" text-anchor=\"middle\">{l}</text>",
+            x = left + group_w * (c as f64 + 0.5),
+            y = top + plot_h + 16.0,
+            l = esc(cat)
+        )
+        .expect("String");
+    }
+    let mut lx = left;
+    for s in series {
+        write!(
+            out,
+            "<rect x=\"{lx:.1}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"{c}\"/>\
+             <text x=\"{tx:.1}\" y=\"{ty}\" class=\"tick\">{n}</text>",
+            y = h - 18.0,
+            c = s.colour,
+            tx = lx + 14.0,
+            ty = h - 9.0,
+            n = esc(s.name)
+        )
+        .expect("String");
+        lx += 24.0 + 7.0 * s.name.len() as f64;
+    }
+    out.push_str("</svg></figure>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_maximum_is_round_and_covers_the_data() {
+        assert_eq!(nice_max(0.73), 1.0);
+        assert_eq!(nice_max(1.3), 2.0);
+        assert_eq!(nice_max(297_216.0), 500_000.0);
+        assert_eq!(short(1_500.0), "1.5k");
+        assert_eq!(short(20e6), "20M");
+    }
+
+    #[test]
+    fn a_bar_is_a_path_as_tall_as_its_share_of_the_axis() {
+        let svg = bars(
+            "t",
+            "u",
+            &["a".into(), "b".into()],
+            &[Series {
+                name: "s",
+                colour: "#123",
+                values: vec![50.0, 100.0],
+            }],
+        );
+        // Axis to 100; plot height 212: the second bar rises 212, the first 106.
+        assert!(svg.contains("v-106.0"), "{svg}");
+        assert!(svg.contains("v-212.0"), "{svg}");
+        assert_eq!(svg.matches("<path ").count(), 2);
+    }
+}
