@@ -49,9 +49,9 @@ pub fn html(
     )
     .expect("String");
     if let Some(smp) = o.and_then(|o| o.sampling.as_ref()) {
-        write!(
+        writeln!(
             h,
-            "<p class=\"note\"><strong>Sampled.</strong> {}.</p>\n",
+            "<p class=\"note\"><strong>Sampled.</strong> {}.</p>",
             esc(&smp.note)
         )
         .expect("String");
