@@ -16,8 +16,13 @@ pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> 
         int(a.gpus),
         int(a.h100_equivalents.round() as u64),
     ));
+    let how = if a.basis.contains("simulated") {
+        "simulated"
+    } else {
+        "assumed"
+    };
     out.push_str(&format!(
-        "  Yearly figures with every build phase in service, at {}% assumed utilisation.\n\n",
+        "  Yearly figures with every build phase in service, at {}% {how} utilisation.\n\n",
         num(a.assumed_utilization * 100.0, 0)
     ));
 
