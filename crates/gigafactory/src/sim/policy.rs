@@ -152,8 +152,8 @@ impl Pace {
         ok
     }
 
-    /// A pass ended at `now` (it found nothing more to start).
-    pub fn scanned(&mut self, _now: Time) {
+    /// A pass ended (it found nothing more to start).
+    pub fn scanned(&mut self) {
         self.deferred = false;
     }
 

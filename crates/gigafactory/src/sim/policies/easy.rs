@@ -109,7 +109,7 @@ impl Policy for EasyBackfill {
             .filter(|(_, j)| !removed.contains(&j.key));
         let Some(i) = backfill(view, shadow, extra, candidates) else {
             self.failed_scan = Some(state);
-            self.pace.scanned(view.now);
+            self.pace.scanned();
             return None;
         };
         let j = self.queue.remove(i).expect("index from the scan");

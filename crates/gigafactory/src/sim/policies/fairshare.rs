@@ -133,7 +133,7 @@ impl Policy for FairShare {
             candidates().enumerate().map(|(k, c)| (k, c.2)),
         ) else {
             self.failed_scan = Some(state);
-            self.pace.scanned(view.now);
+            self.pace.scanned();
             return None;
         };
         let (t, i, _) = candidates().nth(k).expect("the same walk");
