@@ -413,6 +413,7 @@ fn simulate_run(
         None => None,
         Some(p) => Some(
             output::AtomicFile::create(p)
+                .and_then(sim::CsvJobLog::new)
                 .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", p.display())))?,
         ),
     };
@@ -429,7 +430,7 @@ fn simulate_run(
     };
     let options = SimOptions {
         until_s,
-        job_log: log_file.as_mut().map(|f| f as &mut dyn std::io::Write),
+        job_log: log_file.as_mut().map(|f| f as &mut dyn sim::JobSink),
         progress: if show_progress {
             Some(&mut progress)
         } else {
@@ -453,7 +454,8 @@ fn simulate_run(
         SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
     })?;
     if let (Some(f), Some(p)) = (log_file, args.jobs_out) {
-        f.commit()
+        f.into_inner()
+            .and_then(output::AtomicFile::commit)
             .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", p.display())))?;
     }
     Ok(outcome)

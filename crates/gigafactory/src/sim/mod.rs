@@ -1,18 +1,21 @@
 //! The simulation: a scenario's facility and jobs played event by event. Wires the engine,
 //! the cluster, a policy and the accounting; records the outcome.
 
+mod joblog;
 mod outcome;
 pub mod policies;
 pub mod policy;
 mod sample;
+mod series;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Write;
 
+pub use joblog::{CsvJobLog, JOB_LOG_HEADER, JobRecord, JobSink, csv_field};
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
 pub use sample::{JOB_BUDGET, Sample, SamplePlan, auto_sample, plan_sample, run_sampled};
+pub use series::{STEP_S, TimeSeries};
 
 use crate::catalog::Catalog;
 use crate::cluster::{Allocation, Cluster};
@@ -21,10 +24,6 @@ use crate::model::Facility;
 use crate::scenario::Scenario;
 use crate::workload::generate::Stream;
 use crate::workload::{Job, ReadError};
-
-/// The job log's header: one row per job as it ends (completed or withdrawn).
-pub const JOB_LOG_HEADER: &str =
-    "id,tenant,site,submit_s,start_s,end_s,gpus,wait_s,interruptions,outcome,recorded_outcome";
 
 /// Seconds in a day.
 const DAY_S: f64 = 86_400.0;
@@ -45,8 +44,8 @@ pub enum SimError {
 pub struct SimOptions<'a> {
     /// Stop at this time (seconds from the start) instead of the horizon's end.
     pub until_s: Option<Time>,
-    /// Where to stream the per-job log (CSV), if anywhere.
-    pub job_log: Option<&'a mut dyn Write>,
+    /// Where to stream the per-job log, if anywhere.
+    pub job_log: Option<&'a mut dyn JobSink>,
     /// Called now and then with the share of the horizon done.
     pub progress: Option<&'a mut dyn FnMut(f64)>,
     /// Time sampling: measure only within these windows (the job stream should have
@@ -139,10 +138,7 @@ pub fn simulate(
 ) -> Result<SimOutcome, SimError> {
     let horizon = year_ends(scenario).last().copied().unwrap_or(0);
     let end = options.until_s.map_or(horizon, |u| u.min(horizon));
-    let mut log = options.job_log.take();
-    if let Some(w) = log.as_deref_mut() {
-        writeln!(w, "{JOB_LOG_HEADER}")?;
-    }
+    let log = options.job_log.take();
     let mut sim = Sim::new(scenario, facility, catalog, end, log);
     if let Some(w) = options.windows {
         sim.windows = Some(w);
@@ -197,7 +193,7 @@ pub fn simulate(
         }
     }
     sim.advance(sim.end);
-    let names: Vec<String> = scenario.tenants.iter().map(|t| t.name.clone()).collect();
+    let names = sim.tenant_names.clone();
     let name = |i: u32| {
         names
             .get(i as usize)
@@ -229,7 +225,8 @@ impl Hasher for KeyHasher {
 type KeyMap<V> = HashMap<JobKey, V, BuildHasherDefault<KeyHasher>>;
 
 struct Sim<'a> {
-    log: Option<&'a mut dyn Write>,
+    log: Option<&'a mut dyn JobSink>,
+    tenant_names: Vec<String>,
     q: EventQueue<Ev>,
     cluster: Cluster,
     policy: Box<dyn Policy>,
@@ -268,7 +265,7 @@ impl<'a> Sim<'a> {
         f: &Facility,
         catalog: &Catalog,
         end: Time,
-        log: Option<&'a mut dyn Write>,
+        log: Option<&'a mut dyn JobSink>,
     ) -> Sim<'a> {
         let pod_nodes = s.cluster.pod_nodes.unwrap_or(32);
         let mut cluster = Cluster::new();
@@ -327,6 +324,7 @@ impl<'a> Sim<'a> {
         let track_usage = policy.needs_usage();
         Sim {
             log,
+            tenant_names: s.tenants.iter().map(|t| t.name.clone()).collect(),
             o: outcome::Accumulator::new(f, &cluster, year_ends(s), &phases),
             q,
             cluster,
@@ -376,6 +374,10 @@ impl<'a> Sim<'a> {
             self.tenants.push(TenantView::default());
             self.patience_s.push(None);
         }
+        while self.tenant_names.len() <= i {
+            self.tenant_names
+                .push(format!("tenant-{}", self.tenant_names.len()));
+        }
         i
     }
 
@@ -389,7 +391,7 @@ impl<'a> Sim<'a> {
         while self.last < now {
             let to = now.min(self.o.year_end());
             let dt = (to - self.last) as f64;
-            self.o.integrate(&self.cluster, dt, to);
+            self.o.integrate(&self.cluster, &self.tenants, dt, to);
             if self.track_usage {
                 let decay = 0.5f64.powf(dt / self.halflife_s);
                 for t in &mut self.tenants {
@@ -450,6 +452,7 @@ impl<'a> Sim<'a> {
             return self.complete(key, now);
         }
         self.active.insert(key, a);
+        self.queue_change(t, gpus, true);
         if self.patience_s[t].is_some() {
             self.arrived.push(key);
         }
@@ -480,6 +483,7 @@ impl<'a> Sim<'a> {
                     self.policy.remove(key);
                     let a = self.active.remove(&key).expect("active");
                     let t = a.job.tenant.0 as usize;
+                    self.queue_change(t, a.gpus, false);
                     if a.measured {
                         self.o.withdrawn(t, a.gpus, a.remaining_ref_s);
                     }
@@ -576,6 +580,9 @@ impl<'a> Sim<'a> {
         if done {
             a.remaining_ref_s = 0.0;
         } else {
+            // Back to waiting (for a restart, or the policy's next pass).
+            self.tenants[t].queued_jobs += 1;
+            self.tenants[t].queued_gpus += u64::from(a.gpus);
             // Work survives up to the last checkpoint; the rest is lost.
             let cycle = run.interval_s + self.ckpt.checkpoint_write_s;
             let saved_wall = if cycle > 0.0 && run.interval_s.is_finite() {
@@ -624,28 +631,36 @@ impl<'a> Sim<'a> {
         self.log_job(&a, now, "completed")
     }
 
-    fn log_job(&mut self, a: &Active, now: Time, how: &str) -> Result<(), SimError> {
+    /// A job of tenant `t` asking for `gpus` joins (`true`) or leaves the queue.
+    fn queue_change(&mut self, t: usize, gpus: u32, joins: bool) {
+        let v = &mut self.tenants[t];
+        if joins {
+            v.queued_jobs += 1;
+            v.queued_gpus += u64::from(gpus);
+        } else {
+            v.queued_jobs -= 1;
+            v.queued_gpus -= u64::from(gpus);
+        }
+    }
+
+    fn log_job(&mut self, a: &Active, now: Time, how: &'static str) -> Result<(), SimError> {
         let Some(w) = self.log.as_deref_mut() else {
             return Ok(());
         };
-        let start = a.first_start.map_or(String::new(), |s| s.to_string());
-        let wait = a.first_start.map_or(now - a.submit, |s| s - a.submit);
-        let site = a.site.map_or("", |s| self.o.site_name(s));
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{},{},{},{},{}",
-            a.job.id,
-            a.job.tenant.0,
-            site,
-            a.submit,
-            start,
-            now,
-            a.gpus,
-            wait,
-            a.interruptions,
-            how,
-            a.job.outcome.as_str()
-        )?;
+        let t = a.job.tenant.0 as usize;
+        w.record(&JobRecord {
+            job_id: a.job.id,
+            tenant: self.tenant_names.get(t).map_or("", String::as_str),
+            site: a.site.map(|s| self.o.site_name(s)),
+            submit_s: a.submit,
+            start_s: a.first_start,
+            end_s: now,
+            gpus: a.gpus,
+            wait_s: a.first_start.map_or(now - a.submit, |s| s - a.submit),
+            interruptions: a.interruptions,
+            outcome: how,
+            recorded_outcome: a.job.outcome.as_str(),
+        })?;
         Ok(())
     }
 
@@ -658,6 +673,9 @@ impl<'a> Sim<'a> {
         let (rate, site) = (part.relative_throughput, part.site);
         let a = self.active.get_mut(&key).expect("active");
         let t = a.job.tenant.0 as usize;
+        let v = &mut self.tenants[t];
+        v.queued_jobs -= 1;
+        v.queued_gpus -= u64::from(a.gpus);
         if a.first_start.is_none() {
             a.first_start = Some(now);
             if a.measured {

@@ -4,6 +4,7 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use super::TenantView;
+use super::series::{SeriesAcc, TimeSeries};
 use crate::cluster::Cluster;
 use crate::engine::Time;
 use crate::model::{self, Facility, power};
@@ -30,6 +31,9 @@ pub struct TenantOutcome {
     pub wait_s_p95: f64,
     /// 99th percentile wait, s.
     pub wait_s_p99: f64,
+    /// The wait at each whole percentile 0, 1, ..., 100 of the jobs that started, s: the
+    /// wait-time distribution (empty if none started).
+    pub wait_s_by_percentile: Vec<f64>,
     /// GPU-hours its jobs held.
     pub served_gpu_hours: f64,
     /// Its share of all GPU-hours served.
@@ -109,6 +113,7 @@ impl SimOutcome {
                 *x *= weight;
             }
         }
+        self.series.scale(weight);
         for p in &mut self.phases {
             p.served_gpu_hours *= weight;
             p.value_delivered_eur *= weight;
@@ -121,6 +126,11 @@ impl SimOutcome {
         for (i, t) in self.tenants.iter_mut().enumerate() {
             if let Some(n) = names(i as u32) {
                 t.name = n;
+            }
+        }
+        for (i, t) in self.series.tenants.iter_mut().enumerate() {
+            if let Some(n) = names(i as u32) {
+                *t = n;
             }
         }
     }
@@ -240,6 +250,9 @@ pub struct SimOutcome {
     /// scaled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling: Option<Sampling>,
+    /// A row per site per hour (written to `timeseries.parquet`, not to JSON).
+    #[serde(skip)]
+    pub series: TimeSeries,
 }
 
 /// How a sampled run was scaled back to the whole facility.
@@ -347,6 +360,11 @@ pub(crate) struct Accumulator {
     // the same at the end.
     windows: Option<crate::workload::Windows>,
     job_weight: f64,
+    series: SeriesAcc,
+    // Scratch: per site, GPUs up and allocated and IT watts of the current piece of time.
+    site_up: Vec<f64>,
+    site_alloc: Vec<f64>,
+    site_it_w: Vec<f64>,
 }
 
 fn pct(h: &Histogram<u64>, q: f64) -> f64 {
@@ -439,6 +457,17 @@ impl Accumulator {
             checkpoint_gpu_s: 0.0,
             windows: None,
             job_weight: 1.0,
+            series: SeriesAcc::new(
+                f.start.days_since_epoch() * 86_400,
+                f.sites.iter().map(|s| s.name.clone()).collect(),
+                f.sites
+                    .iter()
+                    .map(|s| (s.pue, s.electricity_eur_per_kwh, s.carbon_g_per_kwh))
+                    .collect(),
+            ),
+            site_up: vec![0.0; f.sites.len()],
+            site_alloc: vec![0.0; f.sites.len()],
+            site_it_w: vec![0.0; f.sites.len()],
         }
     }
 
@@ -446,6 +475,7 @@ impl Accumulator {
     pub fn set_windows(&mut self, w: crate::workload::Windows) {
         self.job_weight = 1.0 / w.measured_fraction();
         self.windows = Some(w);
+        self.series.set_windows(w);
     }
 
     pub fn site_name(&self, s: usize) -> &str {
@@ -465,8 +495,8 @@ impl Accumulator {
     }
 
     /// Integrate `dt` seconds (within the current year) and, at `t`, move to the year
-    /// containing `t` when the current one has ended.
-    pub fn integrate(&mut self, cluster: &Cluster, dt: f64, t: Time) {
+    /// containing `t` when the current one has ended. `tenants` gives the queues.
+    pub fn integrate(&mut self, cluster: &Cluster, tenants: &[TenantView], dt: f64, t: Time) {
         let y = self.year.min(self.years.len().saturating_sub(1));
         let dt_all = dt;
         let dt = match &self.windows {
@@ -478,8 +508,16 @@ impl Accumulator {
         let rent = self
             .rent
             .mean(to_years(t as f64 - dt_all), to_years(t as f64));
+        for v in [&mut self.site_up, &mut self.site_alloc, &mut self.site_it_w] {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
         for (i, (acc, p)) in self.parts.iter_mut().zip(&cluster.partitions).enumerate() {
             if p.online {
+                let (up, alloc) = (f64::from(p.gpus_up), f64::from(p.allocated));
+                self.site_up[acc.site] += up;
+                self.site_alloc[acc.site] += alloc;
+                self.site_it_w[acc.site] +=
+                    acc.rated_w * (self.idle * up + (self.busy - self.idle) * alloc);
                 let (up, alloc) = (f64::from(p.gpus_up) * dt, f64::from(p.allocated) * dt);
                 let value = alloc / 3600.0 * p.relative_throughput * rent;
                 acc.up_gpu_s += up;
@@ -493,6 +531,14 @@ impl Accumulator {
                 }
             }
         }
+        self.series.add(
+            t - dt_all as Time,
+            t,
+            &self.site_up,
+            &self.site_alloc,
+            &self.site_it_w,
+            tenants.iter().map(|v| (v.queued_jobs, v.queued_gpus)),
+        );
         while t >= self.year_end() && self.year < self.year_ends.len() {
             self.year += 1;
         }
@@ -660,6 +706,13 @@ impl Accumulator {
                 wait_s_p50: pct(&t.waits, 0.5),
                 wait_s_p95: pct(&t.waits, 0.95),
                 wait_s_p99: pct(&t.waits, 0.99),
+                wait_s_by_percentile: if t.waits.is_empty() {
+                    Vec::new()
+                } else {
+                    (0..=100)
+                        .map(|q| pct(&t.waits, f64::from(q) / 100.0))
+                        .collect()
+                },
                 served_gpu_hours: t.served_gpu_s / 3600.0,
                 share_of_service: if served > 0.0 {
                     t.served_gpu_s / served
@@ -709,6 +762,7 @@ impl Accumulator {
             years,
             phases,
             sampling: None,
+            series: self.series.finish(names),
         }
     }
 

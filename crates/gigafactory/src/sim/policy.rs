@@ -50,6 +50,10 @@ pub struct TenantView {
     pub quota_gpus: u64,
     /// Past usage, GPU-seconds, decayed by the fair-share half-life.
     pub usage_gpu_s: f64,
+    /// Jobs waiting (queued, or interrupted and waiting to restart).
+    pub queued_jobs: u64,
+    /// GPUs those jobs ask for.
+    pub queued_gpus: u64,
 }
 
 /// Running jobs by the end of their requested wall time.

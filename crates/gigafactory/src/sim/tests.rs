@@ -49,7 +49,7 @@ pub(crate) fn run_jobs(text: &str, jobs: Vec<Job>) -> SimOutcome {
 pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
     let catalog = Catalog::builtin();
     let (s, f) = model::prepare(text, catalog).unwrap();
-    let mut log = Vec::new();
+    let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
     let mut it = jobs.into_iter().map(Ok);
     let out = simulate(
         &s,
@@ -62,7 +62,7 @@ pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
         },
     )
     .unwrap();
-    (out, String::from_utf8(log).unwrap())
+    (out, String::from_utf8(log.into_inner().unwrap()).unwrap())
 }
 
 /// Erlang C: the probability an arrival waits in an M/M/c queue with offered load `a`.
@@ -446,4 +446,46 @@ fn time_sampling_measures_whole_years_of_capacity() {
     for y in &out.years {
         assert!((y.gpus_online - 800.0).abs() < 800.0 * 0.01, "{y:?}");
     }
+}
+
+#[test]
+fn the_hourly_series_adds_up_to_the_totals_and_counts_the_queue() {
+    // Two 8-GPU jobs of 2 h on one 8-GPU node, both at 00:00: the second waits two hours.
+    let extra = "[scheduler]\npolicy = \"fifo\"\n\
+                 [failures]\nenabled = false\ncheckpoint_interval_s = 1e9\n";
+    let jobs = vec![job(1, 0, 8.0, 7200), job(2, 0, 8.0, 7200)];
+    let out = run_jobs(&scenario(8, 1, extra), jobs);
+    let ts = &out.series;
+    assert_eq!(
+        ts.len(),
+        365 * 24,
+        "a row per hour of 2027 for the one site"
+    );
+    assert_eq!(ts.sites, ["s"]);
+    assert_eq!(ts.tenants, ["tenant-0"]);
+    assert_eq!(ts.start_unix_s, 1_798_761_600, "2027-01-01T00:00:00Z");
+    assert_eq!(&ts.gpus_allocated[..5], &[8.0, 8.0, 8.0, 8.0, 0.0]);
+    assert_eq!(&ts.queued_jobs[0][..5], &[1.0, 1.0, 0.0, 0.0, 0.0]);
+    assert_eq!(&ts.queued_gpus[0][..5], &[8.0, 8.0, 0.0, 0.0, 0.0]);
+    assert!(ts.gpus_online.iter().all(|&g| g == 8.0));
+    // The wait distribution: one job waited 0 s, the other 2 h (to the histogram's 0.1%).
+    let w = &out.tenants[0].wait_s_by_percentile;
+    assert_eq!(w.len(), 101);
+    assert_eq!(w[0], 0.0);
+    assert!((w[100] - 7200.0).abs() <= 7.2, "{}", w[100]);
+    let sum = |v: &[f64]| v.iter().sum::<f64>();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    assert!(close(sum(&ts.energy_mwh), out.energy_mwh));
+    assert!(close(
+        sum(&ts.electricity_cost_eur),
+        out.electricity_cost_eur
+    ));
+    assert!(close(sum(&ts.co2_t), out.co2_t));
+    assert!(close(
+        sum(&ts.gpus_allocated),
+        out.sites[0].gpu_hours_allocated
+    ));
+    // Power while busy against idle: the busy hours draw more, by the busy-idle spread.
+    assert!(ts.it_power_mw[0] > ts.it_power_mw[4]);
+    assert!(close(ts.facility_power_mw[0], ts.energy_mwh[0]));
 }
