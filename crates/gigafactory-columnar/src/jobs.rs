@@ -1,0 +1,306 @@
+//! `jobs.parquet`: the job log streamed to Parquet. The simulation's thread only appends
+//! numbers to column buffers; a second thread builds Arrow arrays, compresses and writes,
+//! so a run on two cores hardly slows down.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use arrow_array::builder::StringBuilder;
+use arrow_array::{ArrayRef, Int32Array, Int64Array, RecordBatch, UInt64Array};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use gigafactory::sim::{JobRecord, JobSink};
+use parquet::arrow::ArrowWriter;
+
+use crate::Error;
+
+/// The job table's columns, as in the CSV job log.
+pub const JOB_COLUMNS: [&str; 11] = [
+    "job_id",
+    "tenant",
+    "site",
+    "submit_s",
+    "start_s",
+    "end_s",
+    "gpus",
+    "wait_s",
+    "interruptions",
+    "outcome",
+    "recorded_outcome",
+];
+
+/// Rows per batch handed to the writing thread (and per Parquet page group).
+const BATCH_ROWS: usize = 1 << 16;
+
+/// The job table's Arrow schema. `site` and `start_s` are null for jobs that never
+/// started.
+pub fn jobs_schema() -> SchemaRef {
+    let t = |name: &str, ty: DataType, nullable: bool| Field::new(name, ty, nullable);
+    Arc::new(Schema::new(vec![
+        t("job_id", DataType::UInt64, false),
+        t("tenant", DataType::Utf8, false),
+        t("site", DataType::Utf8, true),
+        t("submit_s", DataType::Int64, false),
+        t("start_s", DataType::Int64, true),
+        t("end_s", DataType::Int64, false),
+        t("gpus", DataType::Int32, false),
+        t("wait_s", DataType::Int64, false),
+        t("interruptions", DataType::Int32, false),
+        t("outcome", DataType::Utf8, false),
+        t("recorded_outcome", DataType::Utf8, false),
+    ]))
+}
+
+/// Column buffers; strings as indexes into name tables.
+#[derive(Default)]
+struct Batch {
+    job_id: Vec<u64>,
+    tenant: Vec<u32>,
+    site: Vec<u32>,
+    submit_s: Vec<i64>,
+    start_s: Vec<i64>,
+    end_s: Vec<i64>,
+    gpus: Vec<i32>,
+    wait_s: Vec<i64>,
+    interruptions: Vec<i32>,
+    outcome: Vec<u32>,
+    recorded: Vec<u32>,
+    // Snapshots of the name tables when the batch was sent.
+    names: Vec<String>,
+}
+
+const NONE: u32 = u32::MAX;
+const NO_TIME: i64 = i64::MIN;
+
+impl Batch {
+    fn with_capacity(n: usize) -> Self {
+        Batch {
+            job_id: Vec::with_capacity(n),
+            tenant: Vec::with_capacity(n),
+            site: Vec::with_capacity(n),
+            submit_s: Vec::with_capacity(n),
+            start_s: Vec::with_capacity(n),
+            end_s: Vec::with_capacity(n),
+            gpus: Vec::with_capacity(n),
+            wait_s: Vec::with_capacity(n),
+            interruptions: Vec::with_capacity(n),
+            outcome: Vec::with_capacity(n),
+            recorded: Vec::with_capacity(n),
+            names: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.job_id.len()
+    }
+
+    fn into_record_batch(self, schema: &SchemaRef) -> Result<RecordBatch, Error> {
+        let names = &self.names;
+        let strings = |ix: &[u32]| -> ArrayRef {
+            let mut b = StringBuilder::with_capacity(ix.len(), ix.len() * 8);
+            for &i in ix {
+                if i == NONE {
+                    b.append_null();
+                } else {
+                    b.append_value(&names[i as usize]);
+                }
+            }
+            Arc::new(b.finish())
+        };
+        let times = |v: Vec<i64>| -> ArrayRef {
+            Arc::new(Int64Array::from_iter(
+                v.into_iter().map(|t| (t != NO_TIME).then_some(t)),
+            ))
+        };
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(UInt64Array::from(self.job_id)),
+            strings(&self.tenant),
+            strings(&self.site),
+            Arc::new(Int64Array::from(self.submit_s)),
+            times(self.start_s),
+            Arc::new(Int64Array::from(self.end_s)),
+            Arc::new(Int32Array::from(self.gpus)),
+            Arc::new(Int64Array::from(self.wait_s)),
+            Arc::new(Int32Array::from(self.interruptions)),
+            strings(&self.outcome),
+            strings(&self.recorded),
+        ];
+        Ok(RecordBatch::try_new(schema.clone(), cols)?)
+    }
+}
+
+/// A [`JobSink`] writing `jobs.parquet` to `W` from a background thread. Call
+/// [`ParquetJobs::finish`] to write the footer and get the writer back; dropped
+/// unfinished, the file is incomplete (the caller's temporary file is then removed).
+pub struct ParquetJobs<W: Write + Send + 'static> {
+    batch: Batch,
+    names: Vec<String>,
+    tx: Option<SyncSender<Batch>>,
+    thread: Option<JoinHandle<Result<W, Error>>>,
+}
+
+fn write_batches<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> {
+    let schema = jobs_schema();
+    let mut w = ArrowWriter::try_new(out, schema.clone(), Some(crate::properties()))?;
+    for b in rx {
+        w.write(&b.into_record_batch(&schema)?)?;
+    }
+    Ok(w.into_inner()?)
+}
+
+impl<W: Write + Send + 'static> ParquetJobs<W> {
+    /// Start writing to `out`.
+    ///
+    /// # Errors
+    /// The writing thread could not be started.
+    pub fn new(out: W) -> Result<Self, Error> {
+        let (tx, rx) = sync_channel::<Batch>(2);
+        let thread = std::thread::Builder::new()
+            .name("jobs.parquet".into())
+            .spawn(move || write_batches(out, &rx))?;
+        Ok(ParquetJobs {
+            batch: Batch::with_capacity(BATCH_ROWS),
+            names: Vec::new(),
+            tx: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    fn name(&mut self, s: &str) -> u32 {
+        match self.names.iter().position(|n| n == s) {
+            Some(i) => i as u32,
+            None => {
+                self.names.push(s.to_string());
+                (self.names.len() - 1) as u32
+            }
+        }
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        let mut b = std::mem::replace(&mut self.batch, Batch::with_capacity(BATCH_ROWS));
+        b.names = self.names.clone();
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(b).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The writing thread stopped: its error says why.
+            Err(self.join().err().map_or_else(
+                || std::io::Error::other("the Parquet writer stopped"),
+                std::io::Error::from,
+            ))
+        }
+    }
+
+    fn join(&mut self) -> Result<W, Error> {
+        self.tx = None;
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(Error("the Parquet writer panicked".into())),
+            None => Err(Error("the Parquet writer has already finished".into())),
+        }
+    }
+
+    /// Write the last rows and the footer; the writer back.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn finish(mut self) -> Result<W, Error> {
+        if self.batch.len() > 0 {
+            self.send()?;
+        }
+        self.join()
+    }
+}
+
+impl<W: Write + Send + 'static> JobSink for ParquetJobs<W> {
+    fn record(&mut self, r: &JobRecord<'_>) -> std::io::Result<()> {
+        let tenant = self.name(r.tenant);
+        let site = r.site.map_or(NONE, |s| self.name(s));
+        let outcome = self.name(r.outcome);
+        let recorded = self.name(r.recorded_outcome);
+        let b = &mut self.batch;
+        b.job_id.push(r.job_id);
+        b.tenant.push(tenant);
+        b.site.push(site);
+        b.submit_s.push(r.submit_s as i64);
+        b.start_s.push(r.start_s.map_or(NO_TIME, |s| s as i64));
+        b.end_s.push(r.end_s as i64);
+        b.gpus.push(r.gpus as i32);
+        b.wait_s.push(r.wait_s as i64);
+        b.interruptions.push(r.interruptions as i32);
+        b.outcome.push(outcome);
+        b.recorded.push(recorded);
+        if b.len() >= BATCH_ROWS {
+            self.send()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Array, StringArray};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    fn record(i: u64) -> JobRecord<'static> {
+        JobRecord {
+            job_id: i,
+            tenant: if i % 3 == 0 { "research" } else { "industry" },
+            site: (i % 5 != 0).then_some("Kajaani"),
+            submit_s: i * 10,
+            start_s: (i % 5 != 0).then_some(i * 10 + 7),
+            end_s: i * 10 + 100,
+            gpus: (i % 64) as u32 + 1,
+            wait_s: 7,
+            interruptions: (i % 2) as u32,
+            outcome: if i % 5 == 0 { "withdrawn" } else { "completed" },
+            recorded_outcome: "completed",
+        }
+    }
+
+    #[test]
+    fn every_record_comes_back_from_the_parquet_file() {
+        // More than two batches, so rows cross the thread several times.
+        let n = 2 * BATCH_ROWS as u64 + 123;
+        let mut sink = ParquetJobs::new(Vec::new()).unwrap();
+        for i in 0..n {
+            sink.record(&record(i)).unwrap();
+        }
+        let bytes = bytes::Bytes::from(sink.finish().unwrap());
+        let reader = ParquetRecordBatchReaderBuilder::try_new(bytes)
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut i = 0u64;
+        for batch in reader {
+            let batch = batch.unwrap();
+            assert_eq!(batch.schema(), jobs_schema());
+            let col = |name: &str| batch.column_by_name(name).unwrap().clone();
+            let ids = col("job_id");
+            let ids = ids.as_any().downcast_ref::<UInt64Array>().unwrap();
+            let tenant = col("tenant");
+            let tenant = tenant.as_any().downcast_ref::<StringArray>().unwrap();
+            let site = col("site");
+            let site = site.as_any().downcast_ref::<StringArray>().unwrap();
+            let start = col("start_s");
+            let start = start.as_any().downcast_ref::<Int64Array>().unwrap();
+            let gpus = col("gpus");
+            let gpus = gpus.as_any().downcast_ref::<Int32Array>().unwrap();
+            for k in 0..batch.num_rows() {
+                let r = record(i);
+                assert_eq!(ids.value(k), r.job_id);
+                assert_eq!(tenant.value(k), r.tenant);
+                assert_eq!(site.is_null(k), r.site.is_none());
+                assert_eq!(start.is_null(k), r.start_s.is_none());
+                if let Some(s) = r.start_s {
+                    assert_eq!(start.value(k), s as i64);
+                }
+                assert_eq!(gpus.value(k), r.gpus as i32);
+                i += 1;
+            }
+        }
+        assert_eq!(i, n);
+    }
+}
