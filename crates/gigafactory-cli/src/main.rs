@@ -35,10 +35,14 @@ enum Command {
     Run {
         /// A scenario file, or the name of a built-in scenario (`gigafactory init --list`).
         scenario: Option<String>,
-        /// Write summary.json (and, for a simulated plan, years.csv and tenants.csv) into
-        /// this folder (created if needed).
+        /// Write summary.json and report.html (and, for a simulated plan, jobs and
+        /// timeseries tables, years.csv and tenants.csv) into this folder (created if
+        /// needed).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The format of the jobs and timeseries tables written with --out.
+        #[arg(long, value_enum, default_value = "parquet")]
+        format: TableFormat,
         /// Print the summary as JSON instead of the table.
         #[arg(long)]
         json: bool,
@@ -114,6 +118,24 @@ enum Command {
     },
 }
 
+/// The format of the jobs and timeseries tables.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TableFormat {
+    /// jobs.parquet and timeseries.parquet.
+    Parquet,
+    /// jobs.csv and timeseries.csv.
+    Csv,
+}
+
+impl TableFormat {
+    fn ext(self) -> &'static str {
+        match self {
+            TableFormat::Parquet => "parquet",
+            TableFormat::Csv => "csv",
+        }
+    }
+}
+
 /// How a command failed, and so which exit code it gives.
 pub(crate) enum Failure {
     /// Bad usage or invalid input: exit 2.
@@ -127,6 +149,7 @@ fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::Run {
         scenario: None,
         out: None,
+        format: TableFormat::Parquet,
         json: false,
         quiet: false,
         until: None,
@@ -137,6 +160,7 @@ fn main() -> ExitCode {
         Command::Run {
             scenario,
             out,
+            format,
             json,
             quiet,
             until,
@@ -145,6 +169,7 @@ fn main() -> ExitCode {
         } => run(&RunArgs {
             scenario: scenario.as_deref(),
             out: out.as_deref(),
+            format,
             json,
             quiet,
             until: until.as_deref(),
@@ -250,6 +275,7 @@ pub(crate) fn prepare(src: &Source) -> Result<(Scenario, Facility), Failure> {
 struct RunArgs<'a> {
     scenario: Option<&'a str>,
     out: Option<&'a Path>,
+    format: TableFormat,
     json: bool,
     quiet: bool,
     until: Option<&'a str>,
@@ -281,6 +307,10 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             .map(Path::to_path_buf)
             .unwrap_or_default()
     };
+    if let Some(dir) = args.out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
+    }
     let (assessment, outcome) = match simulate_run(args, &scenario, &facility, &base)? {
         None => (model::assess(&facility), None),
         Some(outcome) => {
@@ -328,9 +358,8 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         }
     }
     let json_text = serde_json::to_string_pretty(&value).expect("JSON") + "\n";
+    let mut written = Vec::new();
     if let Some(dir) = args.out {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
         let report = gigafactory_report::html(
             &assessment,
             outcome.as_ref(),
@@ -345,9 +374,23 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         }
         for (name, text) in &files {
             let path = dir.join(name);
-            output::write_atomic(&path, text.as_bytes()).map_err(|e| {
-                Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
-            })?;
+            output::write_atomic(&path, text.as_bytes()).map_err(|e| cannot_write(&path, &e))?;
+            written.push(name.to_string());
+        }
+        if let Some(o) = &outcome {
+            let name = format!("timeseries.{}", args.format.ext());
+            let path = dir.join(&name);
+            output::AtomicFile::create(&path)
+                .and_then(|f| match args.format {
+                    TableFormat::Parquet => {
+                        Ok(gigafactory_columnar::timeseries_parquet(&o.series, f)?)
+                    }
+                    TableFormat::Csv => gigafactory_columnar::timeseries_csv(&o.series, f),
+                })
+                .and_then(output::AtomicFile::commit)
+                .map_err(|e| cannot_write(&path, &e))?;
+            written.insert(0, format!("jobs.{}", args.format.ext()));
+            written.insert(1, name);
         }
     }
     if args.quiet {
@@ -374,14 +417,7 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             print!("{}", summary::render_simulation(o, &scenario.start));
         }
         if let Some(dir) = args.out {
-            if outcome.is_some() {
-                println!(
-                    "\nWrote summary.json, years.csv, tenants.csv and report.html in {}",
-                    dir.display()
-                );
-            } else {
-                println!("\nWrote summary.json and report.html in {}", dir.display());
-            }
+            println!("\nWrote {} in {}", written.join(", "), dir.display());
         }
     }
     Ok(())
@@ -414,9 +450,35 @@ fn simulate_run(
         Some(p) => Some(
             output::AtomicFile::create(p)
                 .and_then(sim::CsvJobLog::new)
-                .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", p.display())))?,
+                .map_err(|e| cannot_write(p, &e))?,
         ),
     };
+    let jobs_path = args
+        .out
+        .map(|d| d.join(format!("jobs.{}", args.format.ext())));
+    let mut table = match &jobs_path {
+        None => None,
+        Some(p) => Some(
+            output::AtomicFile::create(p)
+                .and_then(|f| {
+                    Ok(match args.format {
+                        TableFormat::Parquet => {
+                            JobTable::Parquet(Box::new(gigafactory_columnar::ParquetJobs::new(f)?))
+                        }
+                        TableFormat::Csv => JobTable::Csv(sim::CsvJobLog::new(f)?),
+                    })
+                })
+                .map_err(|e| cannot_write(p, &e))?,
+        ),
+    };
+    let mut sinks: Vec<&mut dyn sim::JobSink> = Vec::new();
+    if let Some(f) = log_file.as_mut() {
+        sinks.push(f);
+    }
+    if let Some(t) = table.as_mut() {
+        sinks.push(t);
+    }
+    let mut tee = output::Tee(sinks);
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let mut progress = |done: f64| {
         let width = 40;
@@ -430,7 +492,11 @@ fn simulate_run(
     };
     let options = SimOptions {
         until_s,
-        job_log: log_file.as_mut().map(|f| f as &mut dyn sim::JobSink),
+        job_log: if tee.0.is_empty() {
+            None
+        } else {
+            Some(&mut tee)
+        },
         progress: if show_progress {
             Some(&mut progress)
         } else {
@@ -453,12 +519,44 @@ fn simulate_run(
         SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
         SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
     })?;
+    drop(tee);
+    if outcome.is_none() {
+        // Nothing was simulated: no job table (the temporary files go when dropped).
+        return Ok(None);
+    }
     if let (Some(f), Some(p)) = (log_file, args.jobs_out) {
         f.into_inner()
             .and_then(output::AtomicFile::commit)
-            .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", p.display())))?;
+            .map_err(|e| cannot_write(p, &e))?;
+    }
+    if let (Some(t), Some(p)) = (table, &jobs_path) {
+        match t {
+            JobTable::Parquet(j) => j.finish().map_err(std::io::Error::from),
+            JobTable::Csv(c) => c.into_inner(),
+        }
+        .and_then(output::AtomicFile::commit)
+        .map_err(|e| cannot_write(p, &e))?;
     }
     Ok(outcome)
+}
+
+/// The job table written with `--out`.
+enum JobTable {
+    Parquet(Box<gigafactory_columnar::ParquetJobs<output::AtomicFile>>),
+    Csv(sim::CsvJobLog<output::AtomicFile>),
+}
+
+impl sim::JobSink for JobTable {
+    fn record(&mut self, r: &sim::JobRecord<'_>) -> std::io::Result<()> {
+        match self {
+            JobTable::Parquet(p) => p.record(r),
+            JobTable::Csv(c) => c.record(r),
+        }
+    }
+}
+
+fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {
+    Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {

@@ -66,3 +66,15 @@ impl Drop for AtomicFile {
         }
     }
 }
+
+/// Every record to each of several job sinks.
+pub struct Tee<'a>(pub Vec<&'a mut dyn gigafactory::sim::JobSink>);
+
+impl gigafactory::sim::JobSink for Tee<'_> {
+    fn record(&mut self, r: &gigafactory::sim::JobRecord<'_>) -> std::io::Result<()> {
+        for s in &mut self.0 {
+            s.record(r)?;
+        }
+        Ok(())
+    }
+}

@@ -3,16 +3,7 @@
 
 use std::fmt::Write as _;
 
-use gigafactory::sim::SimOutcome;
-
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+use gigafactory::sim::{SimOutcome, csv_field as field};
 
 /// One row per year of the horizon.
 pub fn years(o: &SimOutcome) -> String {

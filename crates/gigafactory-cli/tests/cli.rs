@@ -180,7 +180,14 @@ fn summary_json_holds_the_documented_fields() {
     names.sort();
     assert_eq!(
         names,
-        ["report.html", "summary.json", "tenants.csv", "years.csv"]
+        [
+            "jobs.parquet",
+            "report.html",
+            "summary.json",
+            "tenants.csv",
+            "timeseries.parquet",
+            "years.csv"
+        ]
     );
 }
 
@@ -668,5 +675,68 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     assert_eq!(
         t[2].split(',').nth(1).unwrap().parse::<u64>().unwrap(),
         summary["tenants"][1]["jobs_submitted"].as_u64().unwrap()
+    );
+    // The tables as Parquet (checked column by column from Python in tests/python.rs).
+    for name in ["jobs.parquet", "timeseries.parquet"] {
+        let bytes = std::fs::read(out_dir.join(name)).unwrap();
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "{name}"
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "jobs.parquet",
+            "report.html",
+            "summary.json",
+            "tenants.csv",
+            "timeseries.parquet",
+            "years.csv"
+        ]
+    );
+
+    // --format csv: the same tables as CSV.
+    let csv_dir = dir.path().join("csv");
+    let out = gigafactory(&[
+        "run",
+        plan.to_str().unwrap(),
+        "--out",
+        csv_dir.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!csv_dir.join("jobs.parquet").exists());
+    let jobs = std::fs::read_to_string(csv_dir.join("jobs.csv")).unwrap();
+    let mut lines = jobs.lines();
+    assert_eq!(lines.next().unwrap(), gigafactory::sim::JOB_LOG_HEADER);
+    let ended = ["jobs_completed", "jobs_withdrawn", "jobs_rejected"]
+        .iter()
+        .map(|k| summary[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(lines.count() as u64, ended, "a row per job that ended");
+    assert!(jobs.contains(",\"lab, west\",s,"));
+    let series = std::fs::read_to_string(csv_dir.join("timeseries.csv")).unwrap();
+    let mut lines = series.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("hour_start,hours_from_start,site,gpus_online,"));
+    assert!(
+        header.ends_with(
+            ",co2_t,\"queued_jobs_lab, west\",queued_jobs_sme,\"queued_gpus_lab, west\",\
+             queued_gpus_sme"
+        ),
+        "{header}"
+    );
+    assert_eq!(
+        lines.count(),
+        (365 + 366) * 24,
+        "a row per hour of 2027 and 2028 (leap)"
     );
 }

@@ -213,6 +213,16 @@ impl<W: Write + Send + 'static> ParquetJobs<W> {
     }
 }
 
+impl<W: Write + Send + 'static> Drop for ParquetJobs<W> {
+    /// Dropped unfinished (a failed run): stop the writing thread and drop its writer
+    /// (the CLI's temporary file removes itself then).
+    fn drop(&mut self) {
+        if self.thread.is_some() {
+            let _ = self.join();
+        }
+    }
+}
+
 impl<W: Write + Send + 'static> JobSink for ParquetJobs<W> {
     fn record(&mut self, r: &JobRecord<'_>) -> std::io::Result<()> {
         let tenant = self.name(r.tenant);
