@@ -662,14 +662,24 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
         "nothing fetched but the SVG namespace name"
     );
     let charts: Vec<&str> = html.split("<figure").skip(1).collect();
-    assert_eq!(charts.len(), 6);
+    assert_eq!(charts.len(), 8);
     for c in &charts {
-        // At least one bar with a height: a path rising by a non-zero amount.
-        let drawn = c
+        // At least one bar with a height (a path rising by a non-zero amount) or one line
+        // of two points or more.
+        let bar = c
             .split("v-")
             .skip(1)
             .any(|x| x.split('h').next().unwrap().parse::<f64>().unwrap_or(0.0) > 0.0);
-        assert!(drawn, "an empty chart: {c}");
+        let line = c.contains("<path d=\"M") && c.contains('L');
+        assert!(bar || line, "an empty chart: {c}");
+    }
+    for title in [
+        "Accelerators online and allocated",
+        "Jobs waiting, per tenant",
+        "Facility power, per site",
+        "Wait before a job starts, per tenant",
+    ] {
+        assert!(html.contains(title), "{title}");
     }
     assert!(html.contains("lab, west"));
     assert_eq!(

@@ -6,15 +6,19 @@ mod svg;
 use std::fmt::Write as _;
 
 use gigafactory::model::Assessment;
-use gigafactory::sim::SimOutcome;
-use gigafactory::units::eur_words;
+use gigafactory::sim::{SimOutcome, TimeSeries};
+use gigafactory::units::{Date, eur_words};
 
-pub use svg::{Series, bars, esc};
+pub use svg::{Line, Series, XAxis, bars, esc, lines};
 
 const BLUE: &str = "#1f5fa8";
 const ORANGE: &str = "#d9822b";
 const GREY: &str = "#8a8f98";
 const GREEN: &str = "#3a8c4a";
+/// Colours for one line per tenant or site, in turn.
+const PALETTE: [&str; 8] = [
+    "#1f5fa8", "#d9822b", "#3a8c4a", "#b23a48", "#7b4fa0", "#2a9d9d", "#8a6d3b", "#5d6470",
+];
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;\
 color:#1d2126;padding:0 1em}h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;\
@@ -62,7 +66,7 @@ pub fn html(
     h.push_str("<h2>Charts</h2>\n");
     let sites: Vec<String> = a.sites.iter().map(|s| s.name.clone()).collect();
     h.push_str(&bars(
-        "Facility power at rated load against the grid connection, per site",
+        "Facility power at rated load against the grid connection",
         "MW",
         &sites,
         &[
@@ -103,27 +107,7 @@ pub fn html(
     ));
     if let Some(o) = o {
         let ys: Vec<String> = o.years.iter().map(|y| y.year.to_string()).collect();
-        h.push_str(&bars(
-            "Accelerators online and allocated, mean over each year",
-            "GPUs",
-            &ys,
-            &[
-                Series {
-                    name: "online",
-                    colour: GREY,
-                    values: o.years.iter().map(|y| y.gpus_online).collect(),
-                },
-                Series {
-                    name: "allocated",
-                    colour: BLUE,
-                    values: o
-                        .years
-                        .iter()
-                        .map(|y| y.gpus_online * y.utilization)
-                        .collect(),
-                },
-            ],
-        ));
+        h.push_str(&over_time(o, start));
         h.push_str(&bars(
             "GPU-hours served and demand lost (withdrawn or refused), per year",
             "GPU-hours",
@@ -151,7 +135,7 @@ pub fn html(
             values.push(value);
         }
         h.push_str(&bars(
-            "Cumulative cost (capex and opex) against the market value of the hours served",
+            "Cumulative cost against the market value of the hours served",
             "EUR",
             &ys,
             &[
@@ -167,24 +151,7 @@ pub fn html(
                 },
             ],
         ));
-        let names: Vec<String> = o.tenants.iter().map(|t| t.name.clone()).collect();
-        h.push_str(&bars(
-            "Wait before a job starts, per tenant",
-            "hours",
-            &names,
-            &[
-                Series {
-                    name: "median",
-                    colour: GREY,
-                    values: o.tenants.iter().map(|t| t.wait_s_p50 / 3600.0).collect(),
-                },
-                Series {
-                    name: "95th percentile",
-                    colour: BLUE,
-                    values: o.tenants.iter().map(|t| t.wait_s_p95 / 3600.0).collect(),
-                },
-            ],
-        ));
+        h.push_str(&wait_cdf(o));
     }
     h.push_str(
         "<p class=\"note\">Sources of every default figure: <code>gigafactory catalog sources</code>. \
@@ -192,6 +159,230 @@ pub fn html(
          </body></html>\n",
     );
     h
+}
+
+/// Daily means of the hourly series: (day since the start, per-day values). Days with no
+/// rows (outside time-sampling windows) are missing, and lines break there.
+struct Daily {
+    day: Vec<f64>,
+    online: Vec<f64>,
+    allocated: Vec<f64>,
+    // [site][day]
+    power_mw: Vec<Vec<f64>>,
+    // [tenant][day]
+    queued_jobs: Vec<Vec<f64>>,
+}
+
+fn daily(ts: &TimeSeries) -> Daily {
+    let mut d = Daily {
+        day: Vec::new(),
+        online: Vec::new(),
+        allocated: Vec::new(),
+        power_mw: vec![Vec::new(); ts.sites.len()],
+        queued_jobs: vec![Vec::new(); ts.queued_jobs.len()],
+    };
+    let mut hours_in_day = 0.0;
+    let mut last_hour = None;
+    let close = |d: &mut Daily, n: f64| {
+        if n > 0.0 {
+            let k = d.day.len() - 1;
+            d.online[k] /= n;
+            d.allocated[k] /= n;
+            for v in d.power_mw.iter_mut().chain(d.queued_jobs.iter_mut()) {
+                v[k] /= n;
+            }
+        }
+    };
+    for r in 0..ts.len() {
+        let hour = ts.hour[r];
+        let day = f64::from(hour / 24);
+        if d.day.last() != Some(&day) {
+            close(&mut d, hours_in_day);
+            hours_in_day = 0.0;
+            d.day.push(day);
+            d.online.push(0.0);
+            d.allocated.push(0.0);
+            for v in d.power_mw.iter_mut().chain(d.queued_jobs.iter_mut()) {
+                v.push(0.0);
+            }
+        }
+        let k = d.day.len() - 1;
+        if last_hour != Some(hour) {
+            last_hour = Some(hour);
+            hours_in_day += 1.0;
+            // The facility's queue is repeated in each site's row: count it once an hour.
+            for (t, q) in ts.queued_jobs.iter().enumerate() {
+                d.queued_jobs[t][k] += q[r];
+            }
+        }
+        d.online[k] += ts.gpus_online[r];
+        d.allocated[k] += ts.gpus_allocated[r];
+        d.power_mw[ts.site[r] as usize][k] += ts.facility_power_mw[r];
+    }
+    close(&mut d, hours_in_day);
+    d
+}
+
+/// Points of one daily line, with a break wherever days are missing.
+fn daily_points(days: &[f64], values: &[f64]) -> Vec<(f64, f64)> {
+    let mut p = Vec::with_capacity(days.len());
+    for (i, (&x, &y)) in days.iter().zip(values).enumerate() {
+        if i > 0 && x - days[i - 1] > 1.0 {
+            p.push((x - 1.0, f64::NAN));
+        }
+        p.push((x, y));
+    }
+    p
+}
+
+/// The time axis of a run from `start` over `days` days: a tick at each 1 January, or at
+/// the first of each month for runs under 500 days.
+fn time_axis(start: &str, days: f64) -> XAxis {
+    let mut ticks = Vec::new();
+    if let Ok(s) = start.parse::<Date>() {
+        let (y0, m0, _) = s.ymd();
+        let monthly = days < 500.0;
+        let step = if days < 200.0 { 1 } else { 3 };
+        for k in 0..1200u32 {
+            let (y, m) = if monthly {
+                let m = m0 - 1 + k * step;
+                (y0 + (m / 12) as i32, m % 12 + 1)
+            } else {
+                (y0 + k as i32 + 1, 1)
+            };
+            let Ok(d) = Date::from_ymd(y, m, 1) else {
+                break;
+            };
+            let at = d.days_since(&s) as f64;
+            if at > days {
+                break;
+            }
+            if at >= 0.0 {
+                let label = if monthly {
+                    format!("{y}-{m:02}")
+                } else {
+                    y.to_string()
+                };
+                ticks.push((at, label));
+            }
+        }
+    }
+    XAxis {
+        min: 0.0,
+        max: days.max(1.0),
+        log: false,
+        ticks,
+        label: format!("from {start}, daily means"),
+    }
+}
+
+/// The charts over time: GPUs online and allocated, queue per tenant, power per site.
+fn over_time(o: &SimOutcome, start: &str) -> String {
+    let ts = &o.series;
+    let d = daily(ts);
+    let x = time_axis(start, o.simulated_s as f64 / 86_400.0);
+    let mut h = lines(
+        "Accelerators online and allocated",
+        &x,
+        "GPUs",
+        None,
+        &[
+            Line {
+                name: "online",
+                colour: GREY,
+                points: daily_points(&d.day, &d.online),
+            },
+            Line {
+                name: "allocated",
+                colour: BLUE,
+                points: daily_points(&d.day, &d.allocated),
+            },
+        ],
+    );
+    let queue: Vec<Line<'_>> = ts
+        .tenants
+        .iter()
+        .enumerate()
+        .map(|(t, name)| Line {
+            name,
+            colour: PALETTE[t % PALETTE.len()],
+            points: daily_points(&d.day, &d.queued_jobs[t]),
+        })
+        .collect();
+    h.push_str(&lines("Jobs waiting, per tenant", &x, "jobs", None, &queue));
+    let power: Vec<Line<'_>> = ts
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(s, name)| Line {
+            name,
+            colour: PALETTE[s % PALETTE.len()],
+            points: daily_points(&d.day, &d.power_mw[s]),
+        })
+        .collect();
+    h.push_str(&lines("Facility power, per site", &x, "MW", None, &power));
+    h
+}
+
+/// The wait before a job starts, per tenant, as a cumulative distribution on a log scale.
+fn wait_cdf(o: &SimOutcome) -> String {
+    let floor_h = 1.0 / 60.0;
+    let max_h = o
+        .tenants
+        .iter()
+        .filter_map(|t| t.wait_s_by_percentile.last())
+        .fold(1.0f64, |m, w| m.max(w / 3600.0));
+    let mut top = 1.0;
+    while top < max_h {
+        top *= 10.0;
+    }
+    let mut ticks = vec![
+        (floor_h, "1 min".to_string()),
+        (10.0 / 60.0, "10 min".into()),
+    ];
+    let mut t = 1.0;
+    while t <= top {
+        ticks.push((t, format!("{} h", short_hours(t))));
+        t *= 10.0;
+    }
+    let x = XAxis {
+        min: floor_h,
+        max: top,
+        log: true,
+        ticks,
+        label: "wait before the first start (log scale; under a minute drawn at one minute)".into(),
+    };
+    let cdf: Vec<Line<'_>> = o
+        .tenants
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.wait_s_by_percentile.is_empty())
+        .map(|(i, t)| Line {
+            name: &t.name,
+            colour: PALETTE[i % PALETTE.len()],
+            points: t
+                .wait_s_by_percentile
+                .iter()
+                .enumerate()
+                .map(|(q, w)| ((w / 3600.0).max(floor_h), q as f64 / 100.0))
+                .collect(),
+        })
+        .collect();
+    lines(
+        "Wait before a job starts, per tenant (cumulative share of jobs)",
+        &x,
+        "share of jobs",
+        Some(1.0),
+        &cdf,
+    )
+}
+
+fn short_hours(h: f64) -> String {
+    if h >= 1000.0 {
+        format!("{}k", h / 1000.0)
+    } else {
+        format!("{h}")
+    }
 }
 
 fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
