@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use arrow_array::TimestampSecondArray;
+use arrow_array::TimestampMillisecondArray;
 use arrow_array::{ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use gigafactory::sim::{STEP_S, TimeSeries, csv_field};
@@ -42,7 +42,8 @@ fn unix_s(ts: &TimeSeries, hour: u32) -> i64 {
     ts.start_unix_s + i64::from(hour) * STEP_S as i64
 }
 
-/// Write the series as Parquet: `hour_start` is a UTC timestamp (seconds), `site` a
+/// Write the series as Parquet: `hour_start` is a UTC timestamp (milliseconds, which
+/// Parquet stores as a timestamp type; it has no seconds), `site` a
 /// string, the rest 64-bit floats (`hours_from_start` a 32-bit integer).
 ///
 /// # Errors
@@ -52,7 +53,7 @@ pub fn timeseries_parquet<W: Write + Send>(ts: &TimeSeries, out: W) -> Result<W,
     let mut fields = vec![
         Field::new(
             &names[0],
-            DataType::Timestamp(TimeUnit::Second, Some("UTC".into())),
+            DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
             false,
         ),
         Field::new(&names[1], DataType::Int32, false),
@@ -67,8 +68,13 @@ pub fn timeseries_parquet<W: Write + Send>(ts: &TimeSeries, out: W) -> Result<W,
     let f = |v: &Vec<f64>| -> ArrayRef { Arc::new(Float64Array::from(v.clone())) };
     let mut cols: Vec<ArrayRef> = vec![
         Arc::new(
-            TimestampSecondArray::from(ts.hour.iter().map(|&h| unix_s(ts, h)).collect::<Vec<_>>())
-                .with_timezone("UTC"),
+            TimestampMillisecondArray::from(
+                ts.hour
+                    .iter()
+                    .map(|&h| unix_s(ts, h) * 1000)
+                    .collect::<Vec<_>>(),
+            )
+            .with_timezone("UTC"),
         ),
         Arc::new(Int32Array::from(
             ts.hour.iter().map(|&h| h as i32).collect::<Vec<_>>(),
@@ -203,9 +209,9 @@ mod tests {
         let t = b
             .column(0)
             .as_any()
-            .downcast_ref::<TimestampSecondArray>()
+            .downcast_ref::<TimestampMillisecondArray>()
             .unwrap();
-        assert_eq!(t.value(2), 1_798_761_600 + 25 * 3600);
+        assert_eq!(t.value(2), (1_798_761_600 + 25 * 3600) * 1000);
         assert_eq!(t.timezone(), Some("UTC"));
         let q = b
             .column_by_name("queued_gpus_research")

@@ -47,8 +47,13 @@ pub fn short(x: f64) -> String {
     };
     let t = if v.fract() == 0.0 || v.abs() >= 10.0 {
         format!("{v:.0}")
-    } else {
+    } else if v.abs() >= 1.0 {
         format!("{v:.1}")
+    } else {
+        // Below one: two significant digits, trailing zeros dropped (0.02, 0.15).
+        let decimals = (1.0 - v.abs().log10().floor()).max(1.0) as usize;
+        let t = format!("{v:.decimals$}");
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
     };
     format!("{t}{s}")
 }
@@ -312,6 +317,10 @@ mod tests {
         assert_eq!(nice_max(297_216.0), 500_000.0);
         assert_eq!(short(1_500.0), "1.5k");
         assert_eq!(short(20e6), "20M");
+        assert_eq!(short(0.02), "0.02");
+        assert_eq!(short(0.15), "0.15");
+        assert_eq!(short(0.1), "0.1");
+        assert_eq!(short(0.004), "0.004");
     }
 
     #[test]

@@ -1,0 +1,198 @@
+//! The outputs as their readers see them: the Parquet files loaded by pyarrow, pandas,
+//! polars and DuckDB, and the report opened in headless Chromium. These need Python
+//! packages and Debian's Chromium (`.ci/run` installs them); where one is missing the
+//! test says so and passes, except under `CI=true`, where it fails.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(name)
+}
+
+/// Whether `what` is available; if not, a notice on the terminal (not captured by the
+/// test harness), or a failure under CI.
+fn available(what: &str, install: &str, found: bool) -> bool {
+    if found {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{what} is missing and CI=true: .ci/run installs it ({install})"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nNOTICE: skipped a test: {what} is missing (install: {install}; with CI=true \
+         this fails)"
+    );
+    false
+}
+
+fn python_has(modules: &str) -> bool {
+    Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("the command starts");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Two sites, two tenants (one impatient, so some jobs are withdrawn), one year, all of
+/// it simulated.
+fn small_run(dir: &Path) -> PathBuf {
+    let plan = dir.join("two-sites.toml");
+    std::fs::write(
+        &plan,
+        r#"name = "two sites"
+start = "2027-01-01"
+years = 1
+[[site]]
+name = "north"
+country = "FI"
+grid_mw = 10
+[[site]]
+name = "south, coast"
+country = "IT"
+grid_mw = 10
+[[build]]
+site = "north"
+accelerator = "H100"
+count = 64
+online = "2027-01-01"
+[[build]]
+site = "south, coast"
+accelerator = "B200"
+count = 32
+online = "2027-06-01"
+[[tenant]]
+name = "research"
+class = "academia"
+share = 0.5
+preset = "philly"
+load = 0.5
+[[tenant]]
+name = "start-ups"
+class = "startup_sme"
+share = 0.5
+preset = "helios"
+load = 0.6
+patience_h = 2
+"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    run_ok(
+        Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+            .args([
+                "run",
+                plan.to_str().unwrap(),
+                "--sample",
+                "full",
+                "-q",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    out
+}
+
+#[test]
+fn parquet_files_load_in_pandas_polars_and_duckdb() {
+    let found = python_has("pandas, pyarrow, polars, duckdb");
+    if !available(
+        "Python with pandas, pyarrow, polars and duckdb",
+        "pip install pandas pyarrow polars duckdb",
+        found,
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = small_run(dir.path());
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"jobs_withdrawn\""));
+    let ok = run_ok(
+        Command::new("python3")
+            .arg(script("check_tables.py"))
+            .arg(&out),
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("ok: "));
+
+    // The checker notices a table that disagrees with the summary.
+    let mut v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let n = v["simulation"]["jobs_completed"].as_u64().unwrap();
+    v["simulation"]["jobs_completed"] = (n + 1).into();
+    std::fs::write(out.join("summary.json"), v.to_string()).unwrap();
+    let bad = Command::new("python3")
+        .arg(script("check_tables.py"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("completed"));
+}
+
+#[test]
+fn the_report_renders_in_headless_chromium_without_console_errors() {
+    let found = Path::new("/usr/bin/chromium").exists()
+        && Path::new("/usr/bin/chromedriver").exists()
+        && python_has("json");
+    if !available(
+        "Chromium and ChromeDriver",
+        "apt-get install chromium chromium-driver",
+        found,
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = small_run(dir.path());
+    // The screenshot stays after the test, in the test output folder, for CI to keep.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
+    let _ = std::fs::remove_file(&shot);
+    let ok = run_ok(
+        Command::new("python3")
+            .arg(script("check_report.py"))
+            .arg(out.join("report.html"))
+            .arg(&shot)
+            .arg("8"),
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("ok: "));
+    let png = std::fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
+    let _ = writeln!(std::io::stderr(), "report screenshot: {}", shot.display());
+
+    // The checker fails on a console error, and on a chart with nothing drawn.
+    let bad = dir.path().join("bad.html");
+    std::fs::write(
+        &bad,
+        "<!doctype html><html><body><figure class=\"chart\"><svg \
+         xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"></svg></figure>\
+         <script>console.error(\"boom\")</script></body></html>",
+    )
+    .unwrap();
+    let r = Command::new("python3")
+        .arg(script("check_report.py"))
+        .arg(&bad)
+        .arg(dir.path().join("bad.png"))
+        .arg("1")
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("console error") && err.contains("boom"),
+        "{err}"
+    );
+    assert!(err.contains("chart not drawn"), "{err}");
+}
