@@ -310,6 +310,7 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
     if let Some(dir) = args.out {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
+        output::sweep_partials(dir);
     }
     let (assessment, outcome) = match simulate_run(args, &scenario, &facility, &base)? {
         None => (model::assess(&facility), None),

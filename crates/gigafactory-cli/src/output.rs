@@ -13,6 +13,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.commit()
 }
 
+/// Remove temporary files that killed runs left in `dir` (`.NAME.partial-PID` of a process
+/// that is gone). Only where `/proc` tells which processes live (Linux); elsewhere nothing.
+pub fn sweep_partials(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some((_, pid)) = name.rsplit_once(".partial-") else {
+            continue;
+        };
+        if name.starts_with('.')
+            && pid.parse::<u32>().is_ok()
+            && !Path::new("/proc").join(pid).exists()
+        {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
 /// A file written under a temporary name in its folder and renamed when committed; dropped
 /// uncommitted, it is removed, so a failed run leaves nothing under the final name.
 pub struct AtomicFile {

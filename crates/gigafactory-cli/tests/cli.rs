@@ -750,3 +750,86 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
         "a row per hour of 2027 and 2028 (leap)"
     );
 }
+
+#[test]
+fn a_run_killed_while_writing_leaves_no_file_under_its_final_name() {
+    // A year of 4,096 GPUs, all simulated: seconds of streaming jobs.parquet.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sampling-check.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--sample",
+            "full",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    let partial = |out: &Path| -> Option<u64> {
+        std::fs::read_dir(out).ok()?.find_map(|e| {
+            let e = e.ok()?;
+            let name = e.file_name().into_string().ok()?;
+            name.starts_with(".jobs.parquet.partial-")
+                .then(|| e.metadata().map_or(0, |m| m.len()))
+        })
+    };
+    let started = std::time::Instant::now();
+    // Wait until the job table is part-way written: its temporary file holds data.
+    while partial(&out).is_none_or(|n| n == 0) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be interrupted"
+        );
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "no job table being written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    for final_name in [
+        "jobs.parquet",
+        "timeseries.parquet",
+        "summary.json",
+        "report.html",
+        "years.csv",
+        "tenants.csv",
+    ] {
+        assert!(
+            !names.iter().any(|n| n == final_name),
+            "{final_name} is there after the kill: {names:?}"
+        );
+    }
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with('.') && n.contains(".partial-")),
+        "{names:?}"
+    );
+    // The next run into the folder clears what the killed one left.
+    let again = gigafactory(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--until",
+        "2027-01-10",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".partial-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
