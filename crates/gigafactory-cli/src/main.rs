@@ -146,6 +146,10 @@ pub(crate) enum Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    table::set_colour(table::wants_colour(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    ));
     let command = cli.command.unwrap_or(Command::Run {
         scenario: None,
         out: None,

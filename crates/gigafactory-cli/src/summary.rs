@@ -4,12 +4,12 @@ use gigafactory::model::Assessment;
 use gigafactory::sim::SimOutcome;
 use gigafactory::units::Date;
 
-use crate::table::{Align, eur, int, num, render};
+use crate::table::{Align, bold, eur, green, int, num, red, render};
 
 /// The summary as the terminal shows it.
 pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{}\n", a.name));
+    out.push_str(&format!("{}\n", bold(&a.name)));
     out.push_str(&format!(
         "  {origin}: {} sites, {} accelerators ({} H100-equivalents), from {start} for {years} years\n",
         a.sites.len(),
@@ -122,7 +122,11 @@ pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> 
         ),
         (
             "Cost per delivered GPU-hour",
-            eur(a.cost_per_gpu_hour_eur),
+            if a.cost_per_gpu_hour_eur > a.market_value_eur_per_gpu_hour {
+                red(&eur(a.cost_per_gpu_hour_eur))
+            } else {
+                green(&eur(a.cost_per_gpu_hour_eur))
+            },
             format!("{} per H100-equivalent hour", eur(a.cost_per_h100_hour_eur)),
         ),
         (
@@ -212,7 +216,7 @@ pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> 
 
 /// The simulation's figures.
 pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
-    let mut out = String::from("\nSimulation\n");
+    let mut out = format!("\n{}\n", bold("Simulation"));
     let days = o.simulated_s as f64 / 86_400.0;
     let end = start.add_days(days.round() as i64);
     if o.stopped_early {
@@ -378,10 +382,15 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
                 num(p.served_gpu_hours, 0),
                 eur(p.value_delivered_eur),
                 eur(p.cost_eur),
-                format!(
-                    "{}%",
-                    num(p.value_delivered_eur / p.cost_eur.max(1e-9) * 100.0, 0)
-                ),
+                {
+                    let ratio = p.value_delivered_eur / p.cost_eur.max(1e-9);
+                    let text = format!("{}%", num(ratio * 100.0, 0));
+                    if ratio < 1.0 {
+                        red(&text)
+                    } else {
+                        green(&text)
+                    }
+                },
             ]
         })
         .collect();

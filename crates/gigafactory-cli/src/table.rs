@@ -1,5 +1,58 @@
 //! Aligned plain-text tables and number formatting for the terminal.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static COLOUR: AtomicBool = AtomicBool::new(false);
+
+/// Whether to colour: only on a terminal, and never when `NO_COLOR` is set to anything
+/// but the empty string (no-color.org).
+pub fn wants_colour(on_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    on_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// Turn colour on or off for everything rendered after.
+pub fn set_colour(on: bool) {
+    COLOUR.store(on, Ordering::Relaxed);
+}
+
+fn paint(code: &str, s: &str) -> String {
+    if COLOUR.load(Ordering::Relaxed) {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Bold, when colouring.
+pub fn bold(s: &str) -> String {
+    paint("1", s)
+}
+
+/// Red (a figure that is worse than its yardstick), when colouring.
+pub fn red(s: &str) -> String {
+    paint("31", s)
+}
+
+/// Green (a figure that beats its yardstick), when colouring.
+pub fn green(s: &str) -> String {
+    paint("32", s)
+}
+
+/// Characters a terminal shows: escape sequences (`ESC [ ... m`) take no room.
+fn width(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
+
 /// How a column is aligned.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -9,16 +62,16 @@ pub enum Align {
 
 /// Render `rows` under `headers`, columns separated by two spaces, trailing spaces trimmed.
 pub fn render(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(width(c));
         }
     }
     let line = |cells: Vec<&str>| -> String {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(c.chars().count());
+            let pad = widths[i].saturating_sub(width(c));
             if i > 0 {
                 s.push_str("  ");
             }
@@ -35,7 +88,13 @@ pub fn render(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String
         }
         s.trim_end().to_string() + "\n"
     };
-    let mut out = line(headers.to_vec());
+    let head = line(headers.to_vec());
+    let head = head.trim_end_matches('\n');
+    let mut out = if head.is_empty() {
+        String::new()
+    } else {
+        bold(head)
+    } + "\n";
     for r in rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
@@ -112,5 +171,26 @@ mod tests {
             ],
         );
         assert_eq!(t, "a     n\nxx    1\ny   100\n");
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color_and_alignment_ignores_it() {
+        use std::ffi::OsStr;
+        assert!(wants_colour(true, None));
+        assert!(wants_colour(true, Some(OsStr::new(""))));
+        assert!(!wants_colour(true, Some(OsStr::new("1"))));
+        assert!(!wants_colour(false, None));
+        set_colour(true);
+        let t = render(
+            &["a", "n"],
+            &[Align::Left, Align::Right],
+            &[vec![red("xx"), "1".into()], vec!["y".into(), green("100")]],
+        );
+        set_colour(false);
+        assert_eq!(
+            t,
+            "\x1b[1ma     n\x1b[0m\n\x1b[31mxx\x1b[0m    1\ny   \x1b[32m100\x1b[0m\n"
+        );
+        assert_eq!(bold("x"), "x", "off again");
     }
 }
