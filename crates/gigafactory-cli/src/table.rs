@@ -1,8 +1,11 @@
 //! Aligned plain-text tables and number formatting for the terminal.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::cell::Cell;
 
-static COLOUR: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    // Set once in main; per thread, so that tests in parallel do not see each other's.
+    static COLOUR: Cell<bool> = const { Cell::new(false) };
+}
 
 /// Whether to colour: only on a terminal, and never when `NO_COLOR` is set to anything
 /// but the empty string (no-color.org).
@@ -10,13 +13,13 @@ pub fn wants_colour(on_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bo
     on_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
-/// Turn colour on or off for everything rendered after.
+/// Turn colour on or off for everything this thread renders after.
 pub fn set_colour(on: bool) {
-    COLOUR.store(on, Ordering::Relaxed);
+    COLOUR.with(|c| c.set(on));
 }
 
 fn paint(code: &str, s: &str) -> String {
-    if COLOUR.load(Ordering::Relaxed) {
+    if COLOUR.with(Cell::get) {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
         s.to_string()
