@@ -76,12 +76,13 @@ pub fn run(
             }),
         })
         .collect();
-    let results: Vec<Result<PlanFigures, Failure>> = std::thread::scope(|scope| {
+    type Ran = (PlanFigures, Option<sim::SimOutcome>);
+    let results: Vec<Result<Ran, Failure>> = std::thread::scope(|scope| {
         let handles: Vec<_> = prepared
             .iter()
             .zip(&samples)
             .map(|((label, s, f, base), &sample)| {
-                scope.spawn(move || -> Result<PlanFigures, Failure> {
+                scope.spawn(move || -> Result<Ran, Failure> {
                     let outcome = sim::run_sampled(
                         s,
                         f,
@@ -92,10 +93,10 @@ pub fn run(
                     )
                     .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?;
                     Ok(match outcome {
-                        None => plan::figures(s, f, &model::assess(f), None),
+                        None => (plan::figures(s, f, &model::assess(f), None), None),
                         Some(o) => {
                             let a = model::assess_at(f, o.utilization, "simulated");
-                            plan::figures(s, f, &a, Some(&o))
+                            (plan::figures(s, f, &a, Some(&o)), Some(o))
                         }
                     })
                 })
@@ -106,7 +107,11 @@ pub fn run(
             .map(|h| h.join().expect("a plan's thread does not panic"))
             .collect()
     });
-    let figures: Vec<PlanFigures> = results.into_iter().collect::<Result<_, _>>()?;
+    let (figures, outcomes): (Vec<PlanFigures>, Vec<Option<sim::SimOutcome>>) = results
+        .into_iter()
+        .collect::<Result<Vec<Ran>, _>>()?
+        .into_iter()
+        .unzip();
     let labels: Vec<String> = prepared.iter().map(|p| p.0.clone()).collect();
     let rows = rows(&figures);
     let better: serde_json::Map<String, serde_json::Value> = rows
@@ -129,9 +134,34 @@ pub fn run(
     if let Some(dir) = out {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
-        let path = dir.join("compare.json");
-        output::write_atomic(&path, text.as_bytes())
-            .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", path.display())))?;
+        let plans: Vec<gigafactory_report::ComparedPlan<'_>> = labels
+            .iter()
+            .zip(&figures)
+            .zip(&outcomes)
+            .map(|((label, f), o)| gigafactory_report::ComparedPlan {
+                label,
+                figures: f,
+                outcome: o.as_ref(),
+            })
+            .collect();
+        let table: Vec<gigafactory_report::CompareRow> = rows
+            .iter()
+            .map(|r| gigafactory_report::CompareRow {
+                label: r.label.to_string(),
+                shown: r.shown.clone(),
+                better: r.better.map(|b| labels[b].clone()),
+            })
+            .collect();
+        let report = gigafactory_report::compare_html(&plans, &table, seed);
+        for (name, bytes) in [
+            ("compare.json", text.as_bytes()),
+            ("report.html", report.as_bytes()),
+        ] {
+            let path = dir.join(name);
+            output::write_atomic(&path, bytes).map_err(|e| {
+                Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
+            })?;
+        }
     }
     if quiet {
         return Ok(());

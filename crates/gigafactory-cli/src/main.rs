@@ -66,7 +66,7 @@ enum Command {
         /// Scenario files or built-in names (at least two).
         #[arg(required = true, num_args = 2..)]
         plans: Vec<String>,
-        /// Write compare.json into this folder.
+        /// Write compare.json and report.html (the plans side by side) into this folder.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print compare.json instead of the table.

@@ -600,6 +600,12 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
     }
     assert_eq!(plans[0]["gpus"], 4 * 74_304);
     assert_eq!(plans[1]["gpus"], 19 * 15_600);
+    // The report sets them side by side: the table, and six charts (four of figures, GPUs
+    // allocated over time and p95 waits of the simulated plans).
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("<th>eu-investai</th><th>eu-ai-factories</th><th>Better</th>"));
+    assert_eq!(html.matches("<figure").count(), 6);
+    assert!(html.contains("Accelerators allocated to jobs, per plan"));
     // A single plan is bad usage.
     assert_eq!(
         gigafactory(&["compare", "eu-investai"]).status.code(),

@@ -76,6 +76,8 @@ site = "south, coast"
 accelerator = "B200"
 count = 32
 online = "2027-06-01"
+[scheduler]
+policy = "easy-backfill"
 [[tenant]]
 name = "research"
 class = "academia"
@@ -171,6 +173,32 @@ fn the_report_renders_in_headless_chromium_without_console_errors() {
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
     let _ = writeln!(std::io::stderr(), "report screenshot: {}", shot.display());
+
+    // The comparison's report: the same plan against itself with a third of the B200s.
+    let plan = dir.path().join("two-sites.toml");
+    let smaller = dir.path().join("smaller.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&smaller, text.replace("count = 32", "count = 8")).unwrap();
+    let cmp = dir.path().join("compare");
+    run_ok(
+        Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+            .args([
+                "compare",
+                plan.to_str().unwrap(),
+                smaller.to_str().unwrap(),
+                "-q",
+            ])
+            .arg("--out")
+            .arg(&cmp),
+    );
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-screenshot.png");
+    run_ok(
+        Command::new("python3")
+            .arg(script("check_report.py"))
+            .arg(cmp.join("report.html"))
+            .arg(&shot)
+            .arg("6"),
+    );
 
     // The checker fails on a console error, and on a chart with nothing drawn.
     let bad = dir.path().join("bad.html");
