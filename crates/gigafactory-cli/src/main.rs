@@ -2,6 +2,7 @@
 
 mod catalog_cmd;
 mod compare_cmd;
+mod optimize_cmd;
 mod output;
 mod summary;
 mod table;
@@ -79,6 +80,24 @@ enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         years: Option<u32>,
     },
+    /// Choose sites and accelerators for a scenario's `[optimize]` question (a
+    /// mixed-integer programme solved by HiGHS), and write the plan as a scenario file.
+    Optimize {
+        /// A scenario file with an `[optimize]` table; its sites are the candidates.
+        scenario: String,
+        /// Where to write the plan (default: SCENARIO-optimised.toml in this folder).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Also give N points of the cost–CO2 trade-off (ε-constraint method).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=50))]
+        pareto: Option<u32>,
+        /// Then simulate the plan job by job (it needs tenants or a trace).
+        #[arg(long)]
+        simulate: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Check scenario files and report every problem; exit 2 if there is any.
     Validate {
         /// Scenario files.
@@ -142,6 +161,8 @@ pub(crate) enum Failure {
     Input(String),
     /// The run itself failed (an output could not be written): exit 1.
     Run(String),
+    /// The optimiser found that no plan meets the constraints: exit 3.
+    NoPlan(String),
 }
 
 fn main() -> ExitCode {
@@ -180,6 +201,19 @@ fn main() -> ExitCode {
             jobs_out: jobs_out.as_deref(),
             sample,
         }),
+        Command::Optimize {
+            scenario,
+            out,
+            pareto,
+            simulate,
+            quiet,
+        } => optimize_cmd::run(&optimize_cmd::Args {
+            scenario: &scenario,
+            out: out.as_deref(),
+            pareto: pareto.map(|n| n as usize),
+            simulate,
+            quiet,
+        }),
         Command::Validate { files } => validate(&files),
         Command::Catalog { table, json } => {
             print!("{}", catalog_cmd::show(table, json));
@@ -216,6 +250,10 @@ fn main() -> ExitCode {
         Err(Failure::Run(msg)) => {
             eprint!("{msg}");
             ExitCode::from(1)
+        }
+        Err(Failure::NoPlan(msg)) => {
+            eprint!("{msg}");
+            ExitCode::from(3)
         }
     }
 }
@@ -261,7 +299,7 @@ fn read_file(path: &Path) -> Result<String, Failure> {
     })
 }
 
-fn report(label: &str, text: &str, problems: &[Problem]) -> String {
+pub(crate) fn report(label: &str, text: &str, problems: &[Problem]) -> String {
     let mut out: String = problems.iter().map(|p| p.render(label, text)).collect();
     let n = problems.len();
     out.push_str(&format!(
@@ -300,9 +338,29 @@ fn parse_sample(s: &str) -> Result<sim::Sample, String> {
     }
 }
 
+/// Run a plan file (the optimiser's) with the defaults, printing its summary.
+pub(crate) fn run_plan(path: &str, quiet: bool) -> Result<(), Failure> {
+    run(&RunArgs {
+        scenario: Some(path),
+        out: None,
+        format: TableFormat::Parquet,
+        json: false,
+        quiet,
+        until: None,
+        jobs_out: None,
+        sample: sim::Sample::Auto,
+    })
+}
+
 fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
     let src = read_scenario(args.scenario)?;
     let (scenario, facility) = prepare(&src)?;
+    if scenario.builds.is_empty() {
+        return Err(Failure::Input(format!(
+            "error: {l} has no [[build]] phases to run: its [optimize] table is a question              for `gigafactory optimize {l}`, which writes a plan that runs\n",
+            l = src.label
+        )));
+    }
     let base = if src.builtin {
         PathBuf::from(".")
     } else {
@@ -569,7 +627,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     for f in files {
         let text = match read_file(f) {
             Ok(t) => t,
-            Err(Failure::Input(m) | Failure::Run(m)) => {
+            Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => {
                 failed.push_str(&m);
                 continue;
             }
@@ -581,7 +639,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
         };
         match prepare(&src) {
             Ok(_) => println!("{}: valid", src.label),
-            Err(Failure::Input(m) | Failure::Run(m)) => failed.push_str(&m),
+            Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => failed.push_str(&m),
         }
     }
     if failed.is_empty() {

@@ -839,3 +839,131 @@ fn a_run_killed_while_writing_leaves_no_file_under_its_final_name() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Three candidates and one tenant: small enough to optimise, validate and simulate in
+/// a test.
+const SMALL_OPTIMIZE: &str = r#"
+name = "three candidates"
+start = "2027-01-01"
+years = 2
+[budget]
+capex_eur = 1e9
+[[site]]
+name = "kajaani"
+country = "FI"
+grid_mw = 3
+[[site]]
+name = "julich"
+country = "DE"
+grid_mw = 10
+[[site]]
+name = "bologna"
+country = "IT"
+grid_mw = 10
+[optimize]
+accelerators = ["H100", "B200"]
+required_h100_equivalents = 3000
+hall_gpus = 256
+[[tenant]]
+name = "research"
+class = "academia"
+share = 1.0
+preset = "helios"
+load = 0.3
+"#;
+
+#[test]
+fn optimize_writes_a_plan_that_validates_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = dir.path().join("q.toml");
+    std::fs::write(&q, SMALL_OPTIMIZE).unwrap();
+    let plan = dir.path().join("plan.toml");
+    let out = gigafactory(&[
+        "optimize",
+        q.to_str().unwrap(),
+        "--out",
+        plan.to_str().unwrap(),
+        "--pareto",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    // Finland has the cheapest electricity and the cleanest grid of the three: it is
+    // chosen, full, and its grid connection binds with a shadow price.
+    assert!(text.contains("kajaani"), "{text}");
+    assert!(text.contains("Binding constraints:"), "{text}");
+    assert!(text.contains("the grid connection at kajaani"), "{text}");
+    assert!(
+        text.contains("another 100 MW of grid connection at kajaani"),
+        "{text}"
+    );
+    assert!(text.contains("Cost against CO2"), "{text}");
+    assert_eq!(
+        text.lines()
+            .skip_while(|l| !l.starts_with("Point"))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .count(),
+        3,
+        "three points on the front:\n{text}"
+    );
+    let v = gigafactory(&["validate", plan.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let run = gigafactory(&[
+        "run",
+        plan.to_str().unwrap(),
+        "--json",
+        "--until",
+        "2027-03-01",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let s: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(s["h100_equivalents"].as_f64().unwrap() >= 3000.0);
+    // --simulate does the same in one go.
+    let sim = gigafactory(&[
+        "optimize",
+        q.to_str().unwrap(),
+        "--out",
+        plan.to_str().unwrap(),
+        "--simulate",
+    ]);
+    assert_eq!(sim.status.code(), Some(0), "{}", stderr(&sim));
+    assert!(stdout(&sim).contains("Simulation"), "{}", stdout(&sim));
+    // The question itself does not run: it names the command that answers it.
+    let r = gigafactory(&["run", q.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        stderr(&r).contains("gigafactory optimize"),
+        "{}",
+        stderr(&r)
+    );
+}
+
+#[test]
+fn an_infeasible_question_is_answered_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = dir.path().join("q.toml");
+    std::fs::write(
+        &q,
+        SMALL_OPTIMIZE.replace(
+            "required_h100_equivalents = 3000",
+            "required_h100_equivalents = 500000",
+        ),
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.toml");
+    let out = gigafactory(&[
+        "optimize",
+        q.to_str().unwrap(),
+        "--out",
+        plan.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("no plan"), "{err}");
+    assert!(
+        err.contains("required capacity") && err.contains("grid"),
+        "{err}"
+    );
+    assert!(!plan.exists(), "no plan file for no plan");
+}

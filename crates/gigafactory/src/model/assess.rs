@@ -109,15 +109,24 @@ pub struct Assessment {
     pub phases: Vec<super::PhaseValue>,
 }
 
-struct BuildFigures {
-    capex: Capex,
-    opex: Opex,
-    energy_mwh: f64,
-    co2_t: f64,
-    mean_facility_mw: f64,
+/// What one build phase costs and draws, a year, with every phase in service.
+#[derive(Debug, Clone)]
+pub struct BuildFigures {
+    /// Capex.
+    pub capex: Capex,
+    /// Opex a year.
+    pub opex: Opex,
+    /// Facility energy a year, MWh.
+    pub energy_mwh: f64,
+    /// Emissions a year, t CO2e.
+    pub co2_t: f64,
+    /// Mean facility power, MW.
+    pub mean_facility_mw: f64,
 }
 
-fn build_figures(f: &Facility, b: &BuildPlan) -> BuildFigures {
+/// Capex, yearly opex, energy and emissions of one build phase `b` of `f` with every
+/// phase in service, at the assumed utilisation. Linear in `b.count`.
+pub fn build_figures(f: &Facility, b: &BuildPlan) -> BuildFigures {
     let p = &f.params;
     let site = &f.sites[b.site];
     let server_multiplier = if b.system_priced {
@@ -134,7 +143,7 @@ fn build_figures(f: &Facility, b: &BuildPlan) -> BuildFigures {
     let rated_it = b.rated_it_mw();
     // A refresh reuses the building and its grid connection.
     if b.replaces.is_none() {
-        capex.building_eur = rated_it * p.building_eur_per_mw_it;
+        capex.building_eur = rated_it * p.building_eur_per_mw_it * site.building_cost_multiplier;
         capex.grid_connection_eur =
             power::facility_mw(rated_it, site.pue) * p.grid_connection_eur_per_mw;
     }

@@ -59,6 +59,8 @@ pub struct SitePlan {
     pub electricity_eur_per_kwh: f64,
     /// Grid carbon intensity, gCO2e/kWh.
     pub carbon_g_per_kwh: f64,
+    /// Building cost relative to the catalogue's per-MW figure.
+    pub building_cost_multiplier: f64,
 }
 
 /// A build phase with its accelerator and prices resolved.
@@ -229,6 +231,7 @@ impl Facility {
                 pue: site.pue.unwrap_or(d.pue.value),
                 electricity_eur_per_kwh: price,
                 carbon_g_per_kwh: carbon,
+                building_cost_multiplier: site.building_cost_multiplier.unwrap_or(1.0),
             });
         }
 

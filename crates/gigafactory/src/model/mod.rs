@@ -8,7 +8,10 @@ pub mod power;
 mod value;
 
 use assess::running_cost as running_cost_eur_per_gpu_hour;
-pub use assess::{Assessment, PhaseCosts, SiteAssessment, assess, assess_at, phase_costs};
+pub use assess::{
+    Assessment, BuildFigures, PhaseCosts, SiteAssessment, assess, assess_at, build_figures,
+    phase_costs,
+};
 pub use facility::{BuildPlan, Facility, Params, SitePlan};
 pub use value::{PhaseValue, RentCurve, date_of, year_of};
 

@@ -28,8 +28,9 @@ pub struct Scenario {
     /// Sites: where hardware stands.
     #[serde(rename = "site")]
     pub sites: Vec<Site>,
-    /// Build phases: hardware put online at a site.
-    #[serde(rename = "build")]
+    /// Build phases: hardware put online at a site (may be left out when an `[optimize]`
+    /// table asks `gigafactory optimize` to choose them).
+    #[serde(default, rename = "build", skip_serializing_if = "Vec::is_empty")]
     pub builds: Vec<Build>,
     /// Economic assumptions overriding the catalogue's defaults.
     #[serde(default)]
@@ -61,6 +62,67 @@ pub struct Scenario {
     /// Limits on what can be bought.
     #[serde(default)]
     pub procurement: Procurement,
+    /// The siting and sizing question for `gigafactory optimize`: the scenario's sites are
+    /// the candidates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimize: Option<Optimize>,
+}
+
+/// What `gigafactory optimize` minimises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Objective {
+    /// Total cost of ownership over the horizon (capex, energy, maintenance, staff, site
+    /// fixed costs) for the required capacity: the cost per delivered H100-hour.
+    #[default]
+    Cost,
+    /// Emissions over the horizon.
+    Co2,
+    /// Cost plus emissions priced at `co2_price_eur_per_t`.
+    Weighted,
+}
+
+/// The siting and sizing question: which of the scenario's sites (the candidates), and
+/// how many of which accelerator at each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Optimize {
+    /// What to minimise.
+    #[serde(default)]
+    pub objective: Objective,
+    /// Price of a tonne of CO2e for the `weighted` objective, EUR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub co2_price_eur_per_t: Option<f64>,
+    /// Accelerators to choose among (catalogue ids).
+    pub accelerators: Vec<String>,
+    /// Capacity required, in H100-equivalents (accelerators × relative throughput).
+    /// Without it, the capacity is as much as the budget buys, and the objective is then
+    /// minimised at that capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_h100_equivalents: Option<f64>,
+    /// Accelerators per hall: each site gets a whole number of halls of one accelerator.
+    #[serde(default = "default_hall_gpus")]
+    pub hall_gpus: u32,
+    /// Fewest sites to open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_sites: Option<u32>,
+    /// Most sites to open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_sites: Option<u32>,
+    /// Most emissions a year, t CO2e.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub co2_cap_t_per_year: Option<f64>,
+    /// At most one accelerator family per site.
+    #[serde(default)]
+    pub one_family_per_site: bool,
+    /// Fixed cost of opening a site (land, permits, a substation), EUR. No catalogue
+    /// default: the published building costs are per MW, so 0 unless given.
+    #[serde(default)]
+    pub site_fixed_cost_eur: f64,
+}
+
+fn default_hall_gpus() -> u32 {
+    1024
 }
 
 /// Limits on what can be bought.
@@ -273,6 +335,10 @@ pub struct Site {
     /// Grid carbon intensity, gCO2e/kWh, overriding the country's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carbon_g_per_kwh: Option<f64>,
+    /// Building cost at this site relative to the catalogue's per-MW figure (1 = as
+    /// published).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_cost_multiplier: Option<f64>,
 }
 
 /// One phase of hardware at a site.

@@ -134,10 +134,24 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         }
     }
 
-    if s.builds.is_empty() {
+    for (i, site) in s.sites.iter().enumerate() {
+        if let Some(m) = site.building_cost_multiplier {
+            v.above(
+                root.key("site").index(i).key("building_cost_multiplier"),
+                m,
+                0.0,
+                "a building cost multiplier",
+                "",
+            );
+        }
+    }
+    if let Some(o) = &s.optimize {
+        optimize(&mut v, o, s, catalog);
+    }
+    if s.builds.is_empty() && s.optimize.is_none() {
         v.push(
             root.key("build"),
-            "at least one [[build]] table is required",
+            "at least one [[build]] table is required (or an [optimize] table, for `gigafactory optimize` to choose them)",
         );
     }
     for (i, b) in s.builds.iter().enumerate() {
@@ -588,6 +602,100 @@ fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
             "a checkpoint interval",
             " s",
         );
+    }
+}
+
+/// The `[optimize]` table: accelerators the catalogue prices, consistent site counts.
+fn optimize(v: &mut Checks, o: &super::Optimize, s: &Scenario, catalog: &Catalog) {
+    let p = FieldPath::root().key("optimize");
+    if o.accelerators.is_empty() {
+        v.push(
+            p.key("accelerators"),
+            "expected at least one accelerator to choose among",
+        );
+    }
+    for (i, a) in o.accelerators.iter().enumerate() {
+        match catalog.accelerator(a) {
+            None => {
+                let ids = catalog.accelerators.iter().map(|x| x.id.as_str());
+                let hint = did_you_mean(a, ids.clone())
+                    .map(|m| format!(" (did you mean \"{m}\"?)"))
+                    .unwrap_or_default();
+                v.push(
+                    p.key("accelerators").index(i),
+                    format!(
+                        "unknown accelerator \"{a}\"{hint}; expected one of: {}",
+                        ids.collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            Some(x) if x.price_usd_low.is_none() => v.push(
+                p.key("accelerators").index(i),
+                format!(
+                    "the catalogue has no price for {}, so it cannot be costed",
+                    x.id
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    if o.hall_gpus == 0 {
+        v.push(
+            p.key("hall_gpus"),
+            "expected at least 1 accelerator per hall, found 0",
+        );
+    }
+    if let Some(r) = o.required_h100_equivalents {
+        v.above(
+            p.key("required_h100_equivalents"),
+            r,
+            0.0,
+            "a required capacity",
+            "",
+        );
+    } else if s.budget.capex_eur.is_none() {
+        v.push(
+            p.clone(),
+            "give `required_h100_equivalents`, or a `[budget] capex_eur` to spend",
+        );
+    }
+    if let Some(c) = o.co2_cap_t_per_year {
+        v.above(
+            p.key("co2_cap_t_per_year"),
+            c,
+            0.0,
+            "a CO2 cap",
+            " t a year",
+        );
+    }
+    if o.site_fixed_cost_eur < 0.0 {
+        v.push(p.key("site_fixed_cost_eur"), "expected 0 or more EUR");
+    }
+    if o.objective == super::Objective::Weighted && o.co2_price_eur_per_t.is_none() {
+        v.push(
+            p.key("co2_price_eur_per_t"),
+            "the weighted objective needs a price per tonne of CO2e",
+        );
+    }
+    let n = s.sites.len() as u32;
+    if let Some(min) = o.min_sites {
+        if min > n {
+            v.push(
+                p.key("min_sites"),
+                format!("at least {min} sites asked for, but only {n} candidate [[site]]s given"),
+            );
+        }
+        if let Some(max) = o.max_sites {
+            if max < min {
+                v.push(
+                    p.key("max_sites"),
+                    format!("{max} is below min_sites = {min}"),
+                );
+            }
+        }
+    }
+    if o.max_sites == Some(0) {
+        v.push(p.key("max_sites"), "expected at least 1 site");
     }
 }
 

@@ -1,0 +1,722 @@
+//! The mixed-integer programme, its solution, the constraints that bind with their shadow
+//! prices, the cost–CO2 front, and infeasibility reduced to the classes of constraints
+//! that conflict.
+
+use gigafactory::scenario::Objective;
+use good_lp::constraint::ConstraintReference;
+use good_lp::solvers::highs::HighsProblem;
+use good_lp::solvers::{DualValues, SolutionWithDual};
+use good_lp::{
+    Expression, ProblemVariables, ResolutionError, Solution as _, SolverModel, Variable,
+    constraint, highs, variable,
+};
+
+use crate::instance::Instance;
+
+/// Money in the programme is in millions of euros, to keep coefficients near 1.
+const M: f64 = 1e6;
+
+/// The bound on halls of a unit where no grid connection gives one.
+const UNBOUNDED_HALLS: f64 = 1e6;
+
+/// A class of constraints: the unit of an infeasibility report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    /// The capacity required.
+    Capacity,
+    /// The capex budget.
+    Budget,
+    /// Each site's grid connection.
+    Grid,
+    /// The fewest sites.
+    MinSites,
+    /// The most sites.
+    MaxSites,
+    /// The CO2 cap.
+    Co2Cap,
+    /// One accelerator family per site.
+    OneFamily,
+}
+
+impl Class {
+    const ALL: [Class; 7] = [
+        Class::Capacity,
+        Class::Budget,
+        Class::Grid,
+        Class::MinSites,
+        Class::MaxSites,
+        Class::Co2Cap,
+        Class::OneFamily,
+    ];
+
+    /// The constraint in a planner's words, with its figure.
+    pub fn describe(self, inst: &Instance) -> String {
+        match self {
+            Class::Capacity => format!(
+                "the required capacity ({:.0} H100-equivalents)",
+                inst.required_h100_equivalents.unwrap_or(0.0)
+            ),
+            Class::Budget => format!(
+                "the budget ({})",
+                gigafactory::units::eur_words(inst.budget_eur.unwrap_or(0.0))
+            ),
+            Class::Grid => format!(
+                "the sites' grid connections ({:.0} MW in all)",
+                inst.grid_mw.iter().sum::<f64>()
+            ),
+            Class::MinSites => format!("at least {} sites", inst.min_sites.unwrap_or(0)),
+            Class::MaxSites => format!("at most {} sites", inst.max_sites.unwrap_or(0)),
+            Class::Co2Cap => format!(
+                "the CO2 cap ({:.0} t a year)",
+                inst.co2_cap_t_per_year.unwrap_or(0.0)
+            ),
+            Class::OneFamily => "one accelerator family per site".into(),
+        }
+    }
+
+    fn applies(self, inst: &Instance) -> bool {
+        match self {
+            Class::Capacity => inst.required_h100_equivalents.is_some(),
+            Class::Budget => inst.budget_eur.is_some(),
+            Class::Grid => true,
+            Class::MinSites => inst.min_sites.is_some_and(|m| m > 0),
+            Class::MaxSites => inst.max_sites.is_some(),
+            Class::Co2Cap => inst.co2_cap_t_per_year.is_some(),
+            Class::OneFamily => inst.one_family_per_site,
+        }
+    }
+}
+
+/// Extra bounds, for the trade-off curve and for spending the budget.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Emissions at most this, t a year (the ε of the ε-constraint method).
+    pub co2_max_t_per_year: Option<f64>,
+    /// Capacity at least this, H100-equivalents (overrides the instance's).
+    pub capacity_min: Option<f64>,
+}
+
+/// A constraint that holds with no room for another hall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    /// Which.
+    pub class: Class,
+    /// The site, for a grid connection.
+    pub site: Option<usize>,
+    /// In words.
+    pub text: String,
+}
+
+/// What one more unit of a limit is worth, from the linear relaxation with the chosen
+/// sites fixed (halls continuous).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShadowPrice {
+    /// Which.
+    pub class: Class,
+    /// The site, for a grid connection.
+    pub site: Option<usize>,
+    /// Change in the objective per unit of the limit (negative: the objective falls as
+    /// the limit is relaxed), objective units (EUR, or t for `co2`) per MW, per EUR or per
+    /// H100-equivalent.
+    pub per_unit: f64,
+    /// In words.
+    pub text: String,
+}
+
+/// An optimal plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// Halls per unit (in the order of [`Instance::units`]).
+    pub halls: Vec<u32>,
+    /// Sites opened.
+    pub open: Vec<bool>,
+    /// The objective: EUR over the horizon (cost, weighted) or t CO2e (co2).
+    pub objective: f64,
+    /// Capex, with site fixed costs, EUR.
+    pub capex_eur: f64,
+    /// Capex plus opex over the horizon, with site fixed costs, EUR.
+    pub total_cost_eur: f64,
+    /// Emissions a year, t.
+    pub co2_t_per_year: f64,
+    /// H100-equivalents.
+    pub h100_equivalents: f64,
+    /// H100-equivalent hours a year at the assumed utilisation.
+    pub h100_hours_per_year: f64,
+    /// Total cost over the H100-equivalent hours of the horizon, EUR.
+    pub cost_per_h100_hour_eur: f64,
+    /// Constraints that bind.
+    pub binding: Vec<Binding>,
+    /// Shadow prices of the budget, the capacity and each binding grid connection.
+    pub shadow_prices: Vec<ShadowPrice>,
+}
+
+/// Why there is no plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Infeasible {
+    /// The smallest set of constraint classes that cannot hold together (each one
+    /// dropped makes the rest feasible).
+    pub conflict: Vec<Class>,
+    /// In words.
+    pub message: String,
+}
+
+enum Goal {
+    Objective,
+    MaxCapacity,
+    Feasible,
+}
+
+struct Built {
+    model: HighsProblem,
+    halls: Vec<Variable>,
+    open: Vec<Variable>,
+    grid: Vec<ConstraintReference>,
+    budget: Option<ConstraintReference>,
+    capacity: Option<ConstraintReference>,
+}
+
+fn sum(terms: impl Iterator<Item = Expression>) -> Expression {
+    terms.fold(Expression::from(0.0), |a, b| a + b)
+}
+
+/// The programme over the constraint classes `on`; with `fixed_open`, the linear
+/// relaxation with the sites fixed (for shadow prices).
+fn build(
+    inst: &Instance,
+    on: &[Class],
+    limits: Limits,
+    goal: &Goal,
+    fixed_open: Option<&[bool]>,
+) -> Built {
+    let mut vars = ProblemVariables::new();
+    let relaxed = fixed_open.is_some();
+    let open: Vec<Variable> = (0..inst.sites.len())
+        .map(|s| match fixed_open {
+            Some(f) => {
+                let v = if f[s] { 1.0 } else { 0.0 };
+                vars.add(variable().min(v).max(v))
+            }
+            None => vars.add(variable().binary()),
+        })
+        .collect();
+    // The integer programme bounds each unit by what its site's grid holds (a tighter
+    // formulation); the relaxation leaves that to the grid rows, whose duals are wanted,
+    // and with the grid class off nothing bounds it but the other constraints.
+    let grid_on = on.contains(&Class::Grid);
+    let bound = |u: &crate::Unit| {
+        if grid_on && !relaxed {
+            f64::from(inst.max_halls(u))
+        } else {
+            UNBOUNDED_HALLS
+        }
+    };
+    let halls: Vec<Variable> = inst
+        .units
+        .iter()
+        .map(|u| {
+            let v = variable().min(0.0).max(bound(u));
+            vars.add(if relaxed { v } else { v.integer() })
+        })
+        .collect();
+    let fam_names: Vec<&String> = {
+        let mut f: Vec<&String> = inst.families.iter().collect();
+        f.sort();
+        f.dedup();
+        f
+    };
+    let one_family = on.contains(&Class::OneFamily) && !relaxed;
+    let fam: Vec<Vec<Variable>> = if one_family {
+        (0..inst.sites.len())
+            .map(|_| {
+                fam_names
+                    .iter()
+                    .map(|_| vars.add(variable().binary()))
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let capacity_expr = || {
+        sum(inst
+            .units
+            .iter()
+            .zip(&halls)
+            .map(|(u, &h)| u.h100_equivalents * h))
+    };
+    let objective = match goal {
+        Goal::Objective => {
+            let scale = if inst.objective == Objective::Co2 {
+                1.0
+            } else {
+                1.0 / M
+            };
+            sum(inst
+                .units
+                .iter()
+                .zip(&halls)
+                .map(|(u, &h)| inst.unit_objective(u) * scale * h))
+                + sum(open.iter().map(|&o| inst.site_objective() * scale * o))
+        }
+        Goal::MaxCapacity => capacity_expr() * 1e-3,
+        Goal::Feasible => Expression::from(0.0),
+    };
+    let mut model = match goal {
+        Goal::MaxCapacity => vars.maximise(objective),
+        _ => vars.minimise(objective),
+    }
+    .using(highs);
+    model.set_verbose(false);
+    let mut model = model
+        .set_mip_rel_gap(1e-7)
+        .expect("a valid gap")
+        .set_threads(1);
+
+    // Each site: its halls' rated facility power within its grid connection (all of it
+    // if the grid class is off, where the connection only opens the site), and open only
+    // where something stands.
+    let mut grid = Vec::new();
+    for s in 0..inst.sites.len() {
+        let at: Vec<usize> = (0..inst.units.len())
+            .filter(|&i| inst.units[i].site == s)
+            .collect();
+        let mw = sum(at.iter().map(|&i| inst.units[i].facility_mw * halls[i]));
+        let cap = if on.contains(&Class::Grid) {
+            inst.grid_mw[s]
+        } else {
+            1e9
+        };
+        grid.push(model.add_constraint(constraint!(mw - cap * open[s] <= 0.0)));
+        if !relaxed {
+            let n = sum(at.iter().map(|&i| Expression::from(halls[i])));
+            model.add_constraint(constraint!(open[s] - n <= 0.0));
+        }
+        if one_family {
+            let f = &fam[s];
+            model.add_constraint(constraint!(
+                sum(f.iter().map(|&v| Expression::from(v))) <= 1.0
+            ));
+            for &i in &at {
+                let k = fam_names
+                    .iter()
+                    .position(|n| **n == inst.families[inst.units[i].accelerator])
+                    .expect("a family");
+                let big = bound(&inst.units[i]);
+                model.add_constraint(constraint!(halls[i] - big * f[k] <= 0.0));
+            }
+        }
+    }
+    let mut budget = None;
+    if let (true, Some(b)) = (on.contains(&Class::Budget), inst.budget_eur) {
+        let capex = sum(inst
+            .units
+            .iter()
+            .zip(&halls)
+            .map(|(u, &h)| u.capex_eur / M * h))
+            + sum(open.iter().map(|&o| inst.site_fixed_cost_eur / M * o));
+        budget = Some(model.add_constraint(constraint!(capex <= b / M)));
+    }
+    let mut capacity = None;
+    let required = limits.capacity_min.or(inst.required_h100_equivalents);
+    if let (true, Some(r)) = (
+        on.contains(&Class::Capacity) || limits.capacity_min.is_some(),
+        required,
+    ) {
+        capacity = Some(model.add_constraint(constraint!(capacity_expr() >= r)));
+    }
+    let n_open = || sum(open.iter().map(|&o| Expression::from(o)));
+    if let (true, Some(m)) = (on.contains(&Class::MinSites), inst.min_sites) {
+        model.add_constraint(constraint!(n_open() >= f64::from(m)));
+    }
+    if let (true, Some(m)) = (on.contains(&Class::MaxSites), inst.max_sites) {
+        model.add_constraint(constraint!(n_open() <= f64::from(m)));
+    }
+    let co2 = || {
+        sum(inst
+            .units
+            .iter()
+            .zip(&halls)
+            .map(|(u, &h)| u.co2_t_per_year * h))
+    };
+    if let (true, Some(c)) = (on.contains(&Class::Co2Cap), inst.co2_cap_t_per_year) {
+        model.add_constraint(constraint!(co2() <= c));
+    }
+    if let Some(c) = limits.co2_max_t_per_year {
+        model.add_constraint(constraint!(co2() <= c));
+    }
+    Built {
+        model,
+        halls,
+        open,
+        grid,
+        budget,
+        capacity,
+    }
+}
+
+fn active(inst: &Instance) -> Vec<Class> {
+    Class::ALL.into_iter().filter(|c| c.applies(inst)).collect()
+}
+
+/// Solve the programme over `on`: halls and sites, or `None` if infeasible.
+fn run(
+    inst: &Instance,
+    on: &[Class],
+    limits: Limits,
+    goal: &Goal,
+) -> Option<(Vec<u32>, Vec<bool>)> {
+    let b = build(inst, on, limits, goal, None);
+    match b.model.solve() {
+        Ok(sol) => Some((
+            b.halls
+                .iter()
+                .map(|&h| sol.value(h).round() as u32)
+                .collect(),
+            b.open.iter().map(|&o| sol.value(o) > 0.5).collect(),
+        )),
+        Err(ResolutionError::Infeasible) => None,
+        Err(e) => panic!("HiGHS failed on a bounded programme: {e}"),
+    }
+}
+
+/// The optimal plan under the instance's constraints and `limits`.
+///
+/// # Errors
+/// No plan meets every constraint: the conflicting classes, in words.
+pub fn solve(inst: &Instance, limits: Limits) -> Result<Solution, Infeasible> {
+    let on = active(inst);
+    let mut limits = limits;
+    if inst.required_h100_equivalents.is_none() && limits.capacity_min.is_none() {
+        // As much capacity as the budget buys, then the best plan of that capacity.
+        let Some((halls, _)) = run(inst, &on, limits, &Goal::MaxCapacity) else {
+            return Err(diagnose(inst, &on, limits));
+        };
+        let most: f64 = inst
+            .units
+            .iter()
+            .zip(&halls)
+            .map(|(u, &h)| u.h100_equivalents * f64::from(h))
+            .sum();
+        if most <= 0.0 {
+            let cheapest = inst
+                .units
+                .iter()
+                .map(|u| u.capex_eur + inst.site_fixed_cost_eur)
+                .fold(f64::INFINITY, f64::min);
+            return Err(Infeasible {
+                conflict: vec![Class::Budget],
+                message: format!(
+                    "the budget ({}) buys no hall: the cheapest costs {}",
+                    gigafactory::units::eur_words(inst.budget_eur.unwrap_or(0.0)),
+                    gigafactory::units::eur_words(cheapest)
+                ),
+            });
+        }
+        limits.capacity_min = Some(most - 1e-6 * most.max(1.0));
+    }
+    let Some((halls, open)) = run(inst, &on, limits, &Goal::Objective) else {
+        return Err(diagnose(inst, &on, limits));
+    };
+    Ok(describe(inst, &on, limits, halls, open))
+}
+
+/// Figures, binding constraints and shadow prices of a plan.
+fn describe(
+    inst: &Instance,
+    on: &[Class],
+    limits: Limits,
+    halls: Vec<u32>,
+    open: Vec<bool>,
+) -> Solution {
+    let mut capex = inst.site_fixed_cost_eur * open.iter().filter(|o| **o).count() as f64;
+    let (mut opex, mut co2, mut h100, mut hours) = (0.0, 0.0, 0.0, 0.0);
+    let mut objective = inst.site_objective() * open.iter().filter(|o| **o).count() as f64;
+    for (u, &h) in inst.units.iter().zip(&halls) {
+        let h = f64::from(h);
+        capex += u.capex_eur * h;
+        opex += u.opex_eur_per_year * h;
+        co2 += u.co2_t_per_year * h;
+        h100 += u.h100_equivalents * h;
+        hours += u.h100_hours_per_year * h;
+        objective += inst.unit_objective(u) * h;
+    }
+    let total = capex + inst.years * opex;
+    let mut binding = Vec::new();
+    let smallest = |f: &dyn Fn(&crate::Unit) -> f64, site: Option<usize>| {
+        inst.units
+            .iter()
+            .filter(|u| site.is_none_or(|s| u.site == s))
+            .map(f)
+            .fold(f64::INFINITY, f64::min)
+    };
+    for (s, &is_open) in open.iter().enumerate() {
+        let used: f64 = inst
+            .units
+            .iter()
+            .zip(&halls)
+            .filter(|(u, _)| u.site == s)
+            .map(|(u, &h)| u.facility_mw * f64::from(h))
+            .sum();
+        if is_open && inst.grid_mw[s] - used < smallest(&|u| u.facility_mw, Some(s)) {
+            binding.push(Binding {
+                class: Class::Grid,
+                site: Some(s),
+                text: format!(
+                    "the grid connection at {} ({:.1} of {:.0} MW used: no room for another hall)",
+                    inst.sites[s], used, inst.grid_mw[s]
+                ),
+            });
+        }
+    }
+    if let Some(b) = inst.budget_eur {
+        if b - capex < smallest(&|u| u.capex_eur, None) {
+            binding.push(Binding {
+                class: Class::Budget,
+                site: None,
+                text: format!(
+                    "the budget ({} of {} spent: no room for another hall)",
+                    gigafactory::units::eur_words(capex),
+                    gigafactory::units::eur_words(b)
+                ),
+            });
+        }
+    }
+    if let Some(c) = inst.co2_cap_t_per_year {
+        if c - co2 < smallest(&|u| u.co2_t_per_year, None) {
+            binding.push(Binding {
+                class: Class::Co2Cap,
+                site: None,
+                text: format!("the CO2 cap ({co2:.0} of {c:.0} t a year)"),
+            });
+        }
+    }
+    let n = open.iter().filter(|o| **o).count() as u32;
+    if inst.max_sites == Some(n) {
+        binding.push(Binding {
+            class: Class::MaxSites,
+            site: None,
+            text: format!("at most {n} sites"),
+        });
+    }
+    if inst.min_sites == Some(n) && n > 0 {
+        binding.push(Binding {
+            class: Class::MinSites,
+            site: None,
+            text: format!("at least {n} sites"),
+        });
+    }
+    let mut shadow_prices = shadow_prices(inst, on, limits, &open);
+    // Integrality can make a grid connection bind where the relaxation has room: for each
+    // binding one, the programme solved again with 100 MW more there says what it is
+    // worth to the plan as it must be built, in whole halls.
+    for bnd in binding.iter().filter(|b| b.class == Class::Grid) {
+        let s = bnd.site.expect("a grid binding names its site");
+        let mut more = inst.clone();
+        more.grid_mw[s] += 100.0;
+        let Some((h2, o2)) = run(&more, on, limits, &Goal::Objective) else {
+            continue;
+        };
+        let saving = objective - objective_of(&more, &h2, &o2);
+        if saving.abs() > 1e-6 * objective.abs().max(1.0) {
+            let words = if inst.objective == Objective::Co2 {
+                format!("{:.0} t CO2e", saving.abs())
+            } else {
+                gigafactory::units::eur_words(saving.abs())
+            };
+            shadow_prices.retain(|p| !(p.class == Class::Grid && p.site == Some(s)));
+            shadow_prices.push(ShadowPrice {
+                class: Class::Grid,
+                site: Some(s),
+                per_unit: -saving / 100.0,
+                text: format!(
+                    "another 100 MW of grid connection at {} would {} the {} over the horizon \
+                     by {words} (the plan re-solved in whole halls)",
+                    inst.sites[s],
+                    if saving > 0.0 { "cut" } else { "raise" },
+                    objective_name(inst.objective)
+                ),
+            });
+        }
+    }
+    Solution {
+        halls,
+        open,
+        objective,
+        capex_eur: capex,
+        total_cost_eur: total,
+        co2_t_per_year: co2,
+        h100_equivalents: h100,
+        h100_hours_per_year: hours,
+        cost_per_h100_hour_eur: if hours > 0.0 {
+            total / (hours * inst.years)
+        } else {
+            0.0
+        },
+        binding,
+        shadow_prices,
+    }
+}
+
+fn objective_name(o: Objective) -> &'static str {
+    match o {
+        Objective::Cost => "cost",
+        Objective::Co2 => "emissions",
+        Objective::Weighted => "weighted cost",
+    }
+}
+
+/// The objective of a plan, in the instance's units.
+fn objective_of(inst: &Instance, halls: &[u32], open: &[bool]) -> f64 {
+    inst.site_objective() * open.iter().filter(|o| **o).count() as f64
+        + inst
+            .units
+            .iter()
+            .zip(halls)
+            .map(|(u, &h)| inst.unit_objective(u) * f64::from(h))
+            .sum::<f64>()
+}
+
+/// Shadow prices from the linear relaxation with the chosen sites fixed.
+fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -> Vec<ShadowPrice> {
+    let b = build(inst, on, limits, &Goal::Objective, Some(open));
+    let Ok(mut sol) = b.model.solve() else {
+        return Vec::new();
+    };
+    let scale = if inst.objective == Objective::Co2 {
+        1.0
+    } else {
+        M
+    };
+    let d = sol.compute_dual();
+    let mut out = Vec::new();
+    let words = |x: f64| {
+        if inst.objective == Objective::Co2 {
+            format!("{x:.0} t CO2e")
+        } else {
+            gigafactory::units::eur_words(x)
+        }
+    };
+    let objective = match inst.objective {
+        Objective::Cost => "cost",
+        Objective::Co2 => "emissions",
+        Objective::Weighted => "weighted cost",
+    };
+    for (s, c) in b.grid.into_iter().enumerate() {
+        let v = d.dual(c) * scale;
+        if open[s] && v.abs() * 100.0 > 1e-6 * scale {
+            out.push(ShadowPrice {
+                class: Class::Grid,
+                site: Some(s),
+                per_unit: v,
+                text: format!(
+                    "another 100 MW of grid connection at {} would {} the {objective} over the \
+                     horizon by {} (linear relaxation: halls in fractions)",
+                    inst.sites[s],
+                    if v < 0.0 { "cut" } else { "raise" },
+                    words(v.abs() * 100.0)
+                ),
+            });
+        }
+    }
+    if let Some(c) = b.budget {
+        // The budget row is in millions of euros: its dual is per million.
+        let v = d.dual(c) * scale / M;
+        if v.abs() > 1e-9 {
+            out.push(ShadowPrice {
+                class: Class::Budget,
+                site: None,
+                per_unit: v,
+                text: format!(
+                    "another EUR 100 M of budget would {} the {objective} by {}",
+                    if v < 0.0 { "cut" } else { "raise" },
+                    words(v.abs() * 1e8)
+                ),
+            });
+        }
+    }
+    if let Some(c) = b.capacity {
+        let v = d.dual(c) * scale;
+        if v.abs() > 1e-9 {
+            out.push(ShadowPrice {
+                class: Class::Capacity,
+                site: None,
+                per_unit: v,
+                text: format!(
+                    "each further H100-equivalent of capacity would add {} to the {objective} \
+                     over the horizon",
+                    words(v.abs())
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// The smallest set of constraint classes that conflict: drop each class in turn and
+/// keep it out if the rest are still infeasible (a deletion filter over classes).
+fn diagnose(inst: &Instance, on: &[Class], limits: Limits) -> Infeasible {
+    let mut set: Vec<Class> = on.to_vec();
+    for c in on {
+        let without: Vec<Class> = set.iter().copied().filter(|x| x != c).collect();
+        if run(inst, &without, limits, &Goal::Feasible).is_none() {
+            set = without;
+        }
+    }
+    let words: Vec<String> = set.iter().map(|c| c.describe(inst)).collect();
+    let message = match words.len() {
+        0 => "no plan meets the limits given to this run".to_string(),
+        1 => format!("no plan can meet {}", words[0]),
+        _ => format!(
+            "no plan meets all of these at once: {}; dropping or easing any one of them \
+             makes a plan possible",
+            words.join(", ")
+        ),
+    };
+    Infeasible {
+        conflict: set,
+        message,
+    }
+}
+
+/// One point of the cost–CO2 front.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParetoPoint {
+    /// The emission limit the point was found at, t a year.
+    pub co2_limit_t_per_year: f64,
+    /// The plan.
+    pub solution: Solution,
+}
+
+/// `n` points of the front between the cheapest plan and the cleanest, by the
+/// ε-constraint method: the cheapest plan under emission limits spaced evenly between
+/// the two plans' emissions.
+///
+/// # Errors
+/// The instance is infeasible.
+pub fn pareto(inst: &Instance, n: usize) -> Result<Vec<ParetoPoint>, Infeasible> {
+    let mut cost = inst.clone();
+    cost.objective = Objective::Cost;
+    let mut clean = inst.clone();
+    clean.objective = Objective::Co2;
+    let cheapest = solve(&cost, Limits::default())?;
+    let cleanest = solve(&clean, Limits::default())?;
+    let (hi, lo) = (cheapest.co2_t_per_year, cleanest.co2_t_per_year);
+    let mut points = Vec::with_capacity(n);
+    for k in 0..n.max(1) {
+        let eps = if n <= 1 {
+            hi
+        } else {
+            hi - (hi - lo) * k as f64 / (n - 1) as f64
+        };
+        let limits = Limits {
+            co2_max_t_per_year: Some(eps + 1e-6 * eps.abs().max(1.0)),
+            capacity_min: None,
+        };
+        let solution = solve(&cost, limits)?;
+        points.push(ParetoPoint {
+            co2_limit_t_per_year: eps,
+            solution,
+        });
+    }
+    Ok(points)
+}
