@@ -303,8 +303,11 @@ fn schema_is_json_schema_of_the_scenario() {
         .iter()
         .map(|x| x.as_str().unwrap())
         .collect();
-    assert_eq!(required, ["name", "start", "years", "site", "build"]);
+    // `build` may be left out when an [optimize] table asks for the builds.
+    assert_eq!(required, ["name", "start", "years", "site"]);
     assert_eq!(v["$defs"]["Site"]["additionalProperties"], false);
+    assert_eq!(v["$defs"]["Optimize"]["additionalProperties"], false);
+    assert!(v["properties"]["optimize"].is_object());
 }
 
 #[test]
