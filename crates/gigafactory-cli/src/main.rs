@@ -525,10 +525,8 @@ fn simulate_run(
             output::AtomicFile::create(p)
                 .and_then(|f| {
                     Ok(match args.format {
-                        TableFormat::Parquet => {
-                            JobTable::Parquet(Box::new(gigafactory_columnar::ParquetJobs::new(f)?))
-                        }
-                        TableFormat::Csv => JobTable::Csv(sim::CsvJobLog::new(f)?),
+                        TableFormat::Parquet => gigafactory_columnar::JobsWriter::parquet(f)?,
+                        TableFormat::Csv => gigafactory_columnar::JobsWriter::csv(f)?,
                     })
                 })
                 .map_err(|e| cannot_write(p, &e))?,
@@ -593,29 +591,12 @@ fn simulate_run(
             .map_err(|e| cannot_write(p, &e))?;
     }
     if let (Some(t), Some(p)) = (table, &jobs_path) {
-        match t {
-            JobTable::Parquet(j) => j.finish().map_err(std::io::Error::from),
-            JobTable::Csv(c) => c.into_inner(),
-        }
-        .and_then(output::AtomicFile::commit)
-        .map_err(|e| cannot_write(p, &e))?;
+        t.finish()
+            .map_err(std::io::Error::from)
+            .and_then(output::AtomicFile::commit)
+            .map_err(|e| cannot_write(p, &e))?;
     }
     Ok(outcome)
-}
-
-/// The job table written with `--out`.
-enum JobTable {
-    Parquet(Box<gigafactory_columnar::ParquetJobs<output::AtomicFile>>),
-    Csv(sim::CsvJobLog<output::AtomicFile>),
-}
-
-impl sim::JobSink for JobTable {
-    fn record(&mut self, r: &sim::JobRecord<'_>) -> std::io::Result<()> {
-        match self {
-            JobTable::Parquet(p) => p.record(r),
-            JobTable::Csv(c) => c.record(r),
-        }
-    }
 }
 
 fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {

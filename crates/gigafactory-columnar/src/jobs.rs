@@ -1,6 +1,6 @@
-//! `jobs.parquet`: the job log streamed to Parquet. The simulation's thread only appends
-//! numbers to column buffers; a second thread builds Arrow arrays, compresses and writes,
-//! so a run on two cores hardly slows down.
+//! `jobs.parquet` (or `jobs.csv`): the job log streamed to a file. The simulation's thread
+//! only appends numbers to column buffers; a second thread builds Arrow arrays and
+//! compresses (or formats CSV) and writes, so a run on two cores hardly slows down.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use arrow_array::builder::StringBuilder;
 use arrow_array::{ArrayRef, Int32Array, Int64Array, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use gigafactory::sim::{JobRecord, JobSink};
+use gigafactory::sim::{CsvJobLog, JobRecord, JobSink};
 use parquet::arrow::ArrowWriter;
 
 use crate::Error;
@@ -130,17 +130,43 @@ impl Batch {
     }
 }
 
-/// A [`JobSink`] writing `jobs.parquet` to `W` from a background thread. Call
-/// [`ParquetJobs::finish`] to write the footer and get the writer back; dropped
-/// unfinished, the file is incomplete (the caller's temporary file is then removed).
-pub struct ParquetJobs<W: Write + Send + 'static> {
+/// A [`JobSink`] writing the job table to `W` from a background thread, as Parquet or
+/// CSV. Call [`JobsWriter::finish`] to write the end (Parquet's footer) and get the writer
+/// back; dropped unfinished, the file is incomplete (the caller's temporary file is then
+/// removed).
+pub struct JobsWriter<W: Write + Send + 'static> {
     batch: Batch,
     names: Vec<String>,
     tx: Option<SyncSender<Batch>>,
     thread: Option<JoinHandle<Result<W, Error>>>,
 }
 
-fn write_batches<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> {
+fn write_csv<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> {
+    let mut log = CsvJobLog::new(std::io::BufWriter::with_capacity(1 << 20, out))?;
+    for b in rx {
+        let name = |i: u32| (i != NONE).then(|| b.names[i as usize].as_str());
+        for k in 0..b.len() {
+            log.record(&JobRecord {
+                job_id: b.job_id[k],
+                tenant: name(b.tenant[k]).unwrap_or(""),
+                site: name(b.site[k]),
+                submit_s: b.submit_s[k] as u64,
+                start_s: (b.start_s[k] != NO_TIME).then_some(b.start_s[k] as u64),
+                end_s: b.end_s[k] as u64,
+                gpus: b.gpus[k] as u32,
+                wait_s: b.wait_s[k] as u64,
+                interruptions: b.interruptions[k] as u32,
+                outcome: name(b.outcome[k]).unwrap_or(""),
+                recorded_outcome: name(b.recorded[k]).unwrap_or(""),
+            })?;
+        }
+    }
+    log.into_inner()?
+        .into_inner()
+        .map_err(|e| Error(e.error().to_string()))
+}
+
+fn write_parquet<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> {
     let schema = jobs_schema();
     let mut w = ArrowWriter::try_new(out, schema.clone(), Some(crate::properties()))?;
     for b in rx {
@@ -149,17 +175,29 @@ fn write_batches<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Err
     Ok(w.into_inner()?)
 }
 
-impl<W: Write + Send + 'static> ParquetJobs<W> {
-    /// Start writing to `out`.
+impl<W: Write + Send + 'static> JobsWriter<W> {
+    /// Start writing Parquet to `out`.
     ///
     /// # Errors
     /// The writing thread could not be started.
-    pub fn new(out: W) -> Result<Self, Error> {
+    pub fn parquet(out: W) -> Result<Self, Error> {
+        Self::start(out, write_parquet)
+    }
+
+    /// Start writing CSV (the columns of [`gigafactory::sim::JOB_LOG_HEADER`]) to `out`.
+    ///
+    /// # Errors
+    /// The writing thread could not be started.
+    pub fn csv(out: W) -> Result<Self, Error> {
+        Self::start(out, write_csv)
+    }
+
+    fn start(out: W, write: fn(W, &Receiver<Batch>) -> Result<W, Error>) -> Result<Self, Error> {
         let (tx, rx) = sync_channel::<Batch>(2);
         let thread = std::thread::Builder::new()
-            .name("jobs.parquet".into())
-            .spawn(move || write_batches(out, &rx))?;
-        Ok(ParquetJobs {
+            .name("job table".into())
+            .spawn(move || write(out, &rx))?;
+        Ok(JobsWriter {
             batch: Batch::with_capacity(BATCH_ROWS),
             names: Vec::new(),
             tx: Some(tx),
@@ -213,7 +251,7 @@ impl<W: Write + Send + 'static> ParquetJobs<W> {
     }
 }
 
-impl<W: Write + Send + 'static> Drop for ParquetJobs<W> {
+impl<W: Write + Send + 'static> Drop for JobsWriter<W> {
     /// Dropped unfinished (a failed run): stop the writing thread and drop its writer
     /// (the CLI's temporary file removes itself then).
     fn drop(&mut self) {
@@ -223,7 +261,7 @@ impl<W: Write + Send + 'static> Drop for ParquetJobs<W> {
     }
 }
 
-impl<W: Write + Send + 'static> JobSink for ParquetJobs<W> {
+impl<W: Write + Send + 'static> JobSink for JobsWriter<W> {
     fn record(&mut self, r: &JobRecord<'_>) -> std::io::Result<()> {
         let tenant = self.name(r.tenant);
         let site = r.site.map_or(NONE, |s| self.name(s));
@@ -274,7 +312,7 @@ mod tests {
     fn every_record_comes_back_from_the_parquet_file() {
         // More than two batches, so rows cross the thread several times.
         let n = 2 * BATCH_ROWS as u64 + 123;
-        let mut sink = ParquetJobs::new(Vec::new()).unwrap();
+        let mut sink = JobsWriter::parquet(Vec::new()).unwrap();
         for i in 0..n {
             sink.record(&record(i)).unwrap();
         }
@@ -312,5 +350,20 @@ mod tests {
             }
         }
         assert_eq!(i, n);
+    }
+
+    #[test]
+    fn the_csv_from_the_thread_is_the_csv_log() {
+        let n = BATCH_ROWS as u64 + 7;
+        let mut threaded = JobsWriter::csv(Vec::new()).unwrap();
+        let mut direct = CsvJobLog::new(Vec::new()).unwrap();
+        for i in 0..n {
+            threaded.record(&record(i)).unwrap();
+            direct.record(&record(i)).unwrap();
+        }
+        let a = String::from_utf8(threaded.finish().unwrap()).unwrap();
+        let b = String::from_utf8(direct.into_inner().unwrap()).unwrap();
+        assert_eq!(a.lines().count() as u64, n + 1);
+        assert_eq!(a, b);
     }
 }

@@ -3,7 +3,7 @@
 
 use gigafactory::catalog::Catalog;
 use gigafactory::model::{self, Facility, power};
-use gigafactory::scenario::{Build, Objective, Scenario};
+use gigafactory::scenario::{Build, Candidates, Objective, Scenario, Site};
 
 /// One hall of one accelerator at one site.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,8 @@ pub struct Unit {
 /// Everything the programme needs.
 #[derive(Debug, Clone)]
 pub struct Instance {
+    /// The candidates as `[[site]]` tables (what a plan writes for the sites it opens).
+    pub candidates: Vec<Site>,
     /// Candidate site names.
     pub sites: Vec<String>,
     /// Each candidate's grid connection (the most facility power it may host), MW.
@@ -94,6 +96,38 @@ impl Instance {
     }
 }
 
+/// The candidate sites of a scenario's `[optimize]` question: its own `[[site]]` tables,
+/// or one per catalogue EuroHPC host or country, each with `candidate_grid_mw`.
+pub fn candidates(s: &Scenario, catalog: &Catalog) -> Vec<Site> {
+    let Some(o) = &s.optimize else {
+        return s.sites.clone();
+    };
+    let grid_mw = o.candidate_grid_mw.unwrap_or(0.0);
+    let site = |name: &str, country: &str| Site {
+        name: name.to_string(),
+        country: Some(country.to_string()),
+        grid_mw,
+        pue: None,
+        electricity_eur_per_kwh: None,
+        carbon_g_per_kwh: None,
+        building_cost_multiplier: None,
+    };
+    match o.candidates {
+        Candidates::Scenario => s.sites.clone(),
+        Candidates::EurohpcSites => catalog
+            .sites
+            .iter()
+            .map(|c| site(&c.name, &c.country))
+            .collect(),
+        Candidates::Countries => catalog
+            .countries
+            .iter()
+            .filter(|c| c.code != "EU27")
+            .map(|c| site(&c.name, &c.code))
+            .collect(),
+    }
+}
+
 /// The instance of a scenario with an `[optimize]` table: its sites are the candidates,
 /// priced with the scenario's economics and the catalogue's defaults.
 ///
@@ -104,6 +138,10 @@ pub fn instance(s: &Scenario, catalog: &Catalog) -> Result<Instance, String> {
         .optimize
         .as_ref()
         .ok_or("the scenario has no [optimize] table")?;
+    let candidates = candidates(s, catalog);
+    let mut s = s.clone();
+    s.sites = candidates.clone();
+    let s = &s;
     // Price one hall of each accelerator with the facility model: a copy of the scenario
     // with a hall of each at the first site, no grid limit and no budget, then each hall
     // moved to every site.
@@ -165,6 +203,7 @@ pub fn instance(s: &Scenario, catalog: &Catalog) -> Result<Instance, String> {
         })
         .collect();
     Ok(Instance {
+        candidates,
         sites: s.sites.iter().map(|x| x.name.clone()).collect(),
         grid_mw: s.sites.iter().map(|x| x.grid_mw).collect(),
         accelerators: o.accelerators.clone(),

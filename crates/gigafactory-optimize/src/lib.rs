@@ -14,7 +14,7 @@ mod instance;
 mod milp;
 mod plan;
 
-pub use instance::{Instance, Unit, instance};
+pub use instance::{Instance, Unit, candidates, instance};
 pub use milp::{
     Binding, Class, Infeasible, Limits, ParetoPoint, ShadowPrice, Solution, pareto, solve,
 };

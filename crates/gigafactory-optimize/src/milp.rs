@@ -596,11 +596,7 @@ fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -
             gigafactory::units::eur_words(x)
         }
     };
-    let objective = match inst.objective {
-        Objective::Cost => "cost",
-        Objective::Co2 => "emissions",
-        Objective::Weighted => "weighted cost",
-    };
+    let objective = objective_name(inst.objective);
     for (s, c) in b.grid.into_iter().enumerate() {
         let v = d.dual(c) * scale;
         if open[s] && v.abs() * 100.0 > 1e-6 * scale {

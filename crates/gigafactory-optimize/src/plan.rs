@@ -11,8 +11,8 @@ use crate::milp::Solution;
 pub fn plan_scenario(s: &Scenario, inst: &Instance, sol: &Solution) -> Scenario {
     let mut p = s.clone();
     p.optimize = None;
-    p.sites = s
-        .sites
+    p.sites = inst
+        .candidates
         .iter()
         .enumerate()
         .filter(|(i, _)| sol.open[*i])

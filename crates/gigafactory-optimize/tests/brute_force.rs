@@ -43,6 +43,7 @@ fn random_instance(seed: u64) -> Instance {
         }
     }
     let mut inst = Instance {
+        candidates: Vec::new(),
         sites: (0..sites).map(|i| format!("s{i}")).collect(),
         grid_mw: (0..sites).map(|_| r.range(2.5, 6.1)).collect(),
         accelerators: vec!["small".into(), "big".into()],
@@ -321,4 +322,42 @@ co2_cap_t_per_year = 80000
     assert!(again.scenario.optimize.is_none());
     let gpus: u32 = again.scenario.builds.iter().map(|b| b.count).sum();
     assert_eq!(gpus, sol.halls.iter().sum::<u32>() * 2048);
+}
+
+#[test]
+fn catalogue_candidates_come_with_the_headroom_given_and_the_plan_names_them() {
+    let catalog = Catalog::builtin();
+    let text = r#"
+name = "the EuroHPC hosts"
+start = "2027-01-01"
+years = 5
+[optimize]
+candidates = "eurohpc-sites"
+candidate_grid_mw = 50
+accelerators = ["B200"]
+required_h100_equivalents = 100000
+hall_gpus = 2048
+"#;
+    let loaded = gigafactory::scenario::load(text).unwrap();
+    assert!(gigafactory::scenario::validate(&loaded.scenario, catalog).is_empty());
+    let inst = instance(&loaded.scenario, catalog).unwrap();
+    assert_eq!(inst.sites.len(), catalog.sites.len());
+    assert!(inst.grid_mw.iter().all(|&g| g == 50.0));
+    let sol = solve(&inst, Limits::default()).unwrap();
+    let plan = gigafactory_optimize::plan_scenario(&loaded.scenario, &inst, &sol);
+    assert!(!plan.sites.is_empty());
+    for s in &plan.sites {
+        assert!(catalog.sites.iter().any(|c| c.name == s.name), "{}", s.name);
+        assert_eq!(s.grid_mw, 50.0);
+    }
+    let again = gigafactory_optimize::plan_toml(&plan, "test").unwrap();
+    let again = gigafactory::scenario::load(&again).unwrap();
+    assert!(gigafactory::scenario::validate(&again.scenario, catalog).is_empty());
+
+    // Without the headroom, validation says what is missing.
+    let bad = text.replace("candidate_grid_mw = 50\n", "");
+    let loaded = gigafactory::scenario::load(&bad).unwrap();
+    let problems = gigafactory::scenario::validate(&loaded.scenario, catalog);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path.to_string(), "optimize.candidate_grid_mw");
 }

@@ -58,18 +58,15 @@ pub fn short(x: f64) -> String {
     format!("{t}{s}")
 }
 
-/// A grouped bar chart: a group of bars per category, one bar per series, a y axis from 0
-/// with five gridlines, a legend, and each bar's value as its tooltip.
-pub fn bars(title: &str, unit: &str, categories: &[String], series: &[Series<'_>]) -> String {
-    let (w, h) = (640.0, 300.0);
-    let (left, right, top, bottom) = (64.0, 16.0, 40.0, 48.0);
-    let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
-    let max = series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .fold(0.0f64, f64::max);
-    let top_value = nice_max(max);
+/// The start of a chart: its figure and SVG, title, the y axis from 0 to `top_value` with
+/// five gridlines, and the unit. `plot` is (left, top, width, height) of the plot area.
+fn open_chart(
+    title: &str,
+    (w, h): (f64, f64),
+    (left, top, plot_w, plot_h): (f64, f64, f64, f64),
+    top_value: f64,
+    unit: &str,
+) -> String {
     let mut out = String::new();
     write!(
         out,
@@ -100,6 +97,46 @@ pub fn bars(title: &str, unit: &str, categories: &[String], series: &[Series<'_>
         u = esc(unit)
     )
     .expect("String");
+    out
+}
+
+/// The end of a chart: a legend of (name, colour) along the bottom, and the closing tags.
+fn close_chart<'a>(
+    out: &mut String,
+    left: f64,
+    h: f64,
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+) {
+    let mut lx = left;
+    for (name, colour) in items {
+        write!(
+            out,
+            "<rect x=\"{lx:.1}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"{colour}\"/>\
+             <text x=\"{tx:.1}\" y=\"{ty}\" class=\"tick\">{n}</text>",
+            y = h - 18.0,
+            tx = lx + 14.0,
+            ty = h - 9.0,
+            n = esc(name)
+        )
+        .expect("String");
+        lx += 24.0 + 7.0 * name.len() as f64;
+    }
+    out.push_str("</svg></figure>\n");
+}
+
+/// A grouped bar chart: a group of bars per category, one bar per series, a y axis from 0
+/// with five gridlines, a legend, and each bar's value as its tooltip.
+pub fn bars(title: &str, unit: &str, categories: &[String], series: &[Series<'_>]) -> String {
+    let (w, h) = (640.0, 300.0);
+    let (left, right, top, bottom) = (64.0, 16.0, 40.0, 48.0);
+    let plot_w = w - left - right;
+    let plot_h = h - top - bottom;
+    let max = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .fold(0.0f64, f64::max);
+    let top_value = nice_max(max);
+    let mut out = open_chart(title, (w, h), (left, top, plot_w, plot_h), top_value, unit);
     let n = categories.len().max(1) as f64;
     let group_w = plot_w / n;
     let bar_w = group_w * 0.8 / series.len().max(1) as f64;
@@ -133,22 +170,7 @@ pub fn bars(title: &str, unit: &str, categories: &[String], series: &[Series<'_>
         )
         .expect("String");
     }
-    let mut lx = left;
-    for s in series {
-        write!(
-            out,
-            "<rect x=\"{lx:.1}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"{c}\"/>\
-             <text x=\"{tx:.1}\" y=\"{ty}\" class=\"tick\">{n}</text>",
-            y = h - 18.0,
-            c = s.colour,
-            tx = lx + 14.0,
-            ty = h - 9.0,
-            n = esc(s.name)
-        )
-        .expect("String");
-        lx += 24.0 + 7.0 * s.name.len() as f64;
-    }
-    out.push_str("</svg></figure>\n");
+    close_chart(&mut out, left, h, series.iter().map(|s| (s.name, s.colour)));
     out
 }
 
@@ -207,36 +229,13 @@ pub fn lines(
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     let top_value = y_max.unwrap_or_else(|| nice_max(max));
-    let mut out = String::new();
-    write!(
-        out,
-        "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
-         role=\"img\" aria-label=\"{t}\"><text x=\"{left}\" y=\"20\" class=\"title\">{t}</text>",
-        t = esc(title)
-    )
-    .expect("String");
-    for k in 0..=5 {
-        let v = top_value * f64::from(k) / 5.0;
-        let y = top + plot_h - plot_h * f64::from(k) / 5.0;
-        write!(
-            out,
-            "<line x1=\"{left}\" x2=\"{x2}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/>\
-             <text x=\"{tx}\" y=\"{ty:.1}\" class=\"tick\" text-anchor=\"end\">{l}</text>",
-            x2 = left + plot_w,
-            tx = left - 6.0,
-            ty = y + 4.0,
-            l = short(v)
-        )
-        .expect("String");
-    }
-    write!(
-        out,
-        "<text x=\"12\" y=\"{y}\" class=\"tick\" transform=\"rotate(-90 12 {y})\" \
-         text-anchor=\"middle\">{u}</text>",
-        y = top + plot_h / 2.0,
-        u = esc(y_unit)
-    )
-    .expect("String");
+    let mut out = open_chart(
+        title,
+        (w, h),
+        (left, top, plot_w, plot_h),
+        top_value,
+        y_unit,
+    );
     for (v, label) in &x.ticks {
         let px = left + plot_w * x.frac(*v);
         // Labels at the right edge end there, so that they are not cut off.
@@ -287,22 +286,7 @@ pub fn lines(
             .expect("String");
         }
     }
-    let mut lx = left;
-    for s in series {
-        write!(
-            out,
-            "<rect x=\"{lx:.1}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"{c}\"/>\
-             <text x=\"{tx:.1}\" y=\"{ty}\" class=\"tick\">{n}</text>",
-            y = h - 18.0,
-            c = s.colour,
-            tx = lx + 14.0,
-            ty = h - 9.0,
-            n = esc(s.name)
-        )
-        .expect("String");
-        lx += 24.0 + 7.0 * s.name.len() as f64;
-    }
-    out.push_str("</svg></figure>\n");
+    close_chart(&mut out, left, h, series.iter().map(|s| (s.name, s.colour)));
     out
 }
 

@@ -16,9 +16,9 @@ pub use builtin::{BUILTIN, BuiltinScenario, builtin};
 pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
 pub use types::{
-    Budget, Build, Cap, ClusterLayout, Demand, Economics, Failures, Objective, Optimize,
-    PolicyName, Power, PricePoint, Procurement, Refresh, Scenario, Scheduler, Shock, ShockTarget,
-    Site, Tenant, TenantClass, TraceFormat, Workload,
+    Budget, Build, Candidates, Cap, ClusterLayout, Demand, Economics, Failures, Objective,
+    Optimize, PolicyName, Power, PricePoint, Procurement, Refresh, Scenario, Scheduler, Shock,
+    ShockTarget, Site, Tenant, TenantClass, TraceFormat, Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 

@@ -25,8 +25,9 @@ pub struct Scenario {
     /// Money available.
     #[serde(default)]
     pub budget: Budget,
-    /// Sites: where hardware stands.
-    #[serde(rename = "site")]
+    /// Sites: where hardware stands (may be left out when `[optimize]` takes its
+    /// candidates from the catalogue).
+    #[serde(default, rename = "site", skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<Site>,
     /// Build phases: hardware put online at a site (may be left out when an `[optimize]`
     /// table asks `gigafactory optimize` to choose them).
@@ -119,6 +120,27 @@ pub struct Optimize {
     /// default: the published building costs are per MW, so 0 unless given.
     #[serde(default)]
     pub site_fixed_cost_eur: f64,
+    /// Where the candidates come from: the scenario's `[[site]]` tables, the catalogue's
+    /// EuroHPC AI-Factory hosts, or one per catalogue country (each of the last two with
+    /// `candidate_grid_mw`).
+    #[serde(default)]
+    pub candidates: Candidates,
+    /// Grid headroom given to each catalogue candidate, MW (nobody publishes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_grid_mw: Option<f64>,
+}
+
+/// Where the optimiser's candidate sites come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Candidates {
+    /// The scenario's `[[site]]` tables.
+    #[default]
+    Scenario,
+    /// The catalogue's EuroHPC AI-Factory host sites (`gigafactory catalog sites`).
+    EurohpcSites,
+    /// One per catalogue country (`gigafactory catalog countries`).
+    Countries,
 }
 
 fn default_hall_gpus() -> u32 {

@@ -42,7 +42,11 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         );
     }
 
-    if s.sites.is_empty() {
+    let catalogue_candidates = s
+        .optimize
+        .as_ref()
+        .is_some_and(|o| o.candidates != super::Candidates::Scenario);
+    if s.sites.is_empty() && !catalogue_candidates {
         v.push(root.key("site"), "at least one [[site]] table is required");
     }
     for (i, site) in s.sites.iter().enumerate() {
@@ -677,12 +681,42 @@ fn optimize(v: &mut Checks, o: &super::Optimize, s: &Scenario, catalog: &Catalog
             "the weighted objective needs a price per tonne of CO2e",
         );
     }
-    let n = s.sites.len() as u32;
+    let n = match o.candidates {
+        super::Candidates::Scenario => s.sites.len() as u32,
+        super::Candidates::EurohpcSites => catalog.sites.len() as u32,
+        super::Candidates::Countries => catalog
+            .countries
+            .iter()
+            .filter(|c| c.code != "EU27")
+            .count() as u32,
+    };
+    if o.candidates != super::Candidates::Scenario {
+        match o.candidate_grid_mw {
+            None => v.push(
+                p.key("candidate_grid_mw"),
+                "catalogue candidates need a grid headroom each, in MW: no source publishes it",
+            ),
+            Some(mw) => v.above(
+                p.key("candidate_grid_mw"),
+                mw,
+                0.0,
+                "a grid headroom",
+                " MW",
+            ),
+        }
+    }
     if let Some(min) = o.min_sites {
         if min > n {
             v.push(
                 p.key("min_sites"),
-                format!("at least {min} sites asked for, but only {n} candidate [[site]]s given"),
+                format!(
+                    "at least {min} sites asked for, but there {}",
+                    if n == 1 {
+                        "is only 1 candidate".to_string()
+                    } else {
+                        format!("are only {n} candidates")
+                    }
+                ),
             );
         }
         if let Some(max) = o.max_sites {

@@ -34,9 +34,9 @@ pub struct JobRecord<'a> {
     pub interruptions: u32,
     /// `completed`, `withdrawn` (waited past its tenant's patience) or `rejected`
     /// (larger than any partition).
-    pub outcome: &'static str,
+    pub outcome: &'a str,
     /// The outcome its trace records (`completed`, `failed`, `killed`).
-    pub recorded_outcome: &'static str,
+    pub recorded_outcome: &'a str,
 }
 
 /// Where job records go.
