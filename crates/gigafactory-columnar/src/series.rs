@@ -38,6 +38,22 @@ pub fn series_columns(ts: &TimeSeries) -> Vec<String> {
     c
 }
 
+/// The numeric columns after `site`, in the order of [`series_columns`].
+fn value_columns(ts: &TimeSeries) -> impl Iterator<Item = &Vec<f64>> {
+    [
+        &ts.gpus_online,
+        &ts.gpus_allocated,
+        &ts.it_power_mw,
+        &ts.facility_power_mw,
+        &ts.energy_mwh,
+        &ts.electricity_cost_eur,
+        &ts.co2_t,
+    ]
+    .into_iter()
+    .chain(&ts.queued_jobs)
+    .chain(&ts.queued_gpus)
+}
+
 fn unix_s(ts: &TimeSeries, hour: u32) -> i64 {
     ts.start_unix_s + i64::from(hour) * STEP_S as i64
 }
@@ -83,18 +99,7 @@ pub fn timeseries_parquet<W: Write + Send>(ts: &TimeSeries, out: W) -> Result<W,
             ts.site.iter().map(|&s| ts.sites[s as usize].as_str()),
         )),
     ];
-    for c in [
-        &ts.gpus_online,
-        &ts.gpus_allocated,
-        &ts.it_power_mw,
-        &ts.facility_power_mw,
-        &ts.energy_mwh,
-        &ts.electricity_cost_eur,
-        &ts.co2_t,
-    ] {
-        cols.push(f(c));
-    }
-    for c in ts.queued_jobs.iter().chain(&ts.queued_gpus) {
+    for c in value_columns(ts) {
         cols.push(f(c));
     }
     let batch = RecordBatch::try_new(schema.clone(), cols)?;
@@ -124,19 +129,7 @@ pub fn timeseries_csv<W: Write>(ts: &TimeSeries, mut out: W) -> std::io::Result<
             ts.hour[r],
             csv_field(&ts.sites[ts.site[r] as usize])
         )?;
-        for c in [
-            &ts.gpus_online,
-            &ts.gpus_allocated,
-            &ts.it_power_mw,
-            &ts.facility_power_mw,
-            &ts.energy_mwh,
-            &ts.electricity_cost_eur,
-            &ts.co2_t,
-        ]
-        .into_iter()
-        .chain(&ts.queued_jobs)
-        .chain(&ts.queued_gpus)
-        {
+        for c in value_columns(ts) {
             write!(out, ",{}", c[r])?;
         }
         writeln!(out)?;
