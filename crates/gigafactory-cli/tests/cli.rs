@@ -24,6 +24,26 @@ fn gigafactory(args: &[&str]) -> Output {
     gigafactory_in(&tests_dir(), args)
 }
 
+/// What `run --out` writes for a simulated plan, sorted.
+const RUN_OUTPUTS: [&str; 6] = [
+    "jobs.parquet",
+    "report.html",
+    "summary.json",
+    "tenants.csv",
+    "timeseries.parquet",
+    "years.csv",
+];
+
+/// The names in a folder, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -173,22 +193,8 @@ fn summary_json_holds_the_documented_fields() {
         std::fs::read_to_string(dir2.path().join("summary.json")).unwrap()
     );
     // No temporary file is left beside the outputs.
-    let mut names: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        [
-            "jobs.parquet",
-            "report.html",
-            "summary.json",
-            "tenants.csv",
-            "timeseries.parquet",
-            "years.csv"
-        ]
-    );
+    let names = file_names(dir.path());
+    assert_eq!(names, RUN_OUTPUTS);
 }
 
 #[test]
@@ -325,11 +331,11 @@ fn workload_generate_writes_what_stats_reads_back() {
     ]);
     assert_eq!(g.status.code(), Some(0), "{}", stderr(&g));
     assert!(stdout(&g).starts_with("Wrote "));
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(names, ["jobs.csv"], "no temporary file left");
+    assert_eq!(
+        file_names(dir.path()),
+        ["jobs.csv"],
+        "no temporary file left"
+    );
     let from_file: serde_json::Value = serde_json::from_slice(
         &gigafactory(&["workload", "stats", out_file.to_str().unwrap(), "--json"]).stdout,
     )
@@ -704,22 +710,8 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
             "{name}"
         );
     }
-    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        [
-            "jobs.parquet",
-            "report.html",
-            "summary.json",
-            "tenants.csv",
-            "timeseries.parquet",
-            "years.csv"
-        ]
-    );
+    let names = file_names(&out_dir);
+    assert_eq!(names, RUN_OUTPUTS);
 
     // --format csv: the same tables as CSV.
     let csv_dir = dir.path().join("csv");
@@ -802,18 +794,8 @@ fn a_run_killed_while_writing_leaves_no_file_under_its_final_name() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    for final_name in [
-        "jobs.parquet",
-        "timeseries.parquet",
-        "summary.json",
-        "report.html",
-        "years.csv",
-        "tenants.csv",
-    ] {
+    let names = file_names(&out);
+    for final_name in RUN_OUTPUTS {
         assert!(
             !names.iter().any(|n| n == final_name),
             "{final_name} is there after the kill: {names:?}"
@@ -836,9 +818,8 @@ fn a_run_killed_while_writing_leaves_no_file_under_its_final_name() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    let left: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
+    let left: Vec<String> = file_names(&out)
+        .into_iter()
         .filter(|n| n.contains(".partial-"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
