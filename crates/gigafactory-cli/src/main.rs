@@ -20,6 +20,7 @@ use gigafactory::model::{self, Facility};
 use gigafactory::scenario::{self, BUILTIN, Problem, Scenario};
 use gigafactory::sim::{self, SimError, SimOptions, SimOutcome};
 use gigafactory::units::Date;
+use gigafactory_optimize::Solver;
 
 /// Simulate and plan large AI compute facilities, from one AI factory to a fleet of
 /// gigafactories. With no command, runs the built-in default scenario.
@@ -81,7 +82,7 @@ enum Command {
         years: Option<u32>,
     },
     /// Choose sites and accelerators for a scenario's `[optimize]` question (a
-    /// mixed-integer programme solved by HiGHS), and write the plan as a scenario file.
+    /// mixed-integer programme), and write the plan as a scenario file.
     Optimize {
         /// A scenario file with an `[optimize]` table; its sites are the candidates.
         scenario: String,
@@ -91,6 +92,10 @@ enum Command {
         /// Also give N points of the cost–CO2 trade-off (ε-constraint method).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=50))]
         pareto: Option<u32>,
+        /// The MILP solver: `microlp` (pure Rust, always built in) or `highs` (built in with
+        /// `--features highs`); default the best one built in.
+        #[arg(long, value_name = "NAME", value_parser = parse_solver, default_value_t = Solver::best())]
+        solver: Solver,
         /// Then simulate the plan job by job (it needs tenants or a trace).
         #[arg(long)]
         simulate: bool,
@@ -205,12 +210,14 @@ fn main() -> ExitCode {
             scenario,
             out,
             pareto,
+            solver,
             simulate,
             quiet,
         } => optimize_cmd::run(&optimize_cmd::Args {
             scenario: &scenario,
             out: out.as_deref(),
             pareto: pareto.map(|n| n as usize),
+            solver,
             simulate,
             quiet,
         }),
@@ -323,6 +330,11 @@ struct RunArgs<'a> {
     until: Option<&'a str>,
     jobs_out: Option<&'a Path>,
     sample: sim::Sample,
+}
+
+fn parse_solver(s: &str) -> Result<Solver, String> {
+    s.parse()
+        .map_err(|e: gigafactory_optimize::SolverError| e.to_string())
 }
 
 fn parse_sample(s: &str) -> Result<sim::Sample, String> {

@@ -8,7 +8,7 @@ use std::time::Instant;
 use gigafactory::catalog::Catalog;
 use gigafactory::scenario::{self, Objective};
 use gigafactory::units::eur_words;
-use gigafactory_optimize::{Instance, Limits, Solution};
+use gigafactory_optimize::{Instance, Limits, Solution, Solver};
 
 use crate::table::{Align, bold, eur, int, num, render};
 use crate::{Failure, output, read_scenario, report};
@@ -18,6 +18,7 @@ pub struct Args<'a> {
     pub scenario: &'a str,
     pub out: Option<&'a Path>,
     pub pareto: Option<usize>,
+    pub solver: Solver,
     pub simulate: bool,
     pub quiet: bool,
 }
@@ -63,7 +64,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let inst = gigafactory_optimize::instance(&s, catalog)
         .map_err(|e| Failure::Input(format!("error: {}: {e}\n", src.label)))?;
     let started = Instant::now();
-    let sol = gigafactory_optimize::solve(&inst, Limits::default())
+    let sol = gigafactory_optimize::solve(&inst, Limits::default(), args.solver)
         .map_err(|e| Failure::NoPlan(format!("{}: no plan: {}.\n", src.label, e.message)))?;
     let solved_s = started.elapsed().as_secs_f64();
     let plan = gigafactory_optimize::plan_scenario(&s, &inst, &sol);
@@ -81,15 +82,19 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     );
     output::write_atomic(&out, toml.as_bytes())
         .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", out.display())))?;
-    let front =
-        match args.pareto {
-            None => None,
-            Some(n) => Some(gigafactory_optimize::pareto(&inst, n).map_err(|e| {
+    let front = match args.pareto {
+        None => None,
+        Some(n) => Some(
+            gigafactory_optimize::pareto(&inst, n, args.solver).map_err(|e| {
                 Failure::NoPlan(format!("{}: no plan: {}.\n", src.label, e.message))
-            })?),
-        };
+            })?,
+        ),
+    };
     if !args.quiet {
-        print!("{}", render_plan(&s.name, &inst, &sol, solved_s));
+        print!(
+            "{}",
+            render_plan(&s.name, &inst, &sol, args.solver, solved_s)
+        );
         if let Some(front) = &front {
             print!("{}", render_front(front));
         }
@@ -109,7 +114,13 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     Ok(())
 }
 
-fn render_plan(name: &str, inst: &Instance, sol: &Solution, solved_s: f64) -> String {
+fn render_plan(
+    name: &str,
+    inst: &Instance,
+    sol: &Solution,
+    solver: Solver,
+    solved_s: f64,
+) -> String {
     let objective = match inst.objective {
         Objective::Cost => "the lowest cost of ownership".to_string(),
         Objective::Co2 => "the least CO2".to_string(),
@@ -120,13 +131,14 @@ fn render_plan(name: &str, inst: &Instance, sol: &Solution, solved_s: f64) -> St
     };
     let mut out = format!(
         "{}\n  {} candidate sites × {} accelerators ({} halls of {} possible places); {objective} \
-         over {} years. Solved by HiGHS in {:.2} s.\n\n",
+         over {} years. Solved by {} in {:.2} s.\n\n",
         bold(name),
         inst.sites.len(),
         inst.accelerators.len(),
         inst.units.len(),
         int(u64::from(inst.hall_gpus)),
         inst.years,
+        solver.describe(),
         solved_s
     );
     let measure = match inst.objective {

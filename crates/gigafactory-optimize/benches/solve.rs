@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use gigafactory::catalog::Catalog;
-use gigafactory_optimize::{Limits, instance, pareto, solve};
+use gigafactory_optimize::{Limits, Solver, instance, pareto, solve};
 
 fn scenario(catalog: &Catalog) -> String {
     let mut t = String::from(
@@ -60,7 +60,7 @@ fn main() {
     let mut last = None;
     for _ in 0..3 {
         let t = Instant::now();
-        let sol = solve(&inst, Limits::default()).expect("feasible");
+        let sol = solve(&inst, Limits::default(), Solver::best()).expect("feasible");
         times.push(t.elapsed().as_secs_f64());
         last = Some(sol);
     }
@@ -79,7 +79,7 @@ fn main() {
     );
     if with_pareto {
         let t = Instant::now();
-        let front = pareto(&inst, 5).expect("feasible");
+        let front = pareto(&inst, 5, Solver::best()).expect("feasible");
         println!(
             "5-point cost-CO2 front: {:.2} s; CO2 from {:.0} to {:.0} t a year",
             t.elapsed().as_secs_f64(),

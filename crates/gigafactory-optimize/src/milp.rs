@@ -3,15 +3,10 @@
 //! that conflict.
 
 use gigafactory::scenario::Objective;
-use good_lp::constraint::ConstraintReference;
-use good_lp::solvers::highs::HighsProblem;
-use good_lp::solvers::{DualValues, SolutionWithDual};
-use good_lp::{
-    Expression, ProblemVariables, ResolutionError, Solution as _, SolverModel, Variable,
-    constraint, highs, variable,
-};
+use good_lp::{Expression, ProblemVariables, ResolutionError, Variable, constraint, variable};
 
 use crate::instance::Instance;
+use crate::solver::{self, Programme, Solver};
 
 /// Money in the programme is in millions of euros, to keep coefficients near 1.
 const M: f64 = 1e6;
@@ -166,13 +161,14 @@ enum Goal {
     Feasible,
 }
 
+/// A programme with the variables and rows that are read back (rows by their index in
+/// [`Programme::rows`]).
 struct Built {
-    model: HighsProblem,
+    programme: Programme,
     halls: Vec<Variable>,
-    open: Vec<Variable>,
-    grid: Vec<ConstraintReference>,
-    budget: Option<ConstraintReference>,
-    capacity: Option<ConstraintReference>,
+    grid: Vec<usize>,
+    budget: Option<usize>,
+    capacity: Option<usize>,
 }
 
 fn sum(terms: impl Iterator<Item = Expression>) -> Expression {
@@ -190,13 +186,21 @@ fn build(
 ) -> Built {
     let mut vars = ProblemVariables::new();
     let relaxed = fixed_open.is_some();
+    // Whether a site's being open matters of itself: a fixed cost, or a count of sites.
+    // Where it does not, `open` may be continuous: any solution can be made integral by
+    // opening exactly the sites with halls, at no change in the objective, and branch
+    // and bound is spared a binary per site that changes nothing.
+    let open_matters = inst.site_fixed_cost_eur > 0.0
+        || (on.contains(&Class::MinSites) && inst.min_sites.is_some())
+        || (on.contains(&Class::MaxSites) && inst.max_sites.is_some());
     let open: Vec<Variable> = (0..inst.sites.len())
         .map(|s| match fixed_open {
             Some(f) => {
                 let v = if f[s] { 1.0 } else { 0.0 };
                 vars.add(variable().min(v).max(v))
             }
-            None => vars.add(variable().binary()),
+            None if open_matters => vars.add(variable().binary()),
+            None => vars.add(variable().min(0.0).max(1.0)),
         })
         .collect();
     // The integer programme bounds each unit by what its site's grid holds (a tighter
@@ -261,16 +265,15 @@ fn build(
         Goal::MaxCapacity => capacity_expr() * 1e-3,
         Goal::Feasible => Expression::from(0.0),
     };
-    let mut model = match goal {
+    let problem = match goal {
         Goal::MaxCapacity => vars.maximise(objective),
         _ => vars.minimise(objective),
-    }
-    .using(highs);
-    model.set_verbose(false);
-    let mut model = model
-        .set_mip_rel_gap(1e-7)
-        .expect("a valid gap")
-        .set_threads(1);
+    };
+    let mut rows = Vec::new();
+    let mut add = |c| {
+        rows.push(c);
+        rows.len() - 1
+    };
 
     // Each site: its halls' rated facility power within its grid connection (all of it
     // if the grid class is off, where the connection only opens the site), and open only
@@ -286,14 +289,14 @@ fn build(
         } else {
             1e9
         };
-        grid.push(model.add_constraint(constraint!(mw - cap * open[s] <= 0.0)));
+        grid.push(add(constraint!(mw - cap * open[s] <= 0.0)));
         if !relaxed {
             let n = sum(at.iter().map(|&i| Expression::from(halls[i])));
-            model.add_constraint(constraint!(open[s] - n <= 0.0));
+            add(constraint!(open[s] - n <= 0.0));
         }
         if one_family {
             let f = &fam[s];
-            model.add_constraint(constraint!(
+            add(constraint!(
                 sum(f.iter().map(|&v| Expression::from(v))) <= 1.0
             ));
             for &i in &at {
@@ -302,7 +305,7 @@ fn build(
                     .position(|n| **n == inst.families[inst.units[i].accelerator])
                     .expect("a family");
                 let big = bound(&inst.units[i]);
-                model.add_constraint(constraint!(halls[i] - big * f[k] <= 0.0));
+                add(constraint!(halls[i] - big * f[k] <= 0.0));
             }
         }
     }
@@ -314,7 +317,24 @@ fn build(
             .zip(&halls)
             .map(|(u, &h)| u.capex_eur / M * h))
             + sum(open.iter().map(|&o| inst.site_fixed_cost_eur / M * o));
-        budget = Some(model.add_constraint(constraint!(capex <= b / M)));
+        budget = Some(add(constraint!(capex <= b / M)));
+        if !relaxed {
+            // The same cuts for the budget, rounded down: Σ ⌊c_u / d⌋ halls_u +
+            // ⌊f / d⌋ open ≤ ⌊b / d⌋ (open binary where a fixed cost makes it matter).
+            for d in distinct(inst.units.iter().map(|u| u.capex_eur)) {
+                let lhs = sum(inst
+                    .units
+                    .iter()
+                    .zip(&halls)
+                    .map(|(u, &h)| (u.capex_eur / d).floor() * h))
+                    + sum(open
+                        .iter()
+                        .map(|&o| (inst.site_fixed_cost_eur / d).floor() * o));
+                add(constraint!(
+                    lhs <= (b / d + 1e-9 * (b / d).max(1.0)).floor()
+                ));
+            }
+        }
     }
     let mut capacity = None;
     let required = limits.capacity_min.or(inst.required_h100_equivalents);
@@ -322,14 +342,29 @@ fn build(
         on.contains(&Class::Capacity) || limits.capacity_min.is_some(),
         required,
     ) {
-        capacity = Some(model.add_constraint(constraint!(capacity_expr() >= r)));
+        capacity = Some(add(constraint!(capacity_expr() >= r)));
+        if !relaxed {
+            // Chvátal–Gomory cuts: with halls whole, Σ ⌈a_u / d⌉ halls_u ≥ ⌈r / d⌉ for
+            // any d > 0 (here each unit's own size). Valid for every integer plan, so
+            // the optimum is unchanged; they close the gap that rounding leaves in the
+            // relaxation, which branch and bound alone closes only slowly where sites
+            // are alike. The right side is rounded down a hair, to stay valid.
+            for d in distinct(inst.units.iter().map(|u| u.h100_equivalents)) {
+                let lhs = sum(inst
+                    .units
+                    .iter()
+                    .zip(&halls)
+                    .map(|(u, &h)| (u.h100_equivalents / d).ceil() * h));
+                add(constraint!(lhs >= (r / d - 1e-9 * (r / d).max(1.0)).ceil()));
+            }
+        }
     }
     let n_open = || sum(open.iter().map(|&o| Expression::from(o)));
     if let (true, Some(m)) = (on.contains(&Class::MinSites), inst.min_sites) {
-        model.add_constraint(constraint!(n_open() >= f64::from(m)));
+        add(constraint!(n_open() >= f64::from(m)));
     }
     if let (true, Some(m)) = (on.contains(&Class::MaxSites), inst.max_sites) {
-        model.add_constraint(constraint!(n_open() <= f64::from(m)));
+        add(constraint!(n_open() <= f64::from(m)));
     }
     let co2 = || {
         sum(inst
@@ -338,20 +373,46 @@ fn build(
             .zip(&halls)
             .map(|(u, &h)| u.co2_t_per_year * h))
     };
-    if let (true, Some(c)) = (on.contains(&Class::Co2Cap), inst.co2_cap_t_per_year) {
-        model.add_constraint(constraint!(co2() <= c));
-    }
-    if let Some(c) = limits.co2_max_t_per_year {
-        model.add_constraint(constraint!(co2() <= c));
+    let caps = [
+        inst.co2_cap_t_per_year
+            .filter(|_| on.contains(&Class::Co2Cap)),
+        limits.co2_max_t_per_year,
+    ];
+    for c in caps.into_iter().flatten() {
+        add(constraint!(co2() <= c));
+        if !relaxed {
+            // The budget's cuts, for emissions.
+            for d in distinct(inst.units.iter().map(|u| u.co2_t_per_year)) {
+                let lhs = sum(inst
+                    .units
+                    .iter()
+                    .zip(&halls)
+                    .map(|(u, &h)| (u.co2_t_per_year / d).floor() * h));
+                add(constraint!(
+                    lhs <= (c / d + 1e-9 * (c / d).max(1.0)).floor()
+                ));
+            }
+        }
     }
     Built {
-        model,
+        programme: Programme {
+            problem,
+            rows,
+            relaxed,
+        },
         halls,
-        open,
         grid,
         budget,
         capacity,
     }
+}
+
+/// The distinct positive values, for the cuts' divisors.
+fn distinct(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut v: Vec<f64> = values.filter(|x| *x > 0.0).collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
 }
 
 fn active(inst: &Instance) -> Vec<Class> {
@@ -364,18 +425,25 @@ fn run(
     on: &[Class],
     limits: Limits,
     goal: &Goal,
+    solver: Solver,
 ) -> Option<(Vec<u32>, Vec<bool>)> {
     let b = build(inst, on, limits, goal, None);
-    match b.model.solve() {
-        Ok(sol) => Some((
-            b.halls
-                .iter()
-                .map(|&h| sol.value(h).round() as u32)
-                .collect(),
-            b.open.iter().map(|&o| sol.value(o) > 0.5).collect(),
-        )),
+    match solver::solve(b.programme, solver, &b.halls) {
+        Ok(sol) => {
+            let halls: Vec<u32> = sol.values.iter().map(|&h| h.round() as u32).collect();
+            // Open exactly where halls stand (see `open_matters` in `build`).
+            let open = (0..inst.sites.len())
+                .map(|s| {
+                    inst.units
+                        .iter()
+                        .zip(&halls)
+                        .any(|(u, &h)| u.site == s && h > 0)
+                })
+                .collect();
+            Some((halls, open))
+        }
         Err(ResolutionError::Infeasible) => None,
-        Err(e) => panic!("HiGHS failed on a bounded programme: {e}"),
+        Err(e) => panic!("{} failed on a bounded programme: {e}", solver.describe()),
     }
 }
 
@@ -383,13 +451,13 @@ fn run(
 ///
 /// # Errors
 /// No plan meets every constraint: the conflicting classes, in words.
-pub fn solve(inst: &Instance, limits: Limits) -> Result<Solution, Infeasible> {
+pub fn solve(inst: &Instance, limits: Limits, solver: Solver) -> Result<Solution, Infeasible> {
     let on = active(inst);
     let mut limits = limits;
     if inst.required_h100_equivalents.is_none() && limits.capacity_min.is_none() {
         // As much capacity as the budget buys, then the best plan of that capacity.
-        let Some((halls, _)) = run(inst, &on, limits, &Goal::MaxCapacity) else {
-            return Err(diagnose(inst, &on, limits));
+        let Some((halls, _)) = run(inst, &on, limits, &Goal::MaxCapacity, solver) else {
+            return Err(diagnose(inst, &on, limits, solver));
         };
         let most: f64 = inst
             .units
@@ -414,10 +482,10 @@ pub fn solve(inst: &Instance, limits: Limits) -> Result<Solution, Infeasible> {
         }
         limits.capacity_min = Some(most - 1e-6 * most.max(1.0));
     }
-    let Some((halls, open)) = run(inst, &on, limits, &Goal::Objective) else {
-        return Err(diagnose(inst, &on, limits));
+    let Some((halls, open)) = run(inst, &on, limits, &Goal::Objective, solver) else {
+        return Err(diagnose(inst, &on, limits, solver));
     };
-    Ok(describe(inst, &on, limits, halls, open))
+    Ok(describe(inst, &on, limits, halls, open, solver))
 }
 
 /// Figures, binding constraints and shadow prices of a plan.
@@ -427,6 +495,7 @@ fn describe(
     limits: Limits,
     halls: Vec<u32>,
     open: Vec<bool>,
+    solver: Solver,
 ) -> Solution {
     let mut capex = inst.site_fixed_cost_eur * open.iter().filter(|o| **o).count() as f64;
     let (mut opex, mut co2, mut h100, mut hours) = (0.0, 0.0, 0.0, 0.0);
@@ -505,7 +574,7 @@ fn describe(
             text: format!("at least {n} sites"),
         });
     }
-    let mut shadow_prices = shadow_prices(inst, on, limits, &open);
+    let mut shadow_prices = shadow_prices(inst, on, limits, &open, solver);
     // Integrality can make a grid connection bind where the relaxation has room: for each
     // binding one, the programme solved again with 100 MW more there says what it is
     // worth to the plan as it must be built, in whole halls.
@@ -513,7 +582,7 @@ fn describe(
         let s = bnd.site.expect("a grid binding names its site");
         let mut more = inst.clone();
         more.grid_mw[s] += 100.0;
-        let Some((h2, o2)) = run(&more, on, limits, &Goal::Objective) else {
+        let Some((h2, o2)) = run(&more, on, limits, &Goal::Objective, solver) else {
             continue;
         };
         let saving = objective - objective_of(&more, &h2, &o2);
@@ -577,9 +646,15 @@ fn objective_of(inst: &Instance, halls: &[u32], open: &[bool]) -> f64 {
 }
 
 /// Shadow prices from the linear relaxation with the chosen sites fixed.
-fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -> Vec<ShadowPrice> {
+fn shadow_prices(
+    inst: &Instance,
+    on: &[Class],
+    limits: Limits,
+    open: &[bool],
+    solver: Solver,
+) -> Vec<ShadowPrice> {
     let b = build(inst, on, limits, &Goal::Objective, Some(open));
-    let Ok(mut sol) = b.model.solve() else {
+    let Ok(sol) = solver::solve(b.programme, solver, &[]) else {
         return Vec::new();
     };
     let scale = if inst.objective == Objective::Co2 {
@@ -587,7 +662,7 @@ fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -
     } else {
         M
     };
-    let d = sol.compute_dual();
+    let dual = |row: usize| sol.duals[row];
     let mut out = Vec::new();
     let words = |x: f64| {
         if inst.objective == Objective::Co2 {
@@ -598,7 +673,7 @@ fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -
     };
     let objective = objective_name(inst.objective);
     for (s, c) in b.grid.into_iter().enumerate() {
-        let v = d.dual(c) * scale;
+        let v = dual(c) * scale;
         if open[s] && v.abs() * 100.0 > 1e-6 * scale {
             out.push(ShadowPrice {
                 class: Class::Grid,
@@ -616,7 +691,7 @@ fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -
     }
     if let Some(c) = b.budget {
         // The budget row is in millions of euros: its dual is per million.
-        let v = d.dual(c) * scale / M;
+        let v = dual(c) * scale / M;
         if v.abs() > 1e-9 {
             out.push(ShadowPrice {
                 class: Class::Budget,
@@ -631,7 +706,7 @@ fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -
         }
     }
     if let Some(c) = b.capacity {
-        let v = d.dual(c) * scale;
+        let v = dual(c) * scale;
         if v.abs() > 1e-9 {
             out.push(ShadowPrice {
                 class: Class::Capacity,
@@ -650,11 +725,11 @@ fn shadow_prices(inst: &Instance, on: &[Class], limits: Limits, open: &[bool]) -
 
 /// The smallest set of constraint classes that conflict: drop each class in turn and
 /// keep it out if the rest are still infeasible (a deletion filter over classes).
-fn diagnose(inst: &Instance, on: &[Class], limits: Limits) -> Infeasible {
+fn diagnose(inst: &Instance, on: &[Class], limits: Limits, solver: Solver) -> Infeasible {
     let mut set: Vec<Class> = on.to_vec();
     for c in on {
         let without: Vec<Class> = set.iter().copied().filter(|x| x != c).collect();
-        if run(inst, &without, limits, &Goal::Feasible).is_none() {
+        if run(inst, &without, limits, &Goal::Feasible, solver).is_none() {
             set = without;
         }
     }
@@ -689,13 +764,13 @@ pub struct ParetoPoint {
 ///
 /// # Errors
 /// The instance is infeasible.
-pub fn pareto(inst: &Instance, n: usize) -> Result<Vec<ParetoPoint>, Infeasible> {
+pub fn pareto(inst: &Instance, n: usize, solver: Solver) -> Result<Vec<ParetoPoint>, Infeasible> {
     let mut cost = inst.clone();
     cost.objective = Objective::Cost;
     let mut clean = inst.clone();
     clean.objective = Objective::Co2;
-    let cheapest = solve(&cost, Limits::default())?;
-    let cleanest = solve(&clean, Limits::default())?;
+    let cheapest = solve(&cost, Limits::default(), solver)?;
+    let cleanest = solve(&clean, Limits::default(), solver)?;
     let (hi, lo) = (cheapest.co2_t_per_year, cleanest.co2_t_per_year);
     let mut points = Vec::with_capacity(n);
     for k in 0..n.max(1) {
@@ -708,7 +783,7 @@ pub fn pareto(inst: &Instance, n: usize) -> Result<Vec<ParetoPoint>, Infeasible>
             co2_max_t_per_year: Some(eps + 1e-6 * eps.abs().max(1.0)),
             capacity_min: None,
         };
-        let solution = solve(&cost, limits)?;
+        let solution = solve(&cost, limits, solver)?;
         points.push(ParetoPoint {
             co2_limit_t_per_year: eps,
             solution,

@@ -1,10 +1,11 @@
-//! The optimiser against enumeration: on instances small enough to try every plan, HiGHS
-//! finds the same optimum; infeasible instances name the classes that conflict; a plan
+//! The optimiser against enumeration: on instances small enough to try every plan, every
+//! solver built in finds the same optimum; infeasible instances name the classes that
+//! conflict; shadow prices match a case worked by hand; a plan
 //! from the catalogue respects every constraint.
 
 use gigafactory::catalog::Catalog;
 use gigafactory::scenario::Objective;
-use gigafactory_optimize::{Class, Instance, Limits, Unit, instance, solve};
+use gigafactory_optimize::{Class, Instance, Limits, Solution, Solver, Unit, instance};
 
 /// A small deterministic generator (64-bit LCG), so the instances are the same each run.
 struct Lcg(u64);
@@ -177,8 +178,29 @@ fn brute_force(inst: &Instance) -> Option<(f64, f64)> {
     }
 }
 
+/// The plan of every solver built in; they agree on the objective.
+fn solve(inst: &Instance, limits: Limits) -> Result<Solution, gigafactory_optimize::Infeasible> {
+    let mut answers = Solver::built_in()
+        .iter()
+        .map(|&s| (s, gigafactory_optimize::solve(inst, limits, s)));
+    let (first, answer) = answers.next().expect("a solver is built in");
+    for (other, a) in answers {
+        match (&answer, &a) {
+            (Ok(x), Ok(y)) => assert!(
+                (x.objective - y.objective).abs() <= 1e-6 * x.objective.abs().max(1.0),
+                "{first} and {other} disagree: {} against {}",
+                x.objective,
+                y.objective
+            ),
+            (Err(x), Err(y)) => assert_eq!(x.conflict, y.conflict, "{first} and {other}"),
+            _ => panic!("{first} and {other} disagree on feasibility"),
+        }
+    }
+    answer
+}
+
 #[test]
-fn highs_finds_the_optimum_that_enumeration_finds() {
+fn every_solver_built_in_finds_the_optimum_that_enumeration_finds() {
     let mut solved = 0;
     let mut infeasible = 0;
     for seed in 1..=36 {
@@ -360,4 +382,66 @@ hall_gpus = 2048
     let problems = gigafactory::scenario::validate(&loaded.scenario, catalog);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].path.to_string(), "optimize.candidate_grid_mw");
+}
+
+/// Two sites of one accelerator: a cheap one whose grid holds 2.08 halls, a dear one with
+/// room. Worked by hand: 3,000 H100-equivalents need three halls, two at the cheap site
+/// and one at the dear one. In the relaxation the last H100-equivalent comes from the
+/// dear site, so the capacity's shadow price is its cost per H100-equivalent,
+/// (EUR 40 M + 5 × EUR 6 M) / 1,000 = EUR 70,000; with 100 MW more at the cheap site the
+/// third hall moves there, saving EUR 70 M − EUR 50 M = EUR 20 M, EUR 200,000 per MW.
+#[test]
+fn shadow_prices_match_the_hand_worked_case_under_every_solver() {
+    let unit = |site, capex_eur, opex_eur_per_year| Unit {
+        site,
+        accelerator: 0,
+        capex_eur,
+        opex_eur_per_year,
+        co2_t_per_year: 100.0,
+        h100_equivalents: 1_000.0,
+        facility_mw: 1.3,
+        h100_hours_per_year: 1_000.0 * 8760.0 * 0.7,
+    };
+    let inst = Instance {
+        candidates: Vec::new(),
+        sites: vec!["cheap".into(), "dear".into()],
+        grid_mw: vec![2.7, 50.0],
+        accelerators: vec!["x".into()],
+        families: vec!["f".into()],
+        units: vec![unit(0, 30e6, 4e6), unit(1, 40e6, 6e6)],
+        hall_gpus: 1000,
+        years: 5.0,
+        budget_eur: None,
+        required_h100_equivalents: Some(3_000.0),
+        min_sites: None,
+        max_sites: None,
+        co2_cap_t_per_year: None,
+        one_family_per_site: false,
+        site_fixed_cost_eur: 0.0,
+        objective: Objective::Cost,
+        co2_price_eur_per_t: 0.0,
+    };
+    for &solver in Solver::built_in() {
+        let sol = gigafactory_optimize::solve(&inst, Limits::default(), solver).unwrap();
+        assert_eq!(sol.halls, [2, 1], "{solver}");
+        assert!(
+            (sol.objective - 170e6).abs() < 1.0,
+            "{solver}: {}",
+            sol.objective
+        );
+        let price = |class| {
+            sol.shadow_prices
+                .iter()
+                .find(|p| p.class == class)
+                .unwrap_or_else(|| panic!("{solver}: no {class:?} price: {:?}", sol.shadow_prices))
+                .per_unit
+        };
+        let capacity = price(Class::Capacity);
+        assert!(
+            (capacity - 70_000.0).abs() < 1.0,
+            "{solver}: capacity {capacity}"
+        );
+        let grid = price(Class::Grid);
+        assert!((grid + 200_000.0).abs() < 1.0, "{solver}: grid {grid}");
+    }
 }
