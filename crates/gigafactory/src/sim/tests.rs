@@ -489,3 +489,222 @@ fn the_hourly_series_adds_up_to_the_totals_and_counts_the_queue() {
     assert!(ts.it_power_mw[0] > ts.it_power_mw[4]);
     assert!(close(ts.facility_power_mw[0], ts.energy_mwh[0]));
 }
+
+/// Issue 12, defect 2: a partition of 1,024 H100 retires after half a year, leaving 512.
+/// Jobs of 1,024 GPUs submitted after that can never run: each is refused when it
+/// arrives, and the 64-GPU jobs behind it complete (under FIFO and EASY backfill, whose
+/// queue heads used to block for the rest of the run). A 1,024-GPU job waiting when the
+/// partition retires is refused then, not left at the head of the queue.
+#[test]
+fn jobs_no_partition_still_in_service_can_hold_are_refused_not_left_to_block() {
+    for policy in ["fifo", "easy-backfill"] {
+        let text = format!(
+            "{}[[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 1024\n\
+             online = \"2027-01-01\"\nlife_years = 0.5\n[scheduler]\npolicy = \"{policy}\"\n",
+            scenario(512, 1, "")
+        );
+        let day = 86_400;
+        let half_year = 183 * day;
+        let mut jobs = Vec::new();
+        // Before the retirement: a big job that finishes, and one that waits behind a
+        // long one holding the big partition, still queued when it retires.
+        jobs.push(job(1, 0, 1024.0, 3600));
+        jobs.push(job(2, day, 1024.0, 200 * day as u64));
+        jobs.push(job(3, day + 1, 1024.0, 3600));
+        // After it: big jobs mixed with small ones.
+        for k in 0..20u64 {
+            let t = half_year + day + (k as i64) * 3600;
+            let big = k % 4 == 0;
+            jobs.push(job(10 + k, t, if big { 1024.0 } else { 64.0 }, 1800));
+        }
+        let out = run_jobs(&text, jobs);
+        // Refused: jobs 2 and 3 when the partition retired (job 2 was running on it:
+        // interrupted, then refused, as no partition left can hold it), and the five big
+        // ones after.
+        assert_eq!(out.jobs_rejected, 7, "{policy}");
+        assert_eq!(out.jobs_completed, 1 + 15, "{policy}");
+        assert_eq!(out.jobs_unfinished, 0, "{policy}");
+        assert_eq!(
+            out.jobs_submitted,
+            out.jobs_completed + out.jobs_withdrawn + out.jobs_rejected + out.jobs_unfinished,
+            "{policy}"
+        );
+    }
+}
+
+/// Issue 12, defect 6: under `quota`, a job larger than its tenant's quota can never
+/// start. It is refused on arrival (counted as refused), and the tenant's later jobs run.
+/// 16 GPUs, quotas of 8: tenant a's 16-GPU job is refused; its 8-GPU job starts at once.
+#[test]
+fn quota_refuses_a_job_larger_than_its_tenants_quota() {
+    let extra =
+        format!("[scheduler]\npolicy = \"quota\"\n[failures]\nenabled = false\n{TWO_TENANTS}");
+    let jobs = [
+        (1, 0, 16.0, 100, 0),
+        (2, 1, 8.0, 100, 0),
+        (3, 2, 8.0, 100, 1),
+    ]
+    .iter()
+    .map(|&(id, t, g, d, tenant)| Job {
+        tenant: TenantId(tenant),
+        ..job(id, t, g, d)
+    })
+    .collect();
+    let (out, log) = run_with_log(&scenario(16, 1, &extra), jobs);
+    assert_eq!(out.jobs_rejected, 1, "{log}");
+    assert_eq!(out.jobs_completed, 2, "{log}");
+    assert_eq!(out.tenants[0].jobs_rejected, 1);
+    // Job 1 refused as it arrives; job 2 starts at 1, job 3 at 2.
+    let rows: Vec<Vec<&str>> = log
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let row = |id: &str| rows.iter().find(|r| r[0] == id).expect("a row per job");
+    assert!(row("1").contains(&"rejected"), "{log}");
+    assert_eq!(row("2")[4], "1", "{log}");
+    assert_eq!(row("3")[4], "2", "{log}");
+}
+
+/// Issue 12, defect 7: every total obeys its identities under every sampling mode. Each
+/// term is counted on its own in the simulation (completed, withdrawn and refused jobs as
+/// they end, unfinished from the queue at the end); without sampling the job log's rows
+/// are counted too. Two tenants at 110% load with a patience of 12 h, so that jobs are
+/// withdrawn and some are left at the end.
+#[test]
+fn identities_hold_under_every_sampling_mode() {
+    let tenants = "
+[failures]
+enabled = false
+[[tenant]]
+name = \"a\"
+class = \"academia\"
+share = 0.6
+preset = \"helios\"
+load = 0.7
+patience_h = 12
+[[tenant]]
+name = \"b\"
+class = \"industry\"
+share = 0.4
+preset = \"philly\"
+load = 0.4
+patience_h = 12
+";
+    let text = scenario(256, 2, tenants);
+    let catalog = Catalog::builtin();
+    let (s, f) = model::prepare(&text, catalog).unwrap();
+    let day = 86_400.0;
+    let windows = crate::workload::Windows {
+        period_s: 365.0 * day,
+        warmup_s: 10.0 * day,
+        measured_s: 20.0 * day,
+        offset_s: 100.0 * day,
+    };
+    let modes = [
+        ("full", Sample::Full),
+        ("1 in 4", Sample::Factor(4)),
+        (
+            "windows",
+            Sample::Plan(SamplePlan {
+                factor: 1,
+                windows: Some(windows),
+            }),
+        ),
+        (
+            "1 in 2 and windows",
+            Sample::Plan(SamplePlan {
+                factor: 2,
+                windows: Some(windows),
+            }),
+        ),
+    ];
+    for (name, mode) in modes {
+        let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
+        let out = run_sampled(
+            &s,
+            &f,
+            catalog,
+            std::path::Path::new("."),
+            mode,
+            SimOptions {
+                job_log: Some(&mut log),
+                ..SimOptions::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+        let log = String::from_utf8(log.into_inner().unwrap()).unwrap();
+        assert!(out.jobs_withdrawn > 0, "{name}: {out:?}");
+        // Under windows, measured jobs have all ended by the horizon's end.
+        if name == "full" {
+            assert!(out.jobs_unfinished > 0, "{name}: {out:?}");
+        }
+        assert_eq!(
+            out.jobs_submitted,
+            out.jobs_completed + out.jobs_withdrawn + out.jobs_rejected + out.jobs_unfinished,
+            "{name}: jobs"
+        );
+        for t in &out.tenants {
+            assert_eq!(
+                t.jobs_submitted,
+                t.jobs_completed + t.jobs_withdrawn + t.jobs_rejected + t.jobs_unfinished,
+                "{name}: tenant {}",
+                t.name
+            );
+        }
+        let sum = |f: &dyn Fn(&TenantOutcome) -> u64| out.tenants.iter().map(f).sum::<u64>();
+        assert_eq!(sum(&|t| t.jobs_submitted), out.jobs_submitted, "{name}");
+        assert_eq!(sum(&|t| t.jobs_unfinished), out.jobs_unfinished, "{name}");
+        let close = |a: f64, b: f64, what: &str| {
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                "{name}: {what}: {a} against {b}"
+            )
+        };
+        let allocated: f64 = out.sites.iter().map(|s| s.gpu_hours_allocated).sum();
+        close(
+            out.tenants.iter().map(|t| t.served_gpu_hours).sum(),
+            allocated,
+            "tenants' hours",
+        );
+        close(
+            out.years.iter().map(|y| y.served_gpu_hours).sum(),
+            allocated,
+            "years' hours",
+        );
+        close(
+            out.years.iter().map(|y| y.lost_demand_gpu_hours).sum(),
+            out.tenants.iter().map(|t| t.lost_demand_gpu_hours).sum(),
+            "years' lost demand",
+        );
+        close(
+            out.years.iter().map(|y| y.energy_mwh).sum(),
+            out.energy_mwh,
+            "years' energy",
+        );
+        close(
+            out.phases.iter().map(|p| p.served_gpu_hours).sum(),
+            allocated,
+            "phases' hours",
+        );
+        if name == "full" {
+            let rows = |how: &str| log.lines().skip(1).filter(|l| l.contains(how)).count() as u64;
+            assert_eq!(
+                rows(",completed,"),
+                out.jobs_completed,
+                "{name}: completed rows"
+            );
+            assert_eq!(
+                rows(",withdrawn,"),
+                out.jobs_withdrawn,
+                "{name}: withdrawn rows"
+            );
+            assert_eq!(
+                rows(",rejected,"),
+                out.jobs_rejected,
+                "{name}: rejected rows"
+            );
+        }
+    }
+}

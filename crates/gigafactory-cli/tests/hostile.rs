@@ -1,0 +1,182 @@
+//! The catalogue of hostile and awkward inputs: each case is what a user (or a script)
+//! might hand the tool, with the exact exit code and message it must get. A newcomer
+//! reads this file to learn what the tool promises when the input is wrong. Cases are
+//! numbered after the issue that found them (issue 12, "Answers that add up").
+
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+fn gigafactory_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scenario small enough to simulate in well under a second.
+fn small_scenario(dir: &Path) -> PathBuf {
+    let p = dir.join("small.toml");
+    std::fs::copy(tests_dir().join("scenarios/two-tenants.toml"), &p).unwrap();
+    p
+}
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+// ── 1. Outputs never replace what stands at the target name ─────────────────────────────
+
+/// A symlink to a device that refuses writes (`/dev/full`): written through, so the write
+/// error surfaces (exit 1), and the link stays a link.
+#[test]
+fn d1_a_symlink_to_a_full_device_is_written_through_and_the_error_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = small_scenario(dir.path());
+    let link = dir.path().join("jobs.csv");
+    std::os::unix::fs::symlink("/dev/full", &link).unwrap();
+    let out = gigafactory_in(
+        dir.path(),
+        &[
+            "workload",
+            "generate",
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--out",
+            "jobs.csv",
+        ],
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("jobs.csv") && stderr(&out).contains("No space left"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A FIFO is written through: a reader at the other end sees every row, and the FIFO is
+/// still a FIFO afterwards.
+#[test]
+fn d1_jobs_out_to_a_fifo_streams_to_its_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = small_scenario(dir.path());
+    let fifo = dir.path().join("jobs.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = gigafactory_in(
+        dir.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--quiet",
+            "--until",
+            "2027-01-15",
+            "--jobs-out",
+            fifo.to_str().unwrap(),
+        ],
+    );
+    // Checked before waiting on the reader: were the FIFO replaced, its reader would
+    // wait for a writer for ever.
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the FIFO was replaced"
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = reader.join().unwrap();
+    let rows = text.lines().count();
+    assert!(rows > 10, "the reader saw {rows} lines:\n{text}");
+    assert!(
+        text.lines().next().unwrap().contains("tenant"),
+        "a header first"
+    );
+}
+
+/// A symlink to a regular file: the file it names is written (atomically), the link kept.
+#[test]
+fn d1_a_symlink_to_a_file_is_followed_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = small_scenario(dir.path());
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = gigafactory_in(
+        dir.path(),
+        &[
+            "workload",
+            "generate",
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--out",
+            "link.csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert!(
+        text.lines().count() > 10,
+        "the file the link names was written: {text:.200}"
+    );
+}
+
+/// `init --force` onto a FIFO writes the scenario through to its reader.
+#[test]
+fn d1_init_onto_a_fifo_writes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("s.toml");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = gigafactory_in(
+        dir.path(),
+        &[
+            "init",
+            "frontier-lab",
+            "--out",
+            fifo.to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the FIFO was replaced"
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(reader.join().unwrap().contains("[[site]]"));
+}
