@@ -1,5 +1,7 @@
 //! Writing output files so that an interrupted run never leaves a half-written file under
-//! its final name: write to a temporary name in the same folder, then rename.
+//! its final name (write to a temporary name in the same folder, then rename), and so that
+//! nothing that is not a regular file is ever replaced (devices and FIFOs are written
+//! through, symlinks followed).
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -37,39 +39,89 @@ pub fn sweep_partials(dir: &Path) {
     }
 }
 
-/// A file written under a temporary name in its folder and renamed when committed; dropped
-/// uncommitted, it is removed, so a failed run leaves nothing under the final name.
+/// An output file. A regular file (or a name where nothing stands yet) is written under a
+/// temporary name in its folder and renamed when committed; dropped uncommitted, the
+/// temporary file is removed, so a failed run leaves nothing under the final name. A
+/// target that exists and is not a regular file (a device, a FIFO, a terminal) is written
+/// through instead, so that its reader sees the rows as they come and a write error
+/// surfaces; a symlink is followed, never replaced.
 pub struct AtomicFile {
-    tmp: PathBuf,
-    path: PathBuf,
+    /// The temporary name and the final one, for a file renamed into place.
+    rename: Option<(PathBuf, PathBuf)>,
     out: Option<BufWriter<fs::File>>,
+}
+
+/// What a symlink at `path` finally names (the path itself where there is no link),
+/// whether or not that exists yet.
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    // As many hops as the kernel allows (ELOOP past 40).
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 impl AtomicFile {
     /// Start writing `path`.
+    ///
+    /// # Errors
+    /// The folder cannot be written, `path` is a folder, or a device or FIFO cannot be
+    /// opened for writing.
     pub fn create(path: &Path) -> std::io::Result<AtomicFile> {
-        let dir = path
+        let target = resolve_links(path)?;
+        if let Ok(m) = fs::metadata(&target) {
+            if m.is_dir() {
+                return Err(std::io::Error::other("it is a folder"));
+            }
+            if !m.is_file() {
+                // A device, FIFO or socket: written through, never replaced.
+                let f = fs::OpenOptions::new().write(true).open(&target)?;
+                return Ok(AtomicFile {
+                    rename: None,
+                    out: Some(BufWriter::with_capacity(1 << 16, f)),
+                });
+            }
+        }
+        let dir = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let name = path
+        let name = target
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("output");
         let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
         let out = BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
         Ok(AtomicFile {
-            tmp,
-            path: path.to_path_buf(),
+            rename: Some((tmp, target)),
             out: Some(out),
         })
     }
 
-    /// Flush, sync and rename to the final name.
+    /// Flush; for a file under a temporary name, sync and rename it to the final name.
+    ///
+    /// # Errors
+    /// A write, sync or rename fails (a full disk, a device that refuses the bytes).
     pub fn commit(mut self) -> std::io::Result<()> {
         let out = self.out.take().expect("not yet committed");
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&self.tmp, &self.path)
+        let f = out.into_inner().map_err(|e| e.into_error())?;
+        match self.rename.take() {
+            Some((tmp, path)) => {
+                f.sync_all()?;
+                fs::rename(tmp, path)
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -85,8 +137,8 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.out.is_some() {
-            let _ = fs::remove_file(&self.tmp);
+        if let (Some(_), Some((tmp, _))) = (&self.out, &self.rename) {
+            let _ = fs::remove_file(tmp);
         }
     }
 }
