@@ -35,19 +35,20 @@ pub fn years(o: &SimOutcome) -> String {
 /// One row per tenant.
 pub fn tenants(o: &SimOutcome) -> String {
     let mut out = String::from(
-        "tenant,jobs_submitted,jobs_completed,jobs_withdrawn,jobs_rejected,wait_s_mean,\
-         wait_s_p50,wait_s_p95,wait_s_p99,served_gpu_hours,share_of_service,\
+        "tenant,jobs_submitted,jobs_completed,jobs_withdrawn,jobs_rejected,jobs_unfinished,\
+         wait_s_mean,wait_s_p50,wait_s_p95,wait_s_p99,served_gpu_hours,share_of_service,\
          lost_demand_gpu_hours\n",
     );
     for t in &o.tenants {
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
             field(&t.name),
             t.jobs_submitted,
             t.jobs_completed,
             t.jobs_withdrawn,
             t.jobs_rejected,
+            t.jobs_unfinished,
             t.wait_s_mean,
             t.wait_s_p50,
             t.wait_s_p95,

@@ -11,6 +11,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Hours in a (non-leap) year: 365 × 24. Yearly figures are for a year of this length.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
 
+/// Accelerators in a node (an HGX/DGX board of 8): jobs larger than a node take whole
+/// nodes, and the cluster is built of such nodes.
+pub const NODE_GPUS: u32 = 8;
+
 /// A calendar day (proleptic Gregorian), stored as days since 1970-01-01.
 ///
 /// Time inside the simulation is integer seconds from the scenario's start; dates are

@@ -8,7 +8,7 @@
 //! nodes first. A job never spans partitions, so never sites.
 
 /// GPUs in a full node.
-pub const GPUS_PER_NODE: u8 = 8;
+pub const GPUS_PER_NODE: u8 = crate::units::NODE_GPUS as u8;
 
 const NOT_LISTED: u32 = u32::MAX;
 

@@ -442,6 +442,19 @@ fn validate_workload(s: &Scenario, v: &mut Checks) {
         if let Some(h) = t.patience_h {
             v.above(p.key("patience_h"), h, 0.0, "a patience", " hours");
         }
+        if let Some(q) = t.quota_gpus {
+            if q < crate::units::NODE_GPUS {
+                v.push(
+                    p.key("quota_gpus"),
+                    format!(
+                        "a quota of {q} GPUs is less than one node ({} GPUs): expected at \
+                         least {}",
+                        crate::units::NODE_GPUS,
+                        crate::units::NODE_GPUS
+                    ),
+                );
+            }
+        }
         v.range(
             p.key("daily_amplitude"),
             t.daily_amplitude,

@@ -100,6 +100,14 @@ enum Ev {
     Wake,
 }
 
+/// When a partition is in service, and the largest job it can hold.
+#[derive(Debug, Clone, Copy)]
+struct Lifetime {
+    online: Time,
+    retire: Time,
+    max_job_gpus: u32,
+}
+
 struct Run {
     alloc: Allocation,
     start: Time,
@@ -241,8 +249,9 @@ struct Sim<'a> {
     track_usage: bool,
     next_key: JobKey,
     end: Time,
-    // The largest job any partition can ever hold; larger jobs are refused on arrival.
-    max_job_gpus: u32,
+    // Per partition: when it comes online and retires, and the largest job it can hold.
+    // A job that no partition in service now or later can hold is refused.
+    lifetimes: Vec<Lifetime>,
     generated: bool,
     walltime_factor: f64,
     max_rate: f64,
@@ -271,12 +280,24 @@ impl<'a> Sim<'a> {
         let mut cluster = Cluster::new();
         let mut q = EventQueue::new();
         let mut phases = Vec::with_capacity(f.builds.len());
+        let mut lifetimes = Vec::with_capacity(f.builds.len());
         for (i, b) in f.builds.iter().enumerate() {
             let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes);
             let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
             let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
             q.schedule(online, Ev::Online { partition: p });
             q.schedule(retire, Ev::Retire { partition: p });
+            debug_assert_eq!(p, lifetimes.len(), "partitions are numbered in order");
+            lifetimes.push(Lifetime {
+                online,
+                retire,
+                // Jobs larger than a node take whole nodes.
+                max_job_gpus: if b.count < 8 {
+                    b.count
+                } else {
+                    b.count / 8 * 8
+                },
+            });
             // Capex is spent when the phase is ordered, where it was given as an order.
             let paid = b.ordered.map_or(online, |o| {
                 (o.days_since(&f.start).max(0) as f64 * DAY_S) as Time
@@ -338,18 +359,7 @@ impl<'a> Sim<'a> {
             track_usage,
             next_key: 0,
             end,
-            max_job_gpus: f
-                .builds
-                .iter()
-                .map(|b| {
-                    if b.count < 8 {
-                        b.count
-                    } else {
-                        b.count / 8 * 8
-                    }
-                })
-                .max()
-                .unwrap_or(0),
+            lifetimes,
             generated: s.workload.is_none(),
             walltime_factor: sc.walltime_factor.unwrap_or(1.0),
             max_rate: f
@@ -366,6 +376,38 @@ impl<'a> Sim<'a> {
             windows: None,
             next_wake: None,
         }
+    }
+
+    /// Whether some partition in service at `now`, or coming online before the end, can
+    /// hold a job of `gpus`.
+    fn can_ever_hold(&self, gpus: u32, now: Time) -> bool {
+        self.lifetimes
+            .iter()
+            .any(|l| l.retire > now && l.online < self.end && l.max_job_gpus >= gpus)
+    }
+
+    /// Refuse every waiting job that no partition still to be in service can hold (after
+    /// a retirement), so that none is left to block a queue for the rest of the run.
+    fn refuse_unholdable(&mut self, now: Time) -> Result<(), SimError> {
+        let mut gone: Vec<JobKey> = self
+            .active
+            .iter()
+            .filter(|(_, a)| a.run.is_none() && !self.can_ever_hold(a.gpus, now))
+            .map(|(k, _)| *k)
+            .collect();
+        // In submission order, so that the job log is the same from run to run.
+        gone.sort_unstable();
+        for key in gone {
+            self.policy.remove(key);
+            let a = self.active.remove(&key).expect("active");
+            let t = a.job.tenant.0 as usize;
+            self.queue_change(t, a.gpus, false);
+            if a.measured {
+                self.o.rejected(t, a.gpus, a.remaining_ref_s);
+            }
+            self.log_job(&a, now, "rejected")?;
+        }
+        Ok(())
     }
 
     fn tenant_index(&mut self, t: u32) -> usize {
@@ -439,8 +481,9 @@ impl<'a> Sim<'a> {
             site: None,
             measured,
         };
-        if gpus > self.max_job_gpus {
-            // No partition will ever hold it: refused, its work lost demand.
+        if !self.can_ever_hold(gpus, now) || self.policy.never_starts(gpus, &self.tenants[t]) {
+            // No partition in service now or later will hold it, or the policy never
+            // would start it (over its tenant's quota): refused, its work lost demand.
             if measured {
                 self.o.rejected(t, gpus, a.remaining_ref_s);
             }
@@ -517,6 +560,7 @@ impl<'a> Sim<'a> {
                     self.interrupt(key, now, false);
                 }
                 self.cluster.set_online(partition, false);
+                self.refuse_unholdable(now)?;
             }
             Ev::Failure { partition } => {
                 if self.cluster.partitions[partition].online {
@@ -574,9 +618,6 @@ impl<'a> Sim<'a> {
         let gpu_s = f64::from(a.gpus) * elapsed;
         a.attained_gpu_s += gpu_s;
         let measured = a.measured;
-        if measured {
-            self.o.ran(t, run.alloc.gpus(), elapsed);
-        }
         if done {
             a.remaining_ref_s = 0.0;
         } else {
@@ -774,9 +815,14 @@ impl<'a> Sim<'a> {
     }
 
     fn finish(self, names: &dyn Fn(u32) -> String, stopped_early: bool) -> SimOutcome {
-        let unfinished = self.active.len() as u64;
+        // Counted from the queue and the running set at the end, per tenant; under time
+        // sampling only jobs submitted in measured time, as every other count.
+        let mut unfinished = vec![0u64; self.tenants.len()];
+        for a in self.active.values().filter(|a| a.measured) {
+            unfinished[a.job.tenant.0 as usize] += 1;
+        }
         self.o
-            .finish(names, &self.tenants, unfinished, self.end, stopped_early)
+            .finish(names, &self.tenants, &unfinished, self.end, stopped_early)
     }
 }
 #[cfg(test)]

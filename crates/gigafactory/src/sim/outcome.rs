@@ -21,8 +21,10 @@ pub struct TenantOutcome {
     pub jobs_completed: u64,
     /// Jobs withdrawn after waiting past the tenant's patience.
     pub jobs_withdrawn: u64,
-    /// Jobs refused on arrival: larger than any partition.
+    /// Jobs refused: larger than any partition in service, or than the tenant's quota.
     pub jobs_rejected: u64,
+    /// Jobs still queued or running at the end.
+    pub jobs_unfinished: u64,
     /// Mean wait of jobs that started, s.
     pub wait_s_mean: f64,
     /// Median wait, s.
@@ -64,11 +66,6 @@ impl SimOutcome {
     /// `weight`; shares, means and percentiles are kept.
     pub fn scale(&mut self, weight: f64) {
         let n = |x: &mut u64| *x = (*x as f64 * weight).round() as u64;
-        n(&mut self.jobs_submitted);
-        n(&mut self.jobs_completed);
-        n(&mut self.jobs_withdrawn);
-        n(&mut self.jobs_rejected);
-        n(&mut self.jobs_unfinished);
         n(&mut self.interruptions);
         n(&mut self.preemptions);
         for x in [
@@ -92,13 +89,27 @@ impl SimOutcome {
             }
         }
         for t in &mut self.tenants {
+            // Submitted on its own; its four ends so that they still add up to it.
             n(&mut t.jobs_submitted);
-            n(&mut t.jobs_completed);
-            n(&mut t.jobs_withdrawn);
-            n(&mut t.jobs_rejected);
+            scale_parts(
+                &mut [
+                    &mut t.jobs_completed,
+                    &mut t.jobs_withdrawn,
+                    &mut t.jobs_rejected,
+                    &mut t.jobs_unfinished,
+                ],
+                weight,
+            );
             t.served_gpu_hours *= weight;
             t.lost_demand_gpu_hours *= weight;
         }
+        // The facility's counts are its tenants'.
+        let total = |f: fn(&TenantOutcome) -> u64| self.tenants.iter().map(f).sum::<u64>();
+        self.jobs_submitted = total(|t| t.jobs_submitted);
+        self.jobs_completed = total(|t| t.jobs_completed);
+        self.jobs_withdrawn = total(|t| t.jobs_withdrawn);
+        self.jobs_rejected = total(|t| t.jobs_rejected);
+        self.jobs_unfinished = total(|t| t.jobs_unfinished);
         for y in &mut self.years {
             for x in [
                 &mut y.gpus_online,
@@ -280,19 +291,57 @@ struct TenantAcc {
     completed: u64,
     withdrawn: u64,
     rejected: u64,
+    unfinished: u64,
     waits: Histogram<u64>,
     wait_sum: f64,
     served_gpu_s: f64,
     lost_demand_gpu_s: f64,
 }
 
+/// Scale whole counts by `weight` so that the parts still add up to their scaled whole:
+/// each part is rounded down, and the units left over (to the rounded sum of the scaled
+/// parts) go to the parts with the largest remainders (Hamilton's method).
+pub(crate) fn scale_parts(parts: &mut [&mut u64], weight: f64) {
+    let exact: Vec<f64> = parts.iter().map(|p| **p as f64 * weight).collect();
+    let target = exact.iter().sum::<f64>().round() as u64;
+    let mut floor: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
+    let mut left = target.saturating_sub(floor.iter().sum());
+    let mut order: Vec<usize> = (0..exact.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        floor[i] += 1;
+        left -= 1;
+    }
+    for (p, v) in parts.iter_mut().zip(floor) {
+        **p = v;
+    }
+}
+
 impl TenantAcc {
+    /// Scale the job counts: submitted on its own, its four ends so that they add up.
+    fn scale_jobs(&mut self, weight: f64) {
+        self.submitted = (self.submitted as f64 * weight).round() as u64;
+        scale_parts(
+            &mut [
+                &mut self.completed,
+                &mut self.withdrawn,
+                &mut self.rejected,
+                &mut self.unfinished,
+            ],
+            weight,
+        );
+    }
+
     fn new() -> Self {
         TenantAcc {
             submitted: 0,
             completed: 0,
             withdrawn: 0,
             rejected: 0,
+            unfinished: 0,
             waits: Histogram::new(3).expect("valid"),
             wait_sum: 0.0,
             served_gpu_s: 0.0,
@@ -531,6 +580,13 @@ impl Accumulator {
                 }
             }
         }
+        // Tenants' hours are integrated as the facility's are, over the same measured
+        // time, so that they add up to its allocated hours under every sampling mode.
+        for (i, v) in tenants.iter().enumerate() {
+            if v.allocated_gpus > 0 {
+                self.tenant(i).served_gpu_s += v.allocated_gpus as f64 * dt;
+            }
+        }
         self.series.add(
             t - dt_all as Time,
             t,
@@ -562,10 +618,6 @@ impl Accumulator {
         let a = self.tenant(t);
         a.waits.record(wait).expect("auto-resizing");
         a.wait_sum += wait as f64;
-    }
-
-    pub fn ran(&mut self, t: usize, gpus: u32, elapsed_s: f64) {
-        self.tenant(t).served_gpu_s += f64::from(gpus) * elapsed_s;
     }
 
     pub fn lost(&mut self, gpu_s: f64) {
@@ -607,22 +659,18 @@ impl Accumulator {
         mut self,
         names: &dyn Fn(u32) -> String,
         views: &[TenantView],
-        unfinished: u64,
+        unfinished: &[u64],
         end: Time,
         stopped_early: bool,
     ) -> SimOutcome {
+        for (t, &u) in unfinished.iter().enumerate() {
+            self.tenant(t).unfinished = u;
+        }
         let jw = self.job_weight;
         if jw != 1.0 {
             for t in &mut self.tenants {
-                for c in [
-                    &mut t.submitted,
-                    &mut t.completed,
-                    &mut t.withdrawn,
-                    &mut t.rejected,
-                ] {
-                    *c = (*c as f64 * jw).round() as u64;
-                }
-                t.served_gpu_s *= jw;
+                t.scale_jobs(jw);
+                // Served hours are integrated over measured time, already weighted.
                 t.lost_demand_gpu_s *= jw;
             }
             for y in &mut self.years {
@@ -698,6 +746,7 @@ impl Accumulator {
                 jobs_completed: t.completed,
                 jobs_withdrawn: t.withdrawn,
                 jobs_rejected: t.rejected,
+                jobs_unfinished: t.unfinished,
                 wait_s_mean: if t.waits.is_empty() {
                     0.0
                 } else {
@@ -729,7 +778,7 @@ impl Accumulator {
             jobs_completed: completed,
             jobs_withdrawn: self.tenants.iter().map(|t| t.withdrawn).sum(),
             jobs_rejected: self.tenants.iter().map(|t| t.rejected).sum(),
-            jobs_unfinished: unfinished,
+            jobs_unfinished: self.tenants.iter().map(|t| t.unfinished).sum(),
             utilization: if up > 0.0 { alloc / up } else { 0.0 },
             goodput_fraction: if alloc_ref > 0.0 {
                 self.useful_ref_gpu_s / alloc_ref

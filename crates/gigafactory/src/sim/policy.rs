@@ -194,4 +194,10 @@ pub trait Policy {
     fn wake_at(&self) -> Option<Time> {
         None
     }
+
+    /// Whether it can never start a job of `gpus` for a tenant with `view` (a cap the job
+    /// is over): the simulation refuses such a job on arrival instead of queueing it.
+    fn never_starts(&self, _gpus: u32, _tenant: &TenantView) -> bool {
+        false
+    }
 }

@@ -1,10 +1,12 @@
 //! Per-tenant GPU caps, as Helios's virtual clusters: each tenant's jobs run in FIFO
 //! order while the tenant holds fewer GPUs than its quota; tenants are served in order of
-//! how much of their quota they use, least first.
+//! how much of their quota they use, least first. A job larger than its tenant's quota
+//! is refused on arrival: like Helios's virtual clusters, a tenant may not borrow idle
+//! GPUs beyond its quota, so such a job could never start and would block its tenant.
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
+use super::super::policy::{Decision, JobKey, Policy, QueuedJob, TenantView, View};
 use super::easy::{clean_head, insert_ordered};
 
 /// Quotas.
@@ -15,6 +17,10 @@ pub struct Quota {
 }
 
 impl Policy for Quota {
+    fn never_starts(&self, gpus: u32, tenant: &TenantView) -> bool {
+        tenant.quota_gpus > 0 && u64::from(gpus) > tenant.quota_gpus
+    }
+
     fn submit(&mut self, job: QueuedJob) {
         let t = job.tenant as usize;
         if self.queues.len() <= t {
