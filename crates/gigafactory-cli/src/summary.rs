@@ -240,7 +240,7 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             "Jobs".to_string(),
             format!(
                 "{} submitted, {} completed, {} withdrawn (waited past their patience), {} refused (larger \
-                 than any partition), {} unfinished",
+                 than any partition still in service, or than the tenant's quota), {} unfinished",
                 int(o.jobs_submitted),
                 int(o.jobs_completed),
                 int(o.jobs_withdrawn),
