@@ -180,3 +180,28 @@ fn d1_init_onto_a_fifo_writes_through() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(reader.join().unwrap().contains("[[site]]"));
 }
+
+// ── Issue 13: a solver that is not built in ─────────────────────────────────────────────
+
+/// `--solver highs` in a build without HiGHS: exit 2, and the message says how to get it.
+#[test]
+#[cfg(not(feature = "highs"))]
+fn solver_highs_in_a_build_without_it_says_how_to_get_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = tests_dir().join("../../..");
+    let q = root.join("examples/optimize-eu.toml");
+    let out = gigafactory_in(
+        dir.path(),
+        &["optimize", q.to_str().unwrap(), "--solver", "highs"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("built without HiGHS") && stderr(&out).contains("--features highs"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}

@@ -708,3 +708,17 @@ patience_h = 12
         }
     }
 }
+
+/// Issue 12, defect 5: LAS is work-conserving, as Tiresias's is. On 16 GPUs, job 1 (8
+/// GPUs, 1,000 s) runs; job 2 (16 GPUs) cannot fit and cannot preempt job 1 (both in the
+/// lowest queue); job 3 (8 GPUs, 100 s), behind it, fits in the 8 idle GPUs and starts at
+/// once instead of idling them until job 1 ends. Job 2 starts when job 1 ends.
+#[test]
+fn las_starts_a_waiting_job_that_fits_when_the_head_cannot() {
+    let jobs = [
+        (1, 0, 8.0, 1000, 0),
+        (2, 1, 16.0, 100, 0),
+        (3, 2, 8.0, 100, 0),
+    ];
+    assert_eq!(starts("las", 16, "", &jobs).0, [0, 1000, 2]);
+}
