@@ -232,6 +232,18 @@ impl Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<JobKey, V, BuildHasherDefault<KeyHasher>>;
 
+/// How a running job stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// It has finished its work.
+    Done,
+    /// Unplanned (a failure, a retirement): the work since its last checkpoint is lost.
+    Lost,
+    /// Planned (a preemption by the policy): it writes a checkpoint as it stops, so only
+    /// that write's time is lost.
+    Checkpointed,
+}
+
 struct Sim<'a> {
     log: Option<&'a mut dyn JobSink>,
     tenant_names: Vec<String>,
@@ -513,7 +525,7 @@ impl<'a> Sim<'a> {
                     .get(&key)
                     .is_some_and(|a| a.epoch == epoch && a.run.is_some())
                 {
-                    self.stop(key, now, true);
+                    self.stop(key, now, Stop::Done);
                     self.complete(key, now)?;
                 }
             }
@@ -609,8 +621,8 @@ impl<'a> Sim<'a> {
         );
     }
 
-    /// Stop a running job: account for its run; with `done`, it has finished its work.
-    fn stop(&mut self, key: JobKey, now: Time, done: bool) {
+    /// Stop a running job and account for its run.
+    fn stop(&mut self, key: JobKey, now: Time, how: Stop) {
         let a = self.active.get_mut(&key).expect("active");
         let run = a.run.take().expect("running");
         let t = a.job.tenant.0 as usize;
@@ -618,7 +630,7 @@ impl<'a> Sim<'a> {
         let gpu_s = f64::from(a.gpus) * elapsed;
         a.attained_gpu_s += gpu_s;
         let measured = a.measured;
-        if done {
+        if how == Stop::Done {
             a.remaining_ref_s = 0.0;
         } else {
             // Back to waiting (for a restart, or the policy's next pass).
@@ -626,10 +638,16 @@ impl<'a> Sim<'a> {
             self.tenants[t].queued_gpus += u64::from(a.gpus);
             // Work survives up to the last checkpoint; the rest is lost.
             let cycle = run.interval_s + self.ckpt.checkpoint_write_s;
-            let saved_wall = if cycle > 0.0 && run.interval_s.is_finite() {
-                (elapsed / cycle).floor() * run.interval_s
+            let periodic = if cycle > 0.0 && run.interval_s.is_finite() {
+                (elapsed / cycle).floor()
             } else {
                 0.0
+            };
+            let saved_wall = match how {
+                // Everything worked on, less the periodic writes and the final one.
+                Stop::Checkpointed => (elapsed - (periodic + 1.0) * self.ckpt.checkpoint_write_s)
+                    .max(periodic * run.interval_s),
+                _ => periodic * run.interval_s,
             };
             let saved_ref = (saved_wall * run.rate).min(a.remaining_ref_s);
             a.remaining_ref_s -= saved_ref;
@@ -646,7 +664,7 @@ impl<'a> Sim<'a> {
     }
 
     fn interrupt(&mut self, key: JobKey, now: Time, failure: bool) {
-        self.stop(key, now, false);
+        self.stop(key, now, Stop::Lost);
         let a = self.active.get_mut(&key).expect("active");
         a.epoch += 1;
         if failure {
@@ -794,7 +812,7 @@ impl<'a> Sim<'a> {
                 }
                 Some(Decision::Preempt(key)) => {
                     if self.active.get(&key).is_some_and(|a| a.run.is_some()) {
-                        self.stop(key, now, false);
+                        self.stop(key, now, Stop::Checkpointed);
                         let a = self.active.get_mut(&key).expect("active");
                         a.epoch += 1;
                         if a.measured {
