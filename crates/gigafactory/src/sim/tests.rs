@@ -725,3 +725,38 @@ fn las_starts_a_waiting_job_that_fits_when_the_head_cannot() {
     ];
     assert_eq!(starts("las", 16, "", &jobs).0, [0, 1000, 2]);
 }
+
+/// Issue 12, defect 3: the automatic sample keeps every build phase that comes online in
+/// the horizon, refreshes included, able to hold the largest job any tenant submits.
+/// `frontier-lab` refreshes its site after four years; its refresh was sampled to 392
+/// GPUs against jobs of 1,024.
+#[test]
+fn the_automatic_sample_keeps_every_phase_refreshes_included_large_enough() {
+    let catalog = Catalog::builtin();
+    for b in crate::scenario::BUILTIN {
+        let (s, f) = model::prepare(b.text, catalog).unwrap();
+        let Some(plan) = auto_sample(&s, &f, std::path::Path::new(".")).unwrap() else {
+            continue;
+        };
+        let largest = s
+            .tenants
+            .iter()
+            .filter_map(|t| crate::workload::generate::preset(&t.preset))
+            .filter_map(|p| p.sizes.last().map(|x| x.0))
+            .max()
+            .unwrap();
+        let end = s.start.add_years(s.years);
+        let (g, _) = f.sampled(plan.factor);
+        for (i, p) in g.builds.iter().enumerate().filter(|(_, p)| p.online < end) {
+            assert!(
+                p.count >= largest,
+                "{}: phase {i} ({}, online {}) sampled 1 in {} holds {} GPUs, jobs of {largest}",
+                b.id,
+                p.accelerator,
+                p.online,
+                plan.factor,
+                p.count
+            );
+        }
+    }
+}
