@@ -38,9 +38,10 @@ pub struct SamplePlan {
 
 /// The automatic sample for `expected_jobs` arrivals on the full facility:
 ///
-/// 1. Accelerators: 1 in k, with k as large as keeps every sampled build phase able to
-///    hold the largest job any tenant submits (so that no job is refused that the whole
-///    facility would run), and no larger than needed to bring the jobs within
+/// 1. Accelerators: 1 in k, with k as large as keeps every sampled build phase (a refresh
+///    too, if it comes online in the horizon) able to hold the largest job any tenant
+///    submits (so that no job is refused that the whole facility would run), and no
+///    larger than needed to bring the jobs within
 ///    [`JOB_BUDGET`]. The largest jobs then meet a facility only a few times their size:
 ///    their waits are the figures sampling distorts most.
 /// 2. Time, if still above the budget: in every period, one week of arrivals to fill the
@@ -64,7 +65,16 @@ pub fn plan_sample(s: &Scenario, f: &Facility, expected_jobs: f64) -> SamplePlan
         .filter_map(|p| p.sizes.last().map(|x| x.0))
         .max()
         .unwrap_or(1);
-    let min_phase = f.planned().map(|b| b.count).min().unwrap_or(0);
+    // Every phase that comes online within the horizon, refreshes included: a refresh
+    // of fewer, faster parts must still hold the largest job once sampled.
+    let end = s.start.add_years(s.years);
+    let min_phase = f
+        .builds
+        .iter()
+        .filter(|b| b.online < end)
+        .map(|b| b.count)
+        .min()
+        .unwrap_or(0);
     let by_size = (min_phase / max_job.max(1)).max(1);
     let needed = (expected_jobs / JOB_BUDGET).ceil() as u32;
     let factor = by_size.min(needed).max(1);
