@@ -205,3 +205,115 @@ fn solver_highs_in_a_build_without_it_says_how_to_get_it() {
         "nothing written"
     );
 }
+
+// ── 10. `optimize` writes a plan that runs, and never overwrites without --force ─────────
+
+/// An [optimize] question replaying a trace by a relative path, in `q/`.
+fn trace_question(dir: &Path) -> PathBuf {
+    let q = dir.join("q");
+    std::fs::create_dir(&q).unwrap();
+    std::fs::copy(
+        tests_dir().join("../../gigafactory/tests/fixtures/helios_cluster_log.csv"),
+        q.join("trace.csv"),
+    )
+    .unwrap();
+    let text = r#"
+name = "where"
+start = "2020-04-01"
+years = 1
+[[site]]
+name = "kajaani"
+country = "FI"
+grid_mw = 10
+[optimize]
+accelerators = ["H100"]
+required_h100_equivalents = 256
+hall_gpus = 256
+[workload]
+trace = "trace.csv"
+"#;
+    let path = q.join("question.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The plan written to another folder names the trace so that it is found from there,
+/// and validates and runs.
+#[test]
+fn d10_a_plan_written_elsewhere_finds_its_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = trace_question(dir.path());
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+    let out = gigafactory_in(
+        dir.path(),
+        &[
+            "optimize",
+            q.to_str().unwrap(),
+            "--out",
+            "plans/plan.toml",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let run = gigafactory_in(dir.path(), &["run", "plans/plan.toml", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
+
+/// `--out` onto an existing file is refused without --force (exit 2, the file kept), and
+/// onto the question itself always.
+#[test]
+fn d10_optimize_never_overwrites_without_force_and_never_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = trace_question(dir.path());
+    let question = std::fs::read_to_string(&q).unwrap();
+    let existing = dir.path().join("plan.toml");
+    std::fs::write(&existing, "mine").unwrap();
+    let out = gigafactory_in(
+        dir.path(),
+        &[
+            "optimize",
+            q.to_str().unwrap(),
+            "--out",
+            "plan.toml",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine");
+    let forced = gigafactory_in(
+        dir.path(),
+        &[
+            "optimize",
+            q.to_str().unwrap(),
+            "--out",
+            "plan.toml",
+            "--quiet",
+            "--force",
+        ],
+    );
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    assert!(
+        std::fs::read_to_string(&existing)
+            .unwrap()
+            .contains("[[build]]")
+    );
+    let onto_input = gigafactory_in(
+        dir.path(),
+        &[
+            "optimize",
+            q.to_str().unwrap(),
+            "--out",
+            q.to_str().unwrap(),
+            "--force",
+            "--quiet",
+        ],
+    );
+    assert_eq!(onto_input.status.code(), Some(2), "{}", stderr(&onto_input));
+    assert!(
+        stderr(&onto_input).contains("the question itself"),
+        "{}",
+        stderr(&onto_input)
+    );
+    assert_eq!(std::fs::read_to_string(&q).unwrap(), question);
+}
