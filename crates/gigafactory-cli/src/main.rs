@@ -99,6 +99,9 @@ enum Command {
         /// Then simulate the plan job by job (it needs tenants or a trace).
         #[arg(long)]
         simulate: bool,
+        /// Overwrite an existing plan file (never the scenario itself).
+        #[arg(long)]
+        force: bool,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -213,6 +216,7 @@ fn main() -> ExitCode {
             solver,
             simulate,
             quiet,
+            force,
         } => optimize_cmd::run(&optimize_cmd::Args {
             scenario: &scenario,
             out: out.as_deref(),
@@ -220,6 +224,7 @@ fn main() -> ExitCode {
             solver,
             simulate,
             quiet,
+            force,
         }),
         Command::Validate { files } => validate(&files),
         Command::Catalog { table, json } => {

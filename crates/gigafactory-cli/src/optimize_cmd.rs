@@ -21,6 +21,68 @@ pub struct Args<'a> {
     pub solver: Solver,
     pub simulate: bool,
     pub quiet: bool,
+    pub force: bool,
+}
+
+/// Where the plan goes: `--out`, else `SCENARIO-optimised.toml` here. An existing file is
+/// replaced only with `--force`, and the question itself never.
+fn plan_path(args: &Args<'_>) -> Result<PathBuf, Failure> {
+    let out: PathBuf = args.out.map_or_else(
+        || {
+            let stem = Path::new(args.scenario)
+                .file_stem()
+                .and_then(|x| x.to_str())
+                .unwrap_or("plan");
+            PathBuf::from(format!("{stem}-optimised.toml"))
+        },
+        Path::to_path_buf,
+    );
+    let same = match (
+        std::fs::canonicalize(&out),
+        std::fs::canonicalize(args.scenario),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(Failure::Input(format!(
+            "error: --out {}: that is the question itself; the plan is written to another \
+             file\n",
+            out.display()
+        )));
+    }
+    if out.exists() && !args.force {
+        return Err(Failure::Input(format!(
+            "error: {} exists; pass --force to overwrite it\n",
+            out.display()
+        )));
+    }
+    Ok(out)
+}
+
+/// The trace path for the plan at `out`: a relative path is relative to the scenario's
+/// folder, so where the plan goes to another folder it names the trace absolutely.
+fn trace_from(scenario: &Path, out: &Path, trace: &str) -> String {
+    let t = Path::new(trace);
+    if t.is_absolute() {
+        return trace.to_string();
+    }
+    let folder = |p: &Path| {
+        let d = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::canonicalize(d).ok()
+    };
+    let from = scenario
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if folder(scenario).is_some() && folder(scenario) == folder(out) {
+        return trace.to_string();
+    }
+    std::path::absolute(from.join(t))
+        .map_or_else(|_| trace.to_string(), |p| p.display().to_string())
 }
 
 fn ordinal(n: usize) -> String {
@@ -61,25 +123,19 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
             src.label
         )));
     }
+    let out = plan_path(args)?;
     let inst = gigafactory_optimize::instance(&s, catalog)
         .map_err(|e| Failure::Input(format!("error: {}: {e}\n", src.label)))?;
     let started = Instant::now();
     let sol = gigafactory_optimize::solve(&inst, Limits::default(), args.solver)
         .map_err(|e| Failure::NoPlan(format!("{}: no plan: {}.\n", src.label, e.message)))?;
     let solved_s = started.elapsed().as_secs_f64();
-    let plan = gigafactory_optimize::plan_scenario(&s, &inst, &sol);
+    let mut plan = gigafactory_optimize::plan_scenario(&s, &inst, &sol);
+    if let Some(w) = plan.workload.as_mut() {
+        w.trace = trace_from(Path::new(args.scenario), &out, &w.trace);
+    }
     let toml = gigafactory_optimize::plan_toml(&plan, args.scenario)
         .map_err(|e| Failure::Run(format!("error: cannot write the plan: {e}\n")))?;
-    let out: PathBuf = args.out.map_or_else(
-        || {
-            let stem = Path::new(args.scenario)
-                .file_stem()
-                .and_then(|x| x.to_str())
-                .unwrap_or("plan");
-            PathBuf::from(format!("{stem}-optimised.toml"))
-        },
-        Path::to_path_buf,
-    );
     output::write_atomic(&out, toml.as_bytes())
         .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", out.display())))?;
     let front = match args.pareto {

@@ -911,6 +911,7 @@ fn optimize_writes_a_plan_that_validates_and_runs() {
         "--out",
         plan.to_str().unwrap(),
         "--simulate",
+        "--force",
     ]);
     assert_eq!(sim.status.code(), Some(0), "{}", stderr(&sim));
     assert!(stdout(&sim).contains("Simulation"), "{}", stdout(&sim));
