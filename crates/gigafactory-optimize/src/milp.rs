@@ -319,20 +319,9 @@ fn build(
             + sum(open.iter().map(|&o| inst.site_fixed_cost_eur / M * o));
         budget = Some(add(constraint!(capex <= b / M)));
         if !relaxed {
-            // The same cuts for the budget, rounded down: Σ ⌊c_u / d⌋ halls_u +
-            // ⌊f / d⌋ open ≤ ⌊b / d⌋ (open binary where a fixed cost makes it matter).
-            for d in distinct(inst.units.iter().map(|u| u.capex_eur)) {
-                let lhs = sum(inst
-                    .units
-                    .iter()
-                    .zip(&halls)
-                    .map(|(u, &h)| (u.capex_eur / d).floor() * h))
-                    + sum(open
-                        .iter()
-                        .map(|&o| (inst.site_fixed_cost_eur / d).floor() * o));
-                add(constraint!(
-                    lhs <= (b / d + 1e-9 * (b / d).max(1.0)).floor()
-                ));
+            let fixed = (inst.site_fixed_cost_eur, open.as_slice());
+            for c in cuts(inst, &halls, |u| u.capex_eur, Some(fixed), b, Sense::AtMost) {
+                add(c);
             }
         }
     }
@@ -344,18 +333,15 @@ fn build(
     ) {
         capacity = Some(add(constraint!(capacity_expr() >= r)));
         if !relaxed {
-            // Chvátal–Gomory cuts: with halls whole, Σ ⌈a_u / d⌉ halls_u ≥ ⌈r / d⌉ for
-            // any d > 0 (here each unit's own size). Valid for every integer plan, so
-            // the optimum is unchanged; they close the gap that rounding leaves in the
-            // relaxation, which branch and bound alone closes only slowly where sites
-            // are alike. The right side is rounded down a hair, to stay valid.
-            for d in distinct(inst.units.iter().map(|u| u.h100_equivalents)) {
-                let lhs = sum(inst
-                    .units
-                    .iter()
-                    .zip(&halls)
-                    .map(|(u, &h)| (u.h100_equivalents / d).ceil() * h));
-                add(constraint!(lhs >= (r / d - 1e-9 * (r / d).max(1.0)).ceil()));
+            for c in cuts(
+                inst,
+                &halls,
+                |u| u.h100_equivalents,
+                None,
+                r,
+                Sense::AtLeast,
+            ) {
+                add(c);
             }
         }
     }
@@ -381,16 +367,8 @@ fn build(
     for c in caps.into_iter().flatten() {
         add(constraint!(co2() <= c));
         if !relaxed {
-            // The budget's cuts, for emissions.
-            for d in distinct(inst.units.iter().map(|u| u.co2_t_per_year)) {
-                let lhs = sum(inst
-                    .units
-                    .iter()
-                    .zip(&halls)
-                    .map(|(u, &h)| (u.co2_t_per_year / d).floor() * h));
-                add(constraint!(
-                    lhs <= (c / d + 1e-9 * (c / d).max(1.0)).floor()
-                ));
+            for c in cuts(inst, &halls, |u| u.co2_t_per_year, None, c, Sense::AtMost) {
+                add(c);
             }
         }
     }
@@ -405,6 +383,50 @@ fn build(
         budget,
         capacity,
     }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Sense {
+    AtLeast,
+    AtMost,
+}
+
+/// Chvátal–Gomory cuts of the row Σ a_u halls_u (+ f Σ open) ≥ or ≤ r, one for each
+/// distinct unit coefficient d: with halls whole, Σ ⌈a_u / d⌉ halls_u ≥ ⌈r / d⌉ (for ≤,
+/// floors on both sides; `open` binary wherever f > 0). Valid for every integer plan, so
+/// the optimum is unchanged; they close the gap that rounding leaves in the relaxation,
+/// which branch and bound alone closes only slowly where sites are alike. The right side
+/// is moved a hair towards the weaker cut, so that rounding error cannot make it invalid.
+fn cuts(
+    inst: &Instance,
+    halls: &[Variable],
+    a: impl Fn(&crate::Unit) -> f64,
+    fixed: Option<(f64, &[Variable])>,
+    r: f64,
+    sense: Sense,
+) -> Vec<good_lp::Constraint> {
+    let round = |x: f64| match sense {
+        Sense::AtLeast => x.ceil(),
+        Sense::AtMost => x.floor(),
+    };
+    distinct(inst.units.iter().map(&a))
+        .into_iter()
+        .map(|d| {
+            let mut lhs = sum(inst
+                .units
+                .iter()
+                .zip(halls)
+                .map(|(u, &h)| round(a(u) / d) * h));
+            if let Some((f, open)) = fixed {
+                lhs = lhs + sum(open.iter().map(|&o| round(f / d) * o));
+            }
+            let hair = 1e-9 * (r / d).abs().max(1.0);
+            match sense {
+                Sense::AtLeast => constraint!(lhs >= round(r / d - hair)),
+                Sense::AtMost => constraint!(lhs <= round(r / d + hair)),
+            }
+        })
+        .collect()
 }
 
 /// The distinct positive values, for the cuts' divisors.
