@@ -418,7 +418,7 @@ fn cuts(
                 .zip(halls)
                 .map(|(u, &h)| round(a(u) / d) * h));
             if let Some((f, open)) = fixed {
-                lhs = lhs + sum(open.iter().map(|&o| round(f / d) * o));
+                lhs += sum(open.iter().map(|&o| round(f / d) * o));
             }
             let hair = 1e-9 * (r / d).abs().max(1.0);
             match sense {
