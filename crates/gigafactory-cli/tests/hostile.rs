@@ -317,3 +317,46 @@ fn d10_optimize_never_overwrites_without_force_and_never_its_input() {
     );
     assert_eq!(std::fs::read_to_string(&q).unwrap(), question);
 }
+
+// ── 13. Nothing served: per-hour figures are undefined, not "€0 bn" ──────────────────────
+
+/// Tenants with no load: no GPU-hour is delivered, so the cost per delivered hour and the
+/// break-even rents are undefined. The terminal says so, the report too, and the JSON has
+/// null.
+#[test]
+fn d13_nothing_served_gives_undefined_per_hour_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(tests_dir().join("scenarios/two-tenants.toml")).unwrap();
+    let zero: String = text
+        .lines()
+        .map(|l| if l.starts_with("load") { "load = 0" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let s = dir.path().join("zero.toml");
+    std::fs::write(&s, zero).unwrap();
+    let out = gigafactory_in(dir.path(), &["run", "zero.toml", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |label: &str| {
+        text.lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} line:\n{text}"))
+            .to_string()
+    };
+    for label in [
+        "Cost per delivered GPU-hour",
+        "Break-even rent per GPU-hour",
+    ] {
+        let l = line(label);
+        assert!(l.contains("undefined: nothing served"), "{l}");
+        assert!(!l.contains("€0 bn"), "{l}");
+    }
+    let report = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(!report.contains("EUR inf"), "the report prints EUR inf");
+    assert!(report.contains("undefined: nothing served"));
+    let json = std::fs::read_to_string(dir.path().join("out/summary.json")).unwrap();
+    assert!(
+        json.contains("\"cost_per_gpu_hour_eur\": null"),
+        "{json:.400}"
+    );
+}
