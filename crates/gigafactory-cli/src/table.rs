@@ -135,7 +135,14 @@ pub fn num(x: f64, decimals: usize) -> String {
 }
 
 /// Euros, scaled: €27.04 bn, €208.4 M, €2.34.
+/// What a per-hour figure says when no hour was delivered (its division has no answer).
+pub const NOTHING_SERVED: &str = "undefined: nothing served";
+
 pub fn eur(x: f64) -> String {
+    if !x.is_finite() {
+        // Only a per-hour figure divides: by zero hours when nothing was served.
+        return NOTHING_SERVED.into();
+    }
     let a = x.abs();
     if a >= 1e9 {
         format!("€{} bn", num(x / 1e9, 2))
@@ -161,6 +168,7 @@ mod tests {
         assert_eq!(eur(27.04e9), "€27.04 bn");
         assert_eq!(eur(208.44e6), "€208.4 M");
         assert_eq!(eur(2.345), "€2.35");
+        assert_eq!(eur(f64::INFINITY), NOTHING_SERVED);
     }
 
     #[test]

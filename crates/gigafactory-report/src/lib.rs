@@ -597,11 +597,18 @@ fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
     }
     rows.push((
         "Cost per delivered GPU-hour".into(),
-        format!(
-            "EUR {:.2} (EUR {:.2} per H100-equivalent hour) against a market rent of EUR {:.2} \
-             per H100-hour",
-            a.cost_per_gpu_hour_eur, a.cost_per_h100_hour_eur, a.market_rent_eur_per_gpu_hour
-        ),
+        if a.cost_per_gpu_hour_eur.is_finite() {
+            format!(
+                "EUR {:.2} (EUR {:.2} per H100-equivalent hour) against a market rent of EUR \
+                 {:.2} per H100-hour",
+                a.cost_per_gpu_hour_eur, a.cost_per_h100_hour_eur, a.market_rent_eur_per_gpu_hour
+            )
+        } else {
+            format!(
+                "undefined: nothing served (market rent EUR {:.2} per H100-hour)",
+                a.market_rent_eur_per_gpu_hour
+            )
+        },
     ));
     rows.push((
         "Utilisation".into(),
