@@ -360,3 +360,71 @@ fn d13_nothing_served_gives_undefined_per_hour_figures() {
         "{json:.400}"
     );
 }
+
+// ── 12. A second run into the same --out folder leaves no file of the first ─────────────
+
+/// A simulated run writes jobs.parquet and timeseries.parquet; a CSV run into the same
+/// folder replaces them with jobs.csv and timeseries.csv, and a run with no simulation
+/// leaves only its summary and report. Files the tool does not write are never touched.
+#[test]
+fn d12_a_second_run_removes_the_first_runs_files_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = small_scenario(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    std::fs::write(out.join("jobs.parquet.bak"), "mine").unwrap();
+    let names = || {
+        let mut v: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", scenario.to_str().unwrap(), "--out", "out", "--quiet"];
+        args.extend_from_slice(extra);
+        let o = gigafactory_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    run(&["--until", "2027-01-15"]);
+    assert!(
+        names().contains(&"jobs.parquet".to_string()),
+        "{:?}",
+        names()
+    );
+    run(&["--until", "2027-01-15", "--format", "csv"]);
+    assert_eq!(
+        names(),
+        [
+            "jobs.csv",
+            "jobs.parquet.bak",
+            "notes.txt",
+            "report.html",
+            "summary.json",
+            "tenants.csv",
+            "timeseries.csv",
+            "years.csv"
+        ]
+    );
+    // A plan with no workload: summary and report only.
+    let plain = dir.path().join("plain.toml");
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    let cut = text.find("[[tenant]]").unwrap();
+    std::fs::write(&plain, &text[..cut]).unwrap();
+    let o = gigafactory_in(
+        dir.path(),
+        &["run", "plain.toml", "--out", "out", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        names(),
+        [
+            "jobs.parquet.bak",
+            "notes.txt",
+            "report.html",
+            "summary.json"
+        ]
+    );
+}
