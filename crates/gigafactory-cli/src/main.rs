@@ -145,6 +145,31 @@ enum Command {
     },
 }
 
+/// Every file `run --out` may write: those a run does not write are removed from the
+/// folder, so that it never holds a mix of two runs.
+const RUN_FILES: [&str; 8] = [
+    "summary.json",
+    "report.html",
+    "years.csv",
+    "tenants.csv",
+    "jobs.parquet",
+    "jobs.csv",
+    "timeseries.parquet",
+    "timeseries.csv",
+];
+
+/// Whether file `p` is in folder `dir`.
+fn same_folder(p: &Path, dir: &Path) -> bool {
+    let parent = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(parent), std::fs::canonicalize(dir)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The format of the jobs and timeseries tables.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum TableFormat {
@@ -370,11 +395,32 @@ pub(crate) fn run_plan(path: &str, quiet: bool) -> Result<(), Failure> {
 }
 
 fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
+    if let (Some(dir), Some(log)) = (args.out, args.jobs_out) {
+        // The log must not be one of the files --out writes.
+        let ext = args.format.ext();
+        let ours = [
+            "summary.json".to_string(),
+            "report.html".into(),
+            "years.csv".into(),
+            "tenants.csv".into(),
+            format!("jobs.{ext}"),
+            format!("timeseries.{ext}"),
+        ];
+        let name = log.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.is_some_and(|n| ours.contains(&n)) && same_folder(log, dir) {
+            return Err(Failure::Input(format!(
+                "error: --jobs-out {}: --out {} writes a file of that name; give the log \
+                 another name or folder\n",
+                log.display(),
+                dir.display()
+            )));
+        }
+    }
     let src = read_scenario(args.scenario)?;
     let (scenario, facility) = prepare(&src)?;
     if scenario.builds.is_empty() {
         return Err(Failure::Input(format!(
-            "error: {l} has no [[build]] phases to run: its [optimize] table is a question              for `gigafactory optimize {l}`, which writes a plan that runs\n",
+            "error: {l} has no [[build]] phases to run: its [optimize] table is a question for `gigafactory optimize {l}`, which writes a plan that runs\n",
             l = src.label
         )));
     }
@@ -472,6 +518,17 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             written.insert(0, format!("jobs.{}", args.format.ext()));
             written.insert(1, name);
         }
+        // The --jobs-out log may stand in the folder under one of these names: it is this
+        // run's too.
+        let mut keep = written.clone();
+        if let Some(name) = args
+            .jobs_out
+            .filter(|p| same_folder(p, dir))
+            .and_then(|p| p.file_name())
+        {
+            keep.push(name.to_string_lossy().into_owned());
+        }
+        output::remove_stale(dir, &RUN_FILES, &keep);
     }
     if args.quiet {
         return Ok(());

@@ -15,6 +15,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.commit()
 }
 
+/// Remove from `dir` the files named in `own` (the tool's own output names) that this run
+/// did not write (`written`): regular files only, so a FIFO, device or symlink placed
+/// there by the user stays. Files of other names are never touched.
+pub fn remove_stale(dir: &Path, own: &[&str], written: &[String]) {
+    for name in own.iter().filter(|n| !written.iter().any(|w| w == *n)) {
+        let path = dir.join(name);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
 /// Remove temporary files that killed runs left in `dir` (`.NAME.partial-PID` of a process
 /// that is gone). Only where `/proc` tells which processes live (Linux); elsewhere nothing.
 pub fn sweep_partials(dir: &Path) {

@@ -428,3 +428,53 @@ fn d12_a_second_run_removes_the_first_runs_files_and_nothing_else() {
         ]
     );
 }
+
+/// Issue 12, defect 15: `--jobs-out` onto a file that `--out` writes too is refused (exit
+/// 2) before anything is written; the same name with the other format is fine.
+#[test]
+fn d15_jobs_out_onto_a_file_out_writes_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = small_scenario(dir.path());
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let args = |format: &'static str| {
+        vec![
+            "run".to_string(),
+            scenario.to_str().unwrap().to_string(),
+            "--out".into(),
+            "out".into(),
+            "--jobs-out".into(),
+            "out/jobs.csv".into(),
+            "--format".into(),
+            format.into(),
+            "--until".into(),
+            "2027-01-15".into(),
+            "--quiet".into(),
+        ]
+    };
+    let a = args("csv");
+    let o = gigafactory_in(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("writes a file of that name"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .next()
+            .is_none()
+    );
+    let a = args("parquet");
+    let o = gigafactory_in(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        dir.path().join("out/jobs.csv").exists() && dir.path().join("out/jobs.parquet").exists()
+    );
+}
