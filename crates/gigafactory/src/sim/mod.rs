@@ -410,16 +410,26 @@ impl<'a> Sim<'a> {
         // In submission order, so that the job log is the same from run to run.
         gone.sort_unstable();
         for key in gone {
-            self.policy.remove(key);
-            let a = self.active.remove(&key).expect("active");
-            let t = a.job.tenant.0 as usize;
-            self.queue_change(t, a.gpus, false);
-            if a.measured {
-                self.o.rejected(t, a.gpus, a.remaining_ref_s);
-            }
-            self.log_job(&a, now, "rejected")?;
+            self.end_waiting(key, now, false)?;
         }
         Ok(())
+    }
+
+    /// A waiting job leaves unserved: `withdrawn` (past its patience), else refused (no
+    /// partition left can hold it); its remaining work is lost demand either way.
+    fn end_waiting(&mut self, key: JobKey, now: Time, withdrawn: bool) -> Result<(), SimError> {
+        self.policy.remove(key);
+        let a = self.active.remove(&key).expect("active");
+        let t = a.job.tenant.0 as usize;
+        self.queue_change(t, a.gpus, false);
+        if a.measured {
+            if withdrawn {
+                self.o.withdrawn(t, a.gpus, a.remaining_ref_s);
+            } else {
+                self.o.rejected(t, a.gpus, a.remaining_ref_s);
+            }
+        }
+        self.log_job(&a, now, if withdrawn { "withdrawn" } else { "rejected" })
     }
 
     fn tenant_index(&mut self, t: u32) -> usize {
@@ -535,14 +545,7 @@ impl<'a> Sim<'a> {
                     .get(&key)
                     .is_some_and(|a| a.epoch == epoch && a.run.is_none());
                 if waiting {
-                    self.policy.remove(key);
-                    let a = self.active.remove(&key).expect("active");
-                    let t = a.job.tenant.0 as usize;
-                    self.queue_change(t, a.gpus, false);
-                    if a.measured {
-                        self.o.withdrawn(t, a.gpus, a.remaining_ref_s);
-                    }
-                    self.log_job(&a, now, "withdrawn")?;
+                    self.end_waiting(key, now, true)?;
                 }
             }
             Ev::Resubmit { key } => {
