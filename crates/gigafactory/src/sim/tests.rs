@@ -760,3 +760,44 @@ fn the_automatic_sample_keeps_every_phase_refreshes_included_large_enough() {
         }
     }
 }
+
+#[test]
+fn a_trace_replay_logs_the_trace_tenant_names_from_the_first_row() {
+    // Issue 12, defect 11: the job log named a trace's tenants `tenant-0`, `tenant-1`
+    // while tenants.csv used the trace's own names (vcA, vcB, vcC in this Helios file).
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let text = scenario(
+        64,
+        1,
+        "[workload]\ntrace = \"helios_cluster_log.csv\"\nformat = \"helios\"\n",
+    );
+    let catalog = Catalog::builtin();
+    let (s, f) = model::prepare(&text, catalog).unwrap();
+    let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
+    let out = run_sampled(
+        &s,
+        &f,
+        catalog,
+        &fixtures,
+        Sample::Full,
+        SimOptions {
+            job_log: Some(&mut log),
+            ..SimOptions::default()
+        },
+    )
+    .unwrap()
+    .unwrap();
+    let log = String::from_utf8(log.into_inner().unwrap()).unwrap();
+    let logged: std::collections::BTreeSet<&str> = log
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    let named: std::collections::BTreeSet<&str> =
+        out.tenants.iter().map(|t| t.name.as_str()).collect();
+    assert!(!logged.is_empty());
+    assert!(
+        logged.iter().all(|n| named.contains(n) && !n.starts_with("tenant-")),
+        "the job log names {logged:?}, the results {named:?}"
+    );
+}
