@@ -23,7 +23,7 @@ use crate::engine::{EventQueue, Time};
 use crate::model::Facility;
 use crate::scenario::Scenario;
 use crate::workload::generate::Stream;
-use crate::workload::{Job, ReadError};
+use crate::workload::{Job, JobStream, ReadError};
 
 /// Seconds in a day.
 const DAY_S: f64 = 86_400.0;
@@ -133,6 +133,10 @@ struct Active {
     measured: bool,
 }
 
+/// A job read from the stream: its arrival time, the job, and its tenant's name if this is
+/// the first the simulation hears of that tenant.
+type Arrival = (Time, Job, Option<String>);
+
 /// Play `facility` with the jobs of `jobs`.
 ///
 /// # Errors
@@ -141,7 +145,7 @@ pub fn simulate(
     scenario: &Scenario,
     facility: &Facility,
     catalog: &Catalog,
-    jobs: &mut dyn Iterator<Item = Result<Job, ReadError>>,
+    jobs: &mut dyn JobStream,
     mut options: SimOptions<'_>,
 ) -> Result<SimOutcome, SimError> {
     let horizon = year_ends(scenario).last().copied().unwrap_or(0);
@@ -155,13 +159,18 @@ pub fn simulate(
     // Arrivals come from the job stream in submit order: they are merged with the event
     // queue here rather than pushed through it. At one instant, arrivals come first.
     let mut offset: Option<i64> = None;
-    let mut next_arrival = |sim: &Sim| -> Result<Option<(Time, Job)>, SimError> {
+    let mut next_arrival = |sim: &Sim| -> Result<Option<Arrival>, SimError> {
         let Some(j) = jobs.next().transpose()? else {
             return Ok(None);
         };
         let off = *offset.get_or_insert(if sim.generated { 0 } else { j.submit_s });
         let t = (j.submit_s - off).max(0) as Time;
-        Ok((t < sim.end).then_some((t, j)))
+        // The first job of a tenant the scenario does not name brings the stream's name for
+        // it, so that the job log names it from its first row.
+        let name = (!sim.named.get(j.tenant.0 as usize).copied().unwrap_or(false))
+            .then(|| jobs.tenant_name(j.tenant).map(str::to_string))
+            .flatten();
+        Ok((t < sim.end).then_some((t, j, name)))
     };
     let mut pending = next_arrival(&sim)?;
     let mut batch = Vec::new();
@@ -180,7 +189,10 @@ pub fn simulate(
         }
         sim.q.advance_to(now);
         while pending.as_ref().is_some_and(|p| p.0 == now) {
-            let (_, j) = pending.take().expect("checked");
+            let (_, j, name) = pending.take().expect("checked");
+            if let Some(name) = name {
+                sim.name_tenant(j.tenant.0 as usize, name);
+            }
             sim.arrive(j)?;
             pending = next_arrival(&sim)?;
         }
@@ -247,6 +259,9 @@ enum Stop {
 struct Sim<'a> {
     log: Option<&'a mut dyn JobSink>,
     tenant_names: Vec<String>,
+    // Whether each tenant has its own name (the scenario's or the job stream's) rather than
+    // a number.
+    named: Vec<bool>,
     q: EventQueue<Ev>,
     cluster: Cluster,
     policy: Box<dyn Policy>,
@@ -358,6 +373,7 @@ impl<'a> Sim<'a> {
         Sim {
             log,
             tenant_names: s.tenants.iter().map(|t| t.name.clone()).collect(),
+            named: vec![true; s.tenants.len()],
             o: outcome::Accumulator::new(f, &cluster, year_ends(s), &phases),
             q,
             cluster,
@@ -432,6 +448,13 @@ impl<'a> Sim<'a> {
         self.log_job(&a, now, if withdrawn { "withdrawn" } else { "rejected" })
     }
 
+    /// Name tenant `i` with its stream's name.
+    fn name_tenant(&mut self, i: usize, name: String) {
+        self.tenant_index(i as u32);
+        self.tenant_names[i] = name;
+        self.named[i] = true;
+    }
+
     fn tenant_index(&mut self, t: u32) -> usize {
         let i = t as usize;
         while self.tenants.len() <= i {
@@ -441,6 +464,7 @@ impl<'a> Sim<'a> {
         while self.tenant_names.len() <= i {
             self.tenant_names
                 .push(format!("tenant-{}", self.tenant_names.len()));
+            self.named.push(false);
         }
         i
     }

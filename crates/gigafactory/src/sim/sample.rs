@@ -135,14 +135,7 @@ pub fn run_sampled(
     };
     let JobSource::Generated(jobs) = source else {
         let mut source = source;
-        let mut out = simulate(s, f, catalog, &mut source, options)?;
-        if let JobSource::Trace { reader, .. } = &source {
-            let names = reader.tenants();
-            out.name_tenants(|i| {
-                ((i as usize) < names.len()).then(|| names.name(TenantId(i)).to_string())
-            });
-        }
-        return Ok(Some(out));
+        return simulate(s, f, catalog, &mut source, options).map(Some);
     };
     let plan = match sample {
         Sample::Full => SamplePlan {
@@ -223,5 +216,11 @@ impl Iterator for Counted {
             self.n += 1;
         }
         x
+    }
+}
+
+impl crate::workload::JobStream for Counted {
+    fn tenant_name(&self, t: TenantId) -> Option<&str> {
+        self.inner.tenant_name(t)
     }
 }

@@ -50,7 +50,7 @@ pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
     let catalog = Catalog::builtin();
     let (s, f) = model::prepare(text, catalog).unwrap();
     let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
-    let mut it = jobs.into_iter().map(Ok);
+    let mut it = crate::workload::Unnamed(jobs.into_iter().map(Ok));
     let out = simulate(
         &s,
         &f,
@@ -439,7 +439,7 @@ fn time_sampling_measures_whole_years_of_capacity() {
         &s,
         &f,
         catalog,
-        &mut std::iter::empty(),
+        &mut crate::workload::Unnamed(std::iter::empty()),
         SimOptions {
             windows: Some(w),
             ..SimOptions::default()
@@ -797,7 +797,9 @@ fn a_trace_replay_logs_the_trace_tenant_names_from_the_first_row() {
         out.tenants.iter().map(|t| t.name.as_str()).collect();
     assert!(!logged.is_empty());
     assert!(
-        logged.iter().all(|n| named.contains(n) && !n.starts_with("tenant-")),
+        logged
+            .iter()
+            .all(|n| named.contains(n) && !n.starts_with("tenant-")),
         "the job log names {logged:?}, the results {named:?}"
     );
 }

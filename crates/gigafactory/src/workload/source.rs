@@ -3,9 +3,35 @@
 use std::path::Path;
 
 use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
-use super::{Format, Job, ReadError, ReadOptions, Tenants, TraceReader};
+use super::{Format, Job, ReadError, ReadOptions, TenantId, Tenants, TraceReader};
 use crate::model::Facility;
 use crate::scenario::{Scenario, ShockTarget, TraceFormat};
+
+/// Jobs in submit order, with the names of the tenants read so far: a simulation names each
+/// tenant as its first job arrives, so a job log is right from its first row.
+pub trait JobStream: Iterator<Item = Result<Job, ReadError>> {
+    /// The name of tenant `t`, once a job of it has been read; `None` if the stream names
+    /// no tenants.
+    fn tenant_name(&self, t: TenantId) -> Option<&str>;
+}
+
+/// Jobs whose tenants have no names (tests, hand-built job lists): the simulation calls
+/// them `tenant-0`, `tenant-1`, ... unless the scenario names them.
+pub struct Unnamed<I>(pub I);
+
+impl<I: Iterator<Item = Result<Job, ReadError>>> Iterator for Unnamed<I> {
+    type Item = Result<Job, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+}
+
+impl<I: Iterator<Item = Result<Job, ReadError>>> JobStream for Unnamed<I> {
+    fn tenant_name(&self, _t: TenantId) -> Option<&str> {
+        None
+    }
+}
 
 /// A scenario's jobs, in submit order.
 pub enum JobSource {
@@ -111,6 +137,13 @@ impl JobSource {
             JobSource::Trace { reader, .. } => reader.tenants(),
             JobSource::Generated(g) => g.tenants(),
         }
+    }
+}
+
+impl JobStream for JobSource {
+    fn tenant_name(&self, t: TenantId) -> Option<&str> {
+        let names = self.tenants();
+        ((t.0 as usize) < names.len()).then(|| names.name(t))
     }
 }
 
