@@ -478,3 +478,16 @@ fn d15_jobs_out_onto_a_file_out_writes_is_refused() {
         dir.path().join("out/jobs.csv").exists() && dir.path().join("out/jobs.parquet").exists()
     );
 }
+
+// ── Found by fuzzing (scripts/fuzz.sh) ──────────────────────────────────────────────────
+
+/// A scenario whose last line ends in a bare carriage return: a TOML error at that
+/// character, reported with its line and column (the caret once panicked on the `\r`).
+#[test]
+fn fuzz_a_bare_carriage_return_is_reported_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cr.toml"), "name = 0.4\r").unwrap();
+    let out = gigafactory_in(dir.path(), &["validate", "cr.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("error: cr.toml:1:"), "{}", stderr(&out));
+}

@@ -197,4 +197,22 @@ mod tests {
             "error: x.toml:2:9: count: expected an integer\n  |\n2 | count = \"8\"\n  |         ^^^\n"
         );
     }
+
+    #[test]
+    fn any_span_renders_whatever_the_text() {
+        // Found by fuzzing (issue 12): a span that starts at a line's carriage return, one
+        // inside a multi-byte character, one past the end. Each renders a caret on its line.
+        let cases: [(&str, std::ops::Range<usize>); 5] = [
+            ("name = 0.4\r", 10..11),
+            ("a = 1\r\nb = 2\r\n", 5..6),
+            ("name = \"é\"", 9..10),
+            ("x = 1", 3..400),
+            ("", 0..3),
+        ];
+        for (text, span) in cases {
+            let r = Problem::value(FieldPath::root(), "m").at(span.clone()).render("f", text);
+            assert!(r.starts_with("error: f:1:"), "{text:?} {span:?}: {r}");
+            assert!(r.trim_end().ends_with('^'), "{text:?} {span:?}: {r}");
+        }
+    }
 }
