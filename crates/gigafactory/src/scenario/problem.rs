@@ -120,13 +120,15 @@ impl Problem {
         let Some(span) = self.span.clone() else {
             return format!("error: {file}: {}: {}\n", self.path, self.message);
         };
-        let start = span.start.min(text.len());
+        let start = floor_char_boundary(text, span.start);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_no = text[..start].matches('\n').count() + 1;
         let line = text[line_start..line_end].trim_end_matches('\r');
+        // A span may start on the line's carriage return: the caret goes just past the text.
+        let start = start.min(line_start + line.len());
         let col = text[line_start..start].chars().count() + 1;
-        let end = span.end.clamp(start, line_start + line.len());
+        let end = floor_char_boundary(text, span.end).clamp(start, line_start + line.len());
         let width = text[start..end].chars().count().max(1);
         let gutter = " ".repeat(line_no.to_string().len());
         format!(
@@ -137,6 +139,15 @@ impl Problem {
             "^".repeat(width)
         )
     }
+}
+
+/// The largest character boundary of `text` at or before `i`.
+fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The closest of `candidates` to `word`, when close enough to be a likely typo.
