@@ -206,6 +206,53 @@ fn solver_highs_in_a_build_without_it_says_how_to_get_it() {
     );
 }
 
+// ── 9. `validate` checks the trace a scenario names ──────────────────────────────────────
+
+/// A one-site scenario replaying `trace` (relative to the scenario's folder).
+fn trace_scenario(dir: &Path, trace: &str) -> PathBuf {
+    let text = format!(
+        "name = \"replay\"\nstart = \"2020-04-01\"\nyears = 1\n[[site]]\nname = \"s\"\n\
+         country = \"DE\"\ngrid_mw = 5\n[[build]]\nsite = \"s\"\naccelerator = \"H100\"\n\
+         count = 256\nonline = \"2020-04-01\"\n[workload]\ntrace = \"{trace}\"\n"
+    );
+    let p = dir.join("replay.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// A missing trace and a malformed one fail validation (exit 2) with the scenario's field
+/// and the trace's own file, line and field; a good one is read and said to be.
+#[test]
+fn d9_validate_reads_the_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    trace_scenario(dir.path(), "missing.csv");
+    let out = gigafactory_in(dir.path(), &["validate", "replay.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("replay.toml: workload.trace: ")
+            && stderr(&out).contains("missing.csv"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty(), "not called valid");
+
+    let fixtures = tests_dir().join("../../gigafactory/tests/fixtures");
+    std::fs::copy(fixtures.join("helios_bad_state.csv"), dir.path().join("bad.csv")).unwrap();
+    trace_scenario(dir.path(), "bad.csv");
+    let out = gigafactory_in(dir.path(), &["validate", "replay.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad.csv:3: "), "{}", stderr(&out));
+
+    std::fs::copy(fixtures.join("helios_cluster_log.csv"), dir.path().join("good.csv")).unwrap();
+    trace_scenario(dir.path(), "good.csv");
+    let out = gigafactory_in(dir.path(), &["validate", "replay.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "replay.toml: valid (trace good.csv, helios: all 12 records read)\n"
+    );
+}
+
 // ── 10. `optimize` writes a plan that runs, and never overwrites without --force ─────────
 
 /// An [optimize] question replaying a trace by a relative path, in `q/`.
