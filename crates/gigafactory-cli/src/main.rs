@@ -20,6 +20,7 @@ use gigafactory::model::{self, Facility};
 use gigafactory::scenario::{self, BUILTIN, Problem, Scenario};
 use gigafactory::sim::{self, SimError, SimOptions, SimOutcome};
 use gigafactory::units::Date;
+use gigafactory::workload;
 use gigafactory_optimize::Solver;
 
 /// Simulate and plan large AI compute facilities, from one AI factory to a fleet of
@@ -677,6 +678,37 @@ fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {
     Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
 }
 
+/// How many jobs of a trace `validate` reads.
+const TRACE_CHECK_JOBS: u64 = 100_000;
+
+/// What `validate` read of a trace, in words.
+fn trace_checked(c: &workload::TraceCheck) -> String {
+    let mut s = if c.complete {
+        format!(
+            "all {} job{} read",
+            table::int(c.jobs),
+            if c.jobs == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "the first {} jobs read; `run` reads the rest",
+            table::int(c.jobs)
+        )
+    };
+    let k = c.skipped;
+    for (n, what) in [
+        (k.zero_gpu, "without GPUs"),
+        (k.no_gpu_record, "without a GPU record"),
+        (k.unfinished, "unfinished"),
+        (k.malformed, "malformed"),
+    ] {
+        if n > 0 {
+            s.push_str(&format!(", {} passed over {what}", table::int(n)));
+        }
+    }
+    s
+}
+
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut failed = String::new();
     for f in files {
@@ -692,9 +724,28 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             text,
             builtin: false,
         };
-        match prepare(&src) {
-            Ok(_) => println!("{}: valid", src.label),
-            Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => failed.push_str(&m),
+        let scenario = match prepare(&src) {
+            Ok((s, _)) => s,
+            Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => {
+                failed.push_str(&m);
+                continue;
+            }
+        };
+        // The trace is read as a run reads it, up to a limit that takes well under a second.
+        let base = f.parent().unwrap_or(Path::new("."));
+        match workload::check_trace(&scenario, base, TRACE_CHECK_JOBS) {
+            Ok(None) => println!("{}: valid", src.label),
+            Ok(Some(c)) => println!(
+                "{}: valid (trace {}, {}: {})",
+                src.label,
+                scenario.workload.as_ref().map_or("", |w| w.trace.as_str()),
+                c.format.name(),
+                trace_checked(&c)
+            ),
+            Err(e) => failed.push_str(&format!(
+                "error: {}: workload.trace: {e}\n{}: 1 problem\n",
+                src.label, src.label
+            )),
         }
     }
     if failed.is_empty() {

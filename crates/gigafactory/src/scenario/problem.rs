@@ -221,7 +221,9 @@ mod tests {
             ("", 0..3),
         ];
         for (text, span) in cases {
-            let r = Problem::value(FieldPath::root(), "m").at(span.clone()).render("f", text);
+            let r = Problem::value(FieldPath::root(), "m")
+                .at(span.clone())
+                .render("f", text);
             assert!(r.starts_with("error: f:1:"), "{text:?} {span:?}: {r}");
             assert!(r.trim_end().ends_with('^'), "{text:?} {span:?}: {r}");
         }

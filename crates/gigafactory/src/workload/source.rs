@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
-use super::{Format, Job, ReadError, ReadOptions, TenantId, Tenants, TraceReader};
+use super::{Format, Job, ReadError, ReadOptions, SkipCounts, TenantId, Tenants, TraceReader};
 use crate::model::Facility;
-use crate::scenario::{Scenario, ShockTarget, TraceFormat};
+use crate::scenario::{Scenario, ShockTarget, TraceFormat, Workload};
 
 /// Jobs in submit order, with the names of the tenants read so far: a simulation names each
 /// tenant as its first job arrives, so a job log is right from its first row.
@@ -59,6 +59,62 @@ fn format_of(f: TraceFormat) -> Format {
     }
 }
 
+/// The reader of a scenario's trace, relative to `base_dir` (the scenario file's folder).
+fn open_trace(w: &Workload, base_dir: &Path) -> Result<TraceReader, ReadError> {
+    let options = ReadOptions {
+        lenient: w.lenient,
+        utc_offset_hours: w.utc_offset_hours,
+        ..ReadOptions::default()
+    };
+    TraceReader::open(&base_dir.join(&w.trace), w.format.map(format_of), &options)
+}
+
+/// What [`check_trace`] read of a trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceCheck {
+    /// The format read (named or guessed).
+    pub format: Format,
+    /// Jobs read.
+    pub jobs: u64,
+    /// Whether that was every job of the trace (`false`: it stopped at the limit).
+    pub complete: bool,
+    /// Records passed over (no GPUs, unfinished, malformed in lenient mode).
+    pub skipped: SkipCounts,
+}
+
+/// Read a scenario's trace as a run would, up to `limit` jobs: its header, its format and
+/// its first records. `None` when the scenario names no trace.
+///
+/// # Errors
+/// The trace cannot be opened, its format told, or one of the records read is malformed
+/// (its file, line and field).
+pub fn check_trace(
+    s: &Scenario,
+    base_dir: &Path,
+    limit: u64,
+) -> Result<Option<TraceCheck>, ReadError> {
+    let Some(w) = &s.workload else {
+        return Ok(None);
+    };
+    let mut reader = open_trace(w, base_dir)?;
+    let mut jobs = 0;
+    let complete = loop {
+        if jobs == limit {
+            break false;
+        }
+        match reader.next() {
+            None => break true,
+            Some(r) => r.map(|_| jobs += 1)?,
+        }
+    };
+    Ok(Some(TraceCheck {
+        format: reader.format(),
+        jobs,
+        complete,
+        skipped: reader.skipped(),
+    }))
+}
+
 /// Day of the week of `start` at midnight, 0 = Monday (1970-01-01 was a Thursday).
 pub fn weekday(start: &crate::units::Date) -> u32 {
     (start.days_since_epoch() + 3).rem_euclid(7) as u32
@@ -76,13 +132,7 @@ impl JobSource {
         base_dir: &Path,
     ) -> Result<Option<JobSource>, ReadError> {
         if let Some(w) = &s.workload {
-            let path = base_dir.join(&w.trace);
-            let options = ReadOptions {
-                lenient: w.lenient,
-                utc_offset_hours: w.utc_offset_hours,
-                ..ReadOptions::default()
-            };
-            let reader = TraceReader::open(&path, w.format.map(format_of), &options)?;
+            let reader = open_trace(w, base_dir)?;
             return Ok(Some(JobSource::Trace {
                 reader,
                 duration_scale: w.duration_scale.unwrap_or(1.0),
