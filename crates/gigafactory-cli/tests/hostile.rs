@@ -206,6 +206,85 @@ fn solver_highs_in_a_build_without_it_says_how_to_get_it() {
     );
 }
 
+// ── 8. Sampling: the same figures in `run` and `compare`, never a sample that cannot fit ──
+
+/// The two-tenant scenario on `gpus` H100s, in `dir`/`name`.
+fn two_tenants_on(dir: &Path, name: &str, gpus: u32) -> PathBuf {
+    let text = std::fs::read_to_string(tests_dir().join("scenarios/two-tenants.toml"))
+        .unwrap()
+        .replace("count = 64", &format!("count = {gpus}"));
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn json_of(o: &Output) -> serde_json::Value {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A plan sampled in time (a job budget small enough to need windows) has the same figures
+/// in `compare`, beside a plan of another size, as in `run`.
+#[test]
+fn d8_run_and_compare_give_one_plan_the_same_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    two_tenants_on(dir.path(), "a.toml", 1024);
+    two_tenants_on(dir.path(), "b.toml", 4096);
+    let run = json_of(&gigafactory_in(
+        dir.path(),
+        &["run", "a.toml", "--job-budget", "20000", "--json"],
+    ));
+    let sampling = run["simulation"]["sampling"].as_str().unwrap_or_default();
+    assert!(sampling.contains("time sampled"), "windows needed: {sampling}");
+    let cmp = json_of(&gigafactory_in(
+        dir.path(),
+        &["compare", "a.toml", "b.toml", "--job-budget", "20000", "--json"],
+    ));
+    let a = &cmp["plans"][0];
+    assert_eq!(a["utilization"], run["simulation"]["utilization"]);
+    assert_eq!(a["energy_mwh"], run["simulation"]["energy_mwh"]);
+    assert_eq!(a["sampling"].as_str().unwrap(), sampling);
+}
+
+/// `--until` before the first window of the year still measures: the windows are laid in
+/// the shortened horizon.
+#[test]
+fn d8_until_measures_inside_the_shortened_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    two_tenants_on(dir.path(), "a.toml", 1024);
+    let run = json_of(&gigafactory_in(
+        dir.path(),
+        &[
+            "run",
+            "a.toml",
+            "--job-budget",
+            "20000",
+            "--until",
+            "2027-01-05",
+            "--json",
+        ],
+    ));
+    let sim = &run["simulation"];
+    assert!(sim["jobs_submitted"].as_u64().unwrap() > 0, "{sim}");
+    assert!(sim["utilization"].as_f64().unwrap() > 0.0, "{sim}");
+}
+
+/// `--sample N` that leaves a build phase unable to hold the largest job is refused, with
+/// the largest N that would do.
+#[test]
+fn d8_a_sample_too_coarse_for_the_jobs_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    two_tenants_on(dir.path(), "a.toml", 64);
+    let out = gigafactory_in(dir.path(), &["run", "a.toml", "--sample", "1000000"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: --sample 1000000: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("at most 1 in "), "{}", stderr(&out));
+}
+
 // ── 9. `validate` checks the trace a scenario names ──────────────────────────────────────
 
 /// A one-site scenario replaying `trace` (relative to the scenario's folder).

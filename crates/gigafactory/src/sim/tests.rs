@@ -748,8 +748,11 @@ fn the_automatic_sample_keeps_every_phase_refreshes_included_large_enough() {
         let end = s.start.add_years(s.years);
         let (g, _) = f.sampled(plan.factor);
         for (i, p) in g.builds.iter().enumerate().filter(|(_, p)| p.online < end) {
+            // Room for four of the largest jobs, so that they do not wait for a whole
+            // sampled phase to drain (issue 12, defect 8), unless the phase is simulated
+            // whole.
             assert!(
-                p.count >= largest,
+                plan.factor == 1 || p.count >= 4 * largest,
                 "{}: phase {i} ({}, online {}) sampled 1 in {} holds {} GPUs, jobs of {largest}",
                 b.id,
                 p.accelerator,
