@@ -11,13 +11,15 @@ use gigafactory::sim::{self, SimOptions};
 use crate::table::{Align, eur, num, render};
 use crate::{Failure, output, prepare, read_scenario};
 
-/// Run and compare `plans` (files or built-in names).
+/// Run and compare `plans` (files or built-in names), each sampled as `run` samples it
+/// (`sample`), so that a plan's figures here are those `run` gives it.
 pub fn run(
     plans: &[String],
     out: Option<&Path>,
     json: bool,
     quiet: bool,
     years: Option<u32>,
+    sample: sim::Sample,
 ) -> Result<(), Failure> {
     let mut prepared = Vec::new();
     for arg in plans {
@@ -48,40 +50,11 @@ pub fn run(
     for p in &mut prepared {
         p.1.seed = seed;
     }
-    // Each plan's own sample of accelerators, but the same windows of time for all (the
-    // shortest any plan needs), so that sampling treats the plans alike.
-    let mut samples = Vec::with_capacity(prepared.len());
-    for (label, s, f, base) in &prepared {
-        samples.push(
-            sim::auto_sample(s, f, base)
-                .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?,
-        );
-    }
-    let common = samples
-        .iter()
-        .flatten()
-        .filter_map(|p| p.windows)
-        .min_by(|a, b| {
-            a.measured_fraction()
-                .total_cmp(&b.measured_fraction())
-                .then(a.measured_s.total_cmp(&b.measured_s))
-        });
-    let samples: Vec<sim::Sample> = samples
-        .iter()
-        .map(|p| match p {
-            None => sim::Sample::Auto,
-            Some(p) => sim::Sample::Plan(sim::SamplePlan {
-                factor: p.factor,
-                windows: common,
-            }),
-        })
-        .collect();
     type Ran = (PlanFigures, Option<sim::SimOutcome>);
     let results: Vec<Result<Ran, Failure>> = std::thread::scope(|scope| {
         let handles: Vec<_> = prepared
             .iter()
-            .zip(&samples)
-            .map(|((label, s, f, base), &sample)| {
+            .map(|(label, s, f, base)| {
                 scope.spawn(move || -> Result<Ran, Failure> {
                     let outcome = sim::run_sampled(
                         s,

@@ -63,6 +63,10 @@ enum Command {
         /// a number N simulates 1 in N accelerators.
         #[arg(long, value_name = "auto|full|N", default_value = "auto", value_parser = parse_sample)]
         sample: sim::Sample,
+        /// With `--sample auto`: simulate about N jobs at most (default 5,000,000, about
+        /// half a minute); fewer is faster and coarser, more is slower and closer.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        job_budget: Option<u64>,
     },
     /// Run several plans with the same seed and set them side by side, with the rent baseline.
     Compare {
@@ -81,6 +85,10 @@ enum Command {
         /// Compare over the first N years of each plan's horizon only, for a quick look.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         years: Option<u32>,
+        /// Simulate about N jobs per plan at most, as `run --job-budget` does (each plan is
+        /// sampled as `run` samples it, so that both give it the same figures).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        job_budget: Option<u64>,
     },
     /// Choose sites and accelerators for a scenario's `[optimize]` question (a
     /// mixed-integer programme), and write the plan as a scenario file.
@@ -214,6 +222,7 @@ fn main() -> ExitCode {
         until: None,
         jobs_out: None,
         sample: sim::Sample::Auto,
+        job_budget: None,
     });
     let result = match command {
         Command::Run {
@@ -225,15 +234,18 @@ fn main() -> ExitCode {
             until,
             jobs_out,
             sample,
-        } => run(&RunArgs {
-            scenario: scenario.as_deref(),
-            out: out.as_deref(),
-            format,
-            json,
-            quiet,
-            until: until.as_deref(),
-            jobs_out: jobs_out.as_deref(),
-            sample,
+            job_budget,
+        } => with_budget(sample, job_budget).and_then(|sample| {
+            run(&RunArgs {
+                scenario: scenario.as_deref(),
+                out: out.as_deref(),
+                format,
+                json,
+                quiet,
+                until: until.as_deref(),
+                jobs_out: jobs_out.as_deref(),
+                sample,
+            })
         }),
         Command::Optimize {
             scenario,
@@ -277,7 +289,10 @@ fn main() -> ExitCode {
             json,
             quiet,
             years,
-        } => compare_cmd::run(&plans, out.as_deref(), json, quiet, years),
+            job_budget,
+        } => with_budget(sim::Sample::Auto, job_budget).and_then(|sample| {
+            compare_cmd::run(&plans, out.as_deref(), json, quiet, years, sample)
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -366,6 +381,17 @@ struct RunArgs<'a> {
 fn parse_solver(s: &str) -> Result<Solver, String> {
     s.parse()
         .map_err(|e: gigafactory_optimize::SolverError| e.to_string())
+}
+
+/// `--sample` with `--job-budget`, which only the automatic sample takes.
+fn with_budget(sample: sim::Sample, budget: Option<u64>) -> Result<sim::Sample, Failure> {
+    match (sample, budget) {
+        (s, None) => Ok(s),
+        (sim::Sample::Auto, Some(n)) => Ok(sim::Sample::Within(n as f64)),
+        (_, Some(n)) => Err(Failure::Input(format!(
+            "error: --job-budget {n}: only `--sample auto` takes a budget\n"
+        ))),
+    }
 }
 
 fn parse_sample(s: &str) -> Result<sim::Sample, String> {
@@ -654,6 +680,10 @@ fn simulate_run(
     let outcome = result.map_err(|e| match e {
         SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
         SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
+        SimError::Sample(m) => Failure::Input(match args.sample {
+            sim::Sample::Factor(k) => format!("error: --sample {k}: {m}\n"),
+            _ => format!("error: {m}\n"),
+        }),
     })?;
     drop(tee);
     if outcome.is_none() {

@@ -125,7 +125,7 @@ fn the_default_run_prints_a_summary() {
     assert!(s.contains("Break-even rent per GPU-hour"));
     // A full simulated run, sampled, and the output says how.
     assert!(s.contains("Sampled ("), "{s}");
-    assert!(s.contains("1 in 36 accelerators"), "{s}");
+    assert!(s.contains("1 in 9 accelerators"), "{s}");
 }
 
 #[test]

@@ -14,7 +14,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub use joblog::{CsvJobLog, JOB_LOG_HEADER, JobRecord, JobSink, csv_field};
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
-pub use sample::{JOB_BUDGET, Sample, SamplePlan, auto_sample, plan_sample, run_sampled};
+pub use sample::{
+    JOB_BUDGET, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample, run_sampled,
+};
 pub use series::{STEP_S, TimeSeries};
 
 use crate::catalog::Catalog;
@@ -37,6 +39,9 @@ pub enum SimError {
     /// The job log could not be written.
     #[error("cannot write the job log: {0}")]
     Log(#[from] std::io::Error),
+    /// The sample asked for cannot give the scenario's figures.
+    #[error("{0}")]
+    Sample(String),
 }
 
 /// Options of one run.
