@@ -814,3 +814,40 @@ fn a_trace_replay_logs_the_trace_tenant_names_from_the_first_row() {
         "the job log names {logged:?}, the results {named:?}"
     );
 }
+
+#[test]
+fn a_job_on_a_whole_partition_is_refused_and_one_on_every_node_but_the_spares_finishes() {
+    // Issue 12, defect 14: a 10-hour job on all 16,384 H100 waited for every node to be up
+    // at once and finished after 346 days. Spare nodes (5%, the catalogue's default) are
+    // held back: a job larger than the partition less its spares is refused; one on all the
+    // other nodes restarts on a spare when a node fails, and finishes within a day.
+    let whole = run_jobs(
+        &scenario(16_384, 1, ""),
+        vec![job(1, 0, 16_384.0, 36_000)],
+    );
+    assert_eq!(whole.jobs_rejected, 1, "{whole:?}");
+    let spares = (2048.0_f64 * 0.05).round() as u32;
+    let usable = (2048 - spares) * 8;
+    let (out, log) = run_with_log(
+        &scenario(16_384, 1, ""),
+        vec![job(1, 0, f64::from(usable), 36_000)],
+    );
+    assert_eq!(out.jobs_completed, 1, "{out:?}");
+    let end_s: f64 = log.lines().nth(1).unwrap().split(',').nth(5).unwrap().parse().unwrap();
+    assert!(end_s < 86_400.0, "ended after {end_s} s: {log}");
+    assert!(out.interruptions > 0, "failures happened: {out:?}");
+}
+
+#[test]
+fn a_job_too_large_to_outrun_its_failures_is_warned_of() {
+    // One interruption per 100 GPU-hours: a 960-GPU job is interrupted every 375 s on
+    // average, less than the 600 s restart and 60 s checkpoint write: it can never finish.
+    let extra = "[failures]\ngpu_hours_per_interruption = 100\n";
+    let out = run_jobs(&scenario(1024, 1, extra), vec![job(1, 0, 960.0, 36_000)]);
+    assert_eq!(out.jobs_unfinished, 1, "{out:?}");
+    assert!(
+        out.warnings.iter().any(|w| w.contains("may never finish")),
+        "{:?}",
+        out.warnings
+    );
+}
