@@ -234,13 +234,17 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             smp.note.trim_start_matches("sampled: ")
         ));
     }
+    for w in &o.warnings {
+        out.push_str(&format!("  Warning: {w}.\n"));
+    }
     let h = |s: f64| format!("{} h", num(s / 3600.0, 1));
     let rows = vec![
         vec![
             "Jobs".to_string(),
             format!(
                 "{} submitted, {} completed, {} withdrawn (waited past their patience), {} refused (larger \
-                 than any partition still in service, or than the tenant's quota), {} unfinished",
+                 than any partition still in service less its spare nodes, or than the tenant's \
+                 quota), {} unfinished",
                 int(o.jobs_submitted),
                 int(o.jobs_completed),
                 int(o.jobs_withdrawn),

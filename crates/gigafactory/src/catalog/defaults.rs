@@ -50,6 +50,8 @@ pub struct Defaults {
     pub restart_delay_s: Sourced,
     /// Hours to repair a failed node.
     pub repair_h: Sourced,
+    /// Share of each partition's nodes held back as hot spares (when failures are on).
+    pub spare_fraction: Sourced,
 }
 
 impl Defaults {
@@ -80,6 +82,7 @@ impl Defaults {
             ("checkpoint_write_s", &self.checkpoint_write_s),
             ("restart_delay_s", &self.restart_delay_s),
             ("repair_h", &self.repair_h),
+            ("spare_fraction", &self.spare_fraction),
         ]
     }
 }

@@ -6,6 +6,10 @@
 //! that still fit). Larger jobs take whole nodes, preferring the fewest pods (network
 //! domains): one pod if any has room (the fullest such pod), else pods with the most free
 //! nodes first. A job never spans partitions, so never sites.
+//!
+//! A partition may hold nodes back as hot spares: no job is placed on them, and when a
+//! node in service fails, a spare takes its place at once; the repaired node becomes a
+//! spare again while the pool is short, else returns to service.
 
 /// GPUs in a full node.
 pub const GPUS_PER_NODE: u8 = crate::units::NODE_GPUS as u8;
@@ -32,7 +36,9 @@ impl Allocation {
 struct Node {
     cap: u8,
     free: u8,
+    // In service (placeable). A spare or a node in repair is not.
     up: bool,
+    spare: bool,
     list_pos: u32,
     pod: u32,
     pod_pos: u32,
@@ -50,8 +56,10 @@ pub struct Partition {
     pub relative_throughput: f64,
     /// Whether it is in service.
     pub online: bool,
-    /// GPUs in nodes that are up.
+    /// GPUs in nodes that are up and in service (spares not included).
     pub gpus_up: u32,
+    /// GPUs in idle spare nodes (working, held back).
+    pub gpus_spare: u32,
     /// GPUs in all its nodes.
     pub gpus_total: u32,
     /// GPUs allocated to jobs.
@@ -62,6 +70,21 @@ pub struct Partition {
     // per pod.
     free_lists: [Vec<u32>; 9],
     pods: Vec<Vec<u32>>,
+    // Idle spare nodes, and how many the partition keeps.
+    spares: Vec<u32>,
+    spare_target: u32,
+}
+
+impl Partition {
+    /// GPUs in working nodes: in service or idle spares (not in repair).
+    pub fn gpus_working(&self) -> u32 {
+        self.gpus_up + self.gpus_spare
+    }
+
+    /// Nodes held back as spares (the target; fewer while some are standing in).
+    pub fn spare_nodes(&self) -> u32 {
+        self.spare_target
+    }
 }
 
 /// All partitions and their nodes.
@@ -85,7 +108,8 @@ impl Cluster {
 
     /// Add a partition of `gpus` GPUs at `site` (offline until [`Cluster::set_online`]),
     /// nodes of 8 GPUs (the last one smaller if `gpus` is not a multiple of 8), grouped in
-    /// pods of `pod_nodes`.
+    /// pods of `pod_nodes`, of which `spare_nodes` (whole 8-GPU nodes, the last ones) are
+    /// held back as spares.
     pub fn add_partition(
         &mut self,
         site: usize,
@@ -93,6 +117,7 @@ impl Cluster {
         gpus: u32,
         relative_throughput: f64,
         pod_nodes: u32,
+        spare_nodes: u32,
     ) -> usize {
         let p = self.partitions.len();
         let first = self.nodes.len() as u32;
@@ -104,13 +129,20 @@ impl Cluster {
             relative_throughput,
             online: false,
             gpus_up: 0,
+            gpus_spare: 0,
             gpus_total: gpus,
             allocated: 0,
             first_node: first,
             node_count: count,
             free_lists: Default::default(),
             pods: vec![Vec::new(); count.div_ceil(pod_nodes) as usize],
+            spares: Vec::new(),
+            spare_target: 0,
         };
+        // Spares are whole nodes, and one node at least stays in service.
+        let whole = gpus / u32::from(GPUS_PER_NODE);
+        let spare_nodes = spare_nodes.min(whole.saturating_sub(1));
+        part.spare_target = spare_nodes;
         for i in 0..count {
             let cap = if i + 1 == count && gpus % 8 != 0 {
                 (gpus % 8) as u8
@@ -121,16 +153,26 @@ impl Cluster {
                 cap,
                 free: 0,
                 up: false,
+                spare: false,
                 list_pos: NOT_LISTED,
                 pod: i / pod_nodes,
                 pod_pos: 0,
                 occupants: Vec::new(),
             });
         }
+        // The spares: the last whole nodes (before a smaller last node, if any).
+        let last_whole = first + whole;
+        let spare_ids = last_whole - spare_nodes..last_whole;
         for i in 0..count {
             let n = first + i;
-            self.nodes[n as usize].up = true;
             let cap = self.nodes[n as usize].cap;
+            if spare_ids.contains(&n) {
+                self.nodes[n as usize].spare = true;
+                part.spares.push(n);
+                part.gpus_spare += u32::from(cap);
+                continue;
+            }
+            self.nodes[n as usize].up = true;
             Self::set_free(&mut self.nodes, &mut part, n, cap);
             part.gpus_up += u32::from(cap);
         }
@@ -329,39 +371,73 @@ impl Cluster {
         self.nodes[n as usize].up
     }
 
-    /// Take node `n` of partition `p` down (its jobs must have been released first).
-    pub fn node_down(&mut self, p: usize, n: u32) {
+    /// Take node `n` of partition `p` down (its jobs must have been released first): an
+    /// idle spare leaves the pool; a node in service is replaced by a spare, if one is
+    /// left. Whether a spare stood in.
+    pub fn node_down(&mut self, p: usize, n: u32) -> bool {
         let part = &mut self.partitions[p];
         let node = &self.nodes[n as usize];
-        if node.up {
-            debug_assert!(node.occupants.is_empty());
-            let (free, cap, pod) = (node.free, node.cap, node.pod as usize);
-            Self::list_remove(
-                &mut self.nodes,
-                &mut part.free_lists[free as usize],
-                n,
-                false,
-            );
-            if free == 8 {
-                Self::list_remove(&mut self.nodes, &mut part.pods[pod], n, true);
+        if node.spare {
+            if let Some(i) = part.spares.iter().position(|&x| x == n) {
+                part.spares.swap_remove(i);
+                part.gpus_spare -= u32::from(node.cap);
             }
-            let node = &mut self.nodes[n as usize];
-            node.up = false;
-            node.free = 0;
-            node.list_pos = NOT_LISTED;
-            part.gpus_up -= u32::from(cap);
+            self.nodes[n as usize].spare = false;
+            return false;
         }
+        if !node.up {
+            return false;
+        }
+        debug_assert!(node.occupants.is_empty());
+        let (free, cap, pod) = (node.free, node.cap, node.pod as usize);
+        Self::list_remove(
+            &mut self.nodes,
+            &mut part.free_lists[free as usize],
+            n,
+            false,
+        );
+        if free == 8 {
+            Self::list_remove(&mut self.nodes, &mut part.pods[pod], n, true);
+        }
+        let node = &mut self.nodes[n as usize];
+        node.up = false;
+        node.free = 0;
+        node.list_pos = NOT_LISTED;
+        part.gpus_up -= u32::from(cap);
+        // A spare stands in: it joins the failed node's pod, so that the pods' shapes stay
+        // as built.
+        let Some(s) = part.spares.pop() else {
+            return false;
+        };
+        let spare = &mut self.nodes[s as usize];
+        spare.spare = false;
+        spare.up = true;
+        spare.pod = pod as u32;
+        let scap = spare.cap;
+        part.gpus_spare -= u32::from(scap);
+        part.gpus_up += u32::from(scap);
+        Self::set_free(&mut self.nodes, part, s, scap);
+        true
     }
 
-    /// Bring node `n` of partition `p` back up, all its GPUs free.
+    /// Node `n` of partition `p` is repaired: it refills the spare pool if that is short,
+    /// else returns to service with all its GPUs free.
     pub fn node_up_again(&mut self, p: usize, n: u32) {
         let part = &mut self.partitions[p];
-        if !self.nodes[n as usize].up {
-            let cap = self.nodes[n as usize].cap;
-            self.nodes[n as usize].up = true;
-            Self::set_free(&mut self.nodes, part, n, cap);
-            part.gpus_up += u32::from(cap);
+        let node = &mut self.nodes[n as usize];
+        if node.up || node.spare {
+            return;
         }
+        let cap = node.cap;
+        if (part.spares.len() as u32) < part.spare_target && cap == GPUS_PER_NODE {
+            node.spare = true;
+            part.spares.push(n);
+            part.gpus_spare += u32::from(cap);
+            return;
+        }
+        node.up = true;
+        Self::set_free(&mut self.nodes, part, n, cap);
+        part.gpus_up += u32::from(cap);
     }
 }
 

@@ -3,7 +3,7 @@ use super::*;
 fn cluster(gpus: &[u32], pod_nodes: u32) -> Cluster {
     let mut c = Cluster::new();
     for (i, g) in gpus.iter().enumerate() {
-        let p = c.add_partition(0, i, *g, 1.0 + i as f64, pod_nodes);
+        let p = c.add_partition(0, i, *g, 1.0 + i as f64, pod_nodes, 0);
         c.set_online(p, true);
     }
     c
@@ -95,4 +95,47 @@ fn failed_nodes_leave_service_and_come_back() {
     c.node_up_again(0, n);
     assert_eq!(c.partitions[0].gpus_up, 16);
     assert!(c.can_fit(16));
+}
+
+#[test]
+fn a_spare_stands_in_for_a_failed_node_and_the_repaired_node_refills_the_pool() {
+    // Four nodes, one a spare: three in service.
+    let mut c = Cluster::new();
+    let p = c.add_partition(0, 0, 32, 1.0, 32, 1);
+    c.set_online(p, true);
+    assert_eq!(
+        (c.partitions[0].gpus_up, c.partitions[0].gpus_spare),
+        (24, 8)
+    );
+    assert!(!c.can_fit(32), "never on the spare");
+    let a = c.place(1, 24).unwrap();
+    let n = a.nodes[0].0;
+    c.release(1, &a);
+    assert!(c.node_down(0, n), "the spare stands in");
+    assert_eq!(
+        (c.partitions[0].gpus_up, c.partitions[0].gpus_spare),
+        (24, 0)
+    );
+    assert!(c.can_fit(24), "the job can run again at once");
+    c.node_up_again(0, n);
+    assert_eq!(
+        (c.partitions[0].gpus_up, c.partitions[0].gpus_spare),
+        (24, 8)
+    );
+    assert_eq!(c.partitions[0].gpus_working(), 32);
+    // With the pool empty, a second failure shrinks the service until a repair.
+    let b = c.place(2, 8).unwrap();
+    let m = b.nodes[0].0;
+    c.release(2, &b);
+    assert!(c.node_down(0, m));
+    let d = c.place(3, 8).unwrap();
+    let k = d.nodes[0].0;
+    c.release(3, &d);
+    assert!(!c.node_down(0, k), "no spare left");
+    assert_eq!(c.partitions[0].gpus_up, 16);
+    c.node_up_again(0, k);
+    assert_eq!(
+        (c.partitions[0].gpus_up, c.partitions[0].gpus_spare),
+        (16, 8)
+    );
 }

@@ -305,6 +305,10 @@ pub struct Failures {
     /// Checkpoint interval, seconds, instead of Young/Daly's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_interval_s: Option<f64>,
+    /// Share of each build phase's nodes held back as hot spares, 0 to 0.5 (catalogue
+    /// default 5%): no job runs on them; one stands in for a failed node at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spare_fraction: Option<f64>,
 }
 
 impl Default for Failures {
@@ -316,6 +320,7 @@ impl Default for Failures {
             repair_h: None,
             checkpoint_write_s: None,
             checkpoint_interval_s: None,
+            spare_fraction: None,
         }
     }
 }

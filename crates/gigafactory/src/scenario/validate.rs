@@ -620,6 +620,16 @@ fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
             " s",
         );
     }
+    if let Some(x) = f.spare_fraction {
+        v.range(
+            fp.key("spare_fraction"),
+            x,
+            0.0,
+            0.5,
+            "a share of nodes held as spares",
+            "",
+        );
+    }
 }
 
 /// The `[optimize]` table: accelerators the catalogue prices, consistent site counts.

@@ -292,6 +292,10 @@ struct Sim<'a> {
     ckpt: FailureParams,
     failures_on: bool,
     fail_rng: Stream,
+    // Jobs above this many GPUs are interrupted, on average, sooner than they can restart
+    // and write a checkpoint; the largest such job submitted.
+    outrun_gpus: f64,
+    cannot_outrun: u32,
     halflife_s: f64,
     last: Time,
     windows: Option<crate::workload::Windows>,
@@ -313,8 +317,21 @@ impl<'a> Sim<'a> {
         let mut q = EventQueue::new();
         let mut phases = Vec::with_capacity(f.builds.len());
         let mut lifetimes = Vec::with_capacity(f.builds.len());
+        // Hot spares per partition, when nodes fail at all: a share of its whole nodes,
+        // rounded (so none under ten nodes at the default 5%).
+        let spare_fraction = if s.failures.enabled {
+            s.failures
+                .spare_fraction
+                .unwrap_or(catalog.defaults.spare_fraction.value)
+        } else {
+            0.0
+        };
         for (i, b) in f.builds.iter().enumerate() {
-            let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes);
+            let whole_nodes = b.count / 8;
+            let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
+            let p =
+                cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
+            let spares = cluster.partitions[p].spare_nodes();
             let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
             let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
             q.schedule(online, Ev::Online { partition: p });
@@ -323,11 +340,11 @@ impl<'a> Sim<'a> {
             lifetimes.push(Lifetime {
                 online,
                 retire,
-                // Jobs larger than a node take whole nodes.
+                // Jobs larger than a node take whole nodes, never the spares.
                 max_job_gpus: if b.count < 8 {
                     b.count
                 } else {
-                    b.count / 8 * 8
+                    (whole_nodes - spares) * 8
                 },
             });
             // Capex is spent when the phase is ordered, where it was given as an order.
@@ -404,6 +421,9 @@ impl<'a> Sim<'a> {
             ckpt,
             failures_on: fp.enabled,
             fail_rng: Stream::new(s.seed, u64::MAX, 7),
+            outrun_gpus: ckpt.gpu_s_per_interruption
+                / (ckpt.restart_delay_s as f64 + ckpt.checkpoint_write_s).max(1.0),
+            cannot_outrun: 0,
             halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
             last: 0,
             windows: None,
@@ -532,6 +552,9 @@ impl<'a> Sim<'a> {
             site: None,
             measured,
         };
+        if self.failures_on && f64::from(gpus) > self.outrun_gpus {
+            self.cannot_outrun = self.cannot_outrun.max(gpus);
+        }
         if !self.can_ever_hold(gpus, now) || self.policy.never_starts(gpus, &self.tenants[t]) {
             // No partition in service now or later will hold it, or the policy never
             // would start it (over its tenant's quota): refused, its work lost demand.
@@ -871,8 +894,26 @@ impl<'a> Sim<'a> {
         for a in self.active.values().filter(|a| a.measured) {
             unfinished[a.job.tenant.0 as usize] += 1;
         }
-        self.o
-            .finish(names, &self.tenants, &unfinished, self.end, stopped_early)
+        let mut warnings = Vec::new();
+        if self.cannot_outrun > 0 {
+            let f = self.ckpt;
+            warnings.push(format!(
+                "jobs of more than {:.0} GPUs (up to {} submitted) may never finish: on that \
+                 many GPUs an interruption comes every {:.0} s on average ({:.0} GPU-hours per \
+                 interruption), sooner than the {} s restart and {:.0} s checkpoint write",
+                self.outrun_gpus.floor(),
+                self.cannot_outrun,
+                f.gpu_s_per_interruption / f64::from(self.cannot_outrun),
+                f.gpu_s_per_interruption / 3600.0,
+                f.restart_delay_s,
+                f.checkpoint_write_s
+            ));
+        }
+        let mut out = self
+            .o
+            .finish(names, &self.tenants, &unfinished, self.end, stopped_early);
+        out.warnings = warnings;
+        out
     }
 }
 #[cfg(test)]

@@ -21,7 +21,8 @@ pub struct TenantOutcome {
     pub jobs_completed: u64,
     /// Jobs withdrawn after waiting past the tenant's patience.
     pub jobs_withdrawn: u64,
-    /// Jobs refused: larger than any partition in service, or than the tenant's quota.
+    /// Jobs refused: larger than any partition in service less its spare nodes, or than the
+    /// tenant's quota.
     pub jobs_rejected: u64,
     /// Jobs still queued or running at the end.
     pub jobs_unfinished: u64,
@@ -261,6 +262,9 @@ pub struct SimOutcome {
     /// scaled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling: Option<Sampling>,
+    /// What the figures cannot show: conditions a user should know of (e.g. jobs that may
+    /// never finish).
+    pub warnings: Vec<String>,
     /// A row per site per hour (written to `timeseries.parquet`, not to JSON).
     #[serde(skip)]
     pub series: TimeSeries,
@@ -562,12 +566,16 @@ impl Accumulator {
         }
         for (i, (acc, p)) in self.parts.iter_mut().zip(&cluster.partitions).enumerate() {
             if p.online {
-                let (up, alloc) = (f64::from(p.gpus_up), f64::from(p.allocated));
+                // Idle spares are in service (powered, available to stand in).
+                let (up, alloc) = (f64::from(p.gpus_working()), f64::from(p.allocated));
                 self.site_up[acc.site] += up;
                 self.site_alloc[acc.site] += alloc;
                 self.site_it_w[acc.site] +=
                     acc.rated_w * (self.idle * up + (self.busy - self.idle) * alloc);
-                let (up, alloc) = (f64::from(p.gpus_up) * dt, f64::from(p.allocated) * dt);
+                let (up, alloc) = (
+                    f64::from(p.gpus_working()) * dt,
+                    f64::from(p.allocated) * dt,
+                );
                 let value = alloc / 3600.0 * p.relative_throughput * rent;
                 acc.up_gpu_s += up;
                 acc.alloc_gpu_s += alloc;
@@ -811,6 +819,7 @@ impl Accumulator {
             years,
             phases,
             sampling: None,
+            warnings: Vec::new(),
             series: self.series.finish(names),
         }
     }

@@ -504,7 +504,8 @@ fn jobs_no_partition_still_in_service_can_hold_are_refused_not_left_to_block() {
         let text = format!(
             "{}[[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 1024\n\
              online = \"2027-01-01\"\nlife_years = 0.5\n[scheduler]\npolicy = \"{policy}\"\n",
-            scenario(512, 1, "")
+            // No spares: the jobs take every node of the larger partition.
+            scenario(512, 1, "[failures]\nspare_fraction = 0\n")
         );
         let day = 86_400;
         let half_year = 183 * day;
@@ -821,10 +822,7 @@ fn a_job_on_a_whole_partition_is_refused_and_one_on_every_node_but_the_spares_fi
     // at once and finished after 346 days. Spare nodes (5%, the catalogue's default) are
     // held back: a job larger than the partition less its spares is refused; one on all the
     // other nodes restarts on a spare when a node fails, and finishes within a day.
-    let whole = run_jobs(
-        &scenario(16_384, 1, ""),
-        vec![job(1, 0, 16_384.0, 36_000)],
-    );
+    let whole = run_jobs(&scenario(16_384, 1, ""), vec![job(1, 0, 16_384.0, 36_000)]);
     assert_eq!(whole.jobs_rejected, 1, "{whole:?}");
     let spares = (2048.0_f64 * 0.05).round() as u32;
     let usable = (2048 - spares) * 8;
@@ -833,7 +831,15 @@ fn a_job_on_a_whole_partition_is_refused_and_one_on_every_node_but_the_spares_fi
         vec![job(1, 0, f64::from(usable), 36_000)],
     );
     assert_eq!(out.jobs_completed, 1, "{out:?}");
-    let end_s: f64 = log.lines().nth(1).unwrap().split(',').nth(5).unwrap().parse().unwrap();
+    let end_s: f64 = log
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(end_s < 86_400.0, "ended after {end_s} s: {log}");
     assert!(out.interruptions > 0, "failures happened: {out:?}");
 }
