@@ -857,3 +857,46 @@ fn a_job_too_large_to_outrun_its_failures_is_warned_of() {
         out.warnings
     );
 }
+
+/// The value of column `name` in each row of a job log, by job id.
+fn column(log: &str, name: &str) -> std::collections::BTreeMap<u64, String> {
+    let mut lines = log.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"));
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().unwrap(), f[i].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn without_failures_no_periodic_checkpoint_is_written() {
+    // Issue 12, defect 5: with `[failures] enabled = false` a 100-hour job still wrote
+    // Young/Daly checkpoints and ended late. Nothing fails, so nothing is written.
+    let (out, log) = run_with_log(
+        &scenario(8, 1, "[failures]\nenabled = false\n"),
+        vec![job(1, 0, 8.0, 360_000)],
+    );
+    assert_eq!(times(&log)[&1].1, 360_000);
+    assert_eq!(out.checkpoint_overhead_gpu_hours, 0.0);
+}
+
+#[test]
+fn the_job_log_counts_preemptions_and_all_time_queued() {
+    // Issue 12, defect 5: a wait counted only until the first start, so a preempted job
+    // looked as if it never waited. In the LAS worked example job 1 starts at once, is
+    // preempted at 3,600 s and waits 60 s for job 2: queued 60 s in all, one preemption.
+    let jobs = [(1, 0, 8.0, 36_000, 0), (2, 3600, 8.0, 60, 0)];
+    let (_, out, log) = starts("las", 8, "", &jobs);
+    assert_eq!(column(&log, "wait_s")[&1], "0");
+    assert_eq!(column(&log, "queued_s")[&1], "60");
+    assert_eq!(column(&log, "preemptions")[&1], "1");
+    assert_eq!(column(&log, "preemptions")[&2], "0");
+    // The mean over both jobs: 60 s and 0 s.
+    assert_eq!(out.preemptions, 1);
+}
