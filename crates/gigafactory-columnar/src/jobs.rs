@@ -16,7 +16,7 @@ use parquet::arrow::ArrowWriter;
 use crate::Error;
 
 /// The job table's columns, as in the CSV job log.
-pub const JOB_COLUMNS: [&str; 11] = [
+pub const JOB_COLUMNS: [&str; 13] = [
     "job_id",
     "tenant",
     "site",
@@ -26,6 +26,8 @@ pub const JOB_COLUMNS: [&str; 11] = [
     "gpus",
     "wait_s",
     "interruptions",
+    "preemptions",
+    "queued_s",
     "outcome",
     "recorded_outcome",
 ];
@@ -47,6 +49,8 @@ pub fn jobs_schema() -> SchemaRef {
         t("gpus", DataType::Int32, false),
         t("wait_s", DataType::Int64, false),
         t("interruptions", DataType::Int32, false),
+        t("preemptions", DataType::Int32, false),
+        t("queued_s", DataType::Int64, false),
         t("outcome", DataType::Utf8, false),
         t("recorded_outcome", DataType::Utf8, false),
     ]))
@@ -64,6 +68,8 @@ struct Batch {
     gpus: Vec<i32>,
     wait_s: Vec<i64>,
     interruptions: Vec<i32>,
+    preemptions: Vec<i32>,
+    queued_s: Vec<i64>,
     outcome: Vec<u32>,
     recorded: Vec<u32>,
     // Snapshots of the name tables when the batch was sent.
@@ -85,6 +91,8 @@ impl Batch {
             gpus: Vec::with_capacity(n),
             wait_s: Vec::with_capacity(n),
             interruptions: Vec::with_capacity(n),
+            preemptions: Vec::with_capacity(n),
+            queued_s: Vec::with_capacity(n),
             outcome: Vec::with_capacity(n),
             recorded: Vec::with_capacity(n),
             names: Vec::new(),
@@ -123,6 +131,8 @@ impl Batch {
             Arc::new(Int32Array::from(self.gpus)),
             Arc::new(Int64Array::from(self.wait_s)),
             Arc::new(Int32Array::from(self.interruptions)),
+            Arc::new(Int32Array::from(self.preemptions)),
+            Arc::new(Int64Array::from(self.queued_s)),
             strings(&self.outcome),
             strings(&self.recorded),
         ];
@@ -156,6 +166,8 @@ fn write_csv<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> 
                 gpus: b.gpus[k] as u32,
                 wait_s: b.wait_s[k] as u64,
                 interruptions: b.interruptions[k] as u32,
+                preemptions: b.preemptions[k] as u32,
+                queued_s: b.queued_s[k] as u64,
                 outcome: name(b.outcome[k]).unwrap_or(""),
                 recorded_outcome: name(b.recorded[k]).unwrap_or(""),
             })?;
@@ -277,6 +289,8 @@ impl<W: Write + Send + 'static> JobSink for JobsWriter<W> {
         b.gpus.push(r.gpus as i32);
         b.wait_s.push(r.wait_s as i64);
         b.interruptions.push(r.interruptions as i32);
+        b.preemptions.push(r.preemptions as i32);
+        b.queued_s.push(r.queued_s as i64);
         b.outcome.push(outcome);
         b.recorded.push(recorded);
         if b.len() >= BATCH_ROWS {
@@ -303,6 +317,8 @@ mod tests {
             gpus: (i % 64) as u32 + 1,
             wait_s: 7,
             interruptions: (i % 2) as u32,
+            preemptions: (i % 3) as u32,
+            queued_s: 7 + i % 4,
             outcome: if i % 5 == 0 { "withdrawn" } else { "completed" },
             recorded_outcome: "completed",
         }

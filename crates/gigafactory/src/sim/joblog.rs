@@ -8,7 +8,7 @@ use crate::engine::Time;
 
 /// The job log's columns, in order, with their units.
 pub const JOB_LOG_HEADER: &str = "job_id,tenant,site,submit_s,start_s,end_s,gpus,wait_s,\
-                                  interruptions,outcome,recorded_outcome";
+                                  interruptions,preemptions,queued_s,outcome,recorded_outcome";
 
 /// One job as it ends (completed, withdrawn or rejected). Times are seconds from the
 /// simulation's start.
@@ -32,6 +32,11 @@ pub struct JobRecord<'a> {
     pub wait_s: Time,
     /// Times a failure interrupted it.
     pub interruptions: u32,
+    /// Times the policy preempted it.
+    pub preemptions: u32,
+    /// Seconds it spent queued in all: before its first start, and after every
+    /// interruption or preemption until it ran again (or ended).
+    pub queued_s: Time,
     /// `completed`, `withdrawn` (waited past its tenant's patience) or `rejected`
     /// (larger than any partition).
     pub outcome: &'a str,
@@ -96,8 +101,15 @@ impl<W: Write> JobSink for CsvJobLog<W> {
         }
         writeln!(
             w,
-            ",{},{},{},{},{},{}",
-            r.end_s, r.gpus, r.wait_s, r.interruptions, r.outcome, r.recorded_outcome
+            ",{},{},{},{},{},{},{},{}",
+            r.end_s,
+            r.gpus,
+            r.wait_s,
+            r.interruptions,
+            r.preemptions,
+            r.queued_s,
+            r.outcome,
+            r.recorded_outcome
         )
     }
 }
@@ -119,6 +131,8 @@ mod tests {
             gpus: 8,
             wait_s: 60,
             interruptions: 0,
+            preemptions: 0,
+            queued_s: 60,
             outcome: "withdrawn",
             recorded_outcome: "completed",
         };
@@ -136,11 +150,11 @@ mod tests {
         assert_eq!(lines[0], JOB_LOG_HEADER);
         assert_eq!(
             lines[1],
-            "7,\"SMEs, start-ups\",,10,,70,8,60,0,withdrawn,completed"
+            "7,\"SMEs, start-ups\",,10,,70,8,60,0,0,60,withdrawn,completed"
         );
         assert_eq!(
             lines[2],
-            "7,\"say \"\"hi\"\"\",Kajaani,10,20,70,8,60,0,completed,completed"
+            "7,\"say \"\"hi\"\"\",Kajaani,10,20,70,8,60,0,0,60,completed,completed"
         );
     }
 }

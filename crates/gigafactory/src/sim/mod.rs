@@ -131,6 +131,11 @@ struct Active {
     run: Option<Run>,
     epoch: u32,
     interruptions: u32,
+    preemptions: u32,
+    // Seconds queued so far (before the first start and after every stop), and since when
+    // it has been queued this time (while waiting).
+    queued_s: Time,
+    queued_since: Time,
     attained_gpu_s: f64,
     site: Option<usize>,
     // Counted in the results: always, except under time sampling, where only jobs
@@ -548,6 +553,9 @@ impl<'a> Sim<'a> {
             run: None,
             epoch: 0,
             interruptions: 0,
+            preemptions: 0,
+            queued_s: 0,
+            queued_since: now,
             attained_gpu_s: 0.0,
             site: None,
             measured,
@@ -689,6 +697,10 @@ impl<'a> Sim<'a> {
             a.remaining_ref_s = 0.0;
         } else {
             // Back to waiting (for a restart, or the policy's next pass).
+            a.queued_since = now;
+            if how == Stop::Checkpointed {
+                a.preemptions += 1;
+            }
             self.tenants[t].queued_jobs += 1;
             self.tenants[t].queued_gpus += u64::from(a.gpus);
             // Work survives up to the last checkpoint; the rest is lost.
@@ -772,6 +784,14 @@ impl<'a> Sim<'a> {
             gpus: a.gpus,
             wait_s: a.first_start.map_or(now - a.submit, |s| s - a.submit),
             interruptions: a.interruptions,
+            preemptions: a.preemptions,
+            // A job that ends waiting (withdrawn, refused) was queued until now.
+            queued_s: a.queued_s
+                + if a.run.is_none() && a.remaining_ref_s > 0.0 {
+                    now.saturating_sub(a.queued_since)
+                } else {
+                    0
+                },
             outcome: how,
             recorded_outcome: a.job.outcome.as_str(),
         })?;
@@ -790,6 +810,7 @@ impl<'a> Sim<'a> {
         let v = &mut self.tenants[t];
         v.queued_jobs -= 1;
         v.queued_gpus -= u64::from(a.gpus);
+        a.queued_s += now.saturating_sub(a.queued_since);
         if a.first_start.is_none() {
             a.first_start = Some(now);
             if a.measured {
@@ -798,8 +819,13 @@ impl<'a> Sim<'a> {
         }
         a.site = Some(site);
         let work_wall = a.remaining_ref_s / rate;
-        // A checkpoint costs its write time once per interval.
-        let interval = self.ckpt.checkpoint_interval_s(gpus);
+        // A checkpoint costs its write time once per interval; with nothing failing, none
+        // is written unless the scenario sets an interval.
+        let interval = if self.failures_on || self.ckpt.checkpoint_interval_s.is_some() {
+            self.ckpt.checkpoint_interval_s(gpus)
+        } else {
+            f64::INFINITY
+        };
         let overhead = (work_wall / interval).floor() * self.ckpt.checkpoint_write_s;
         let run_s = ((work_wall + overhead).ceil() as Time).max(1);
         if a.measured {
