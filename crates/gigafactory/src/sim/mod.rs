@@ -236,7 +236,7 @@ pub fn simulate(
 /// A hasher for the simulation's own integer keys (never adversarial input): one
 /// multiplication (Fibonacci hashing) instead of SipHash.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -252,7 +252,7 @@ impl Hasher for KeyHasher {
     }
 }
 
-type KeyMap<V> = HashMap<JobKey, V, BuildHasherDefault<KeyHasher>>;
+pub(crate) type KeyMap<V> = HashMap<JobKey, V, BuildHasherDefault<KeyHasher>>;
 
 /// How a running job stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,7 +282,6 @@ struct Sim<'a> {
     // Jobs that arrived at this instant: a patience timer is set for those still waiting
     // after the instant's scheduling pass (most jobs start at once and never need one).
     arrived: Vec<JobKey>,
-    track_service: bool,
     track_usage: bool,
     next_key: JobKey,
     end: Time,
@@ -395,7 +394,6 @@ impl<'a> Sim<'a> {
         };
         let sc = &s.scheduler;
         let policy: Box<dyn Policy> = policies::make(sc);
-        let track_service = policy.needs_service();
         let track_usage = policy.needs_usage();
         Sim {
             log,
@@ -410,7 +408,6 @@ impl<'a> Sim<'a> {
             patience_s,
             active: KeyMap::default(),
             arrived: Vec::new(),
-            track_service,
             track_usage,
             next_key: 0,
             end,
@@ -724,9 +721,7 @@ impl<'a> Sim<'a> {
         }
         self.tenants[t].allocated_gpus -= u64::from(run.alloc.gpus());
         self.running.by_end.remove(&(run.wall_end, key));
-        if self.track_service {
-            self.running.service.remove(&key);
-        }
+        self.policy.stopped(key);
         self.cluster.release(key, &run.alloc);
     }
 
@@ -838,11 +833,8 @@ impl<'a> Sim<'a> {
         self.running
             .by_end
             .insert((now + walltime, key), alloc.gpus());
-        if self.track_service {
-            self.running
-                .service
-                .insert(key, (a.attained_gpu_s, now, alloc.gpus()));
-        }
+        self.policy
+            .started(key, a.attained_gpu_s, now, alloc.gpus());
         a.run = Some(Run {
             alloc,
             start: now,

@@ -61,8 +61,6 @@ pub struct TenantView {
 pub struct Running {
     /// (expected end, job) → GPUs.
     pub by_end: BTreeMap<(Time, JobKey), u32>,
-    /// Job → (attained GPU-s at its start, start time, GPUs), for LAS.
-    pub service: BTreeMap<JobKey, (f64, Time, u32)>,
 }
 
 /// What a policy may read.
@@ -179,10 +177,11 @@ pub trait Policy {
     /// The next decision now, or `None` when there is nothing more to do at this instant.
     fn next(&mut self, view: &View<'_>) -> Option<Decision>;
 
-    /// Whether it reads [`Running::service`] (kept only for policies that do).
-    fn needs_service(&self) -> bool {
-        false
-    }
+    /// A job it chose started: `attained_gpu_s` of service so far, `gpus` held from `now`.
+    fn started(&mut self, _key: JobKey, _attained_gpu_s: f64, _now: Time, _gpus: u32) {}
+
+    /// A running job stopped (finished, interrupted or preempted).
+    fn stopped(&mut self, _key: JobKey) {}
 
     /// Whether it reads [`TenantView::usage_gpu_s`] (decayed only for policies that do).
     fn needs_usage(&self) -> bool {
