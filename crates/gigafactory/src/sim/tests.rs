@@ -900,3 +900,48 @@ fn the_job_log_counts_preemptions_and_all_time_queued() {
     // The mean over both jobs: 60 s and 0 s.
     assert_eq!(out.preemptions, 1);
 }
+
+#[test]
+fn a_queue_at_its_cap_refuses_arrivals_and_says_so() {
+    // Issue 12, defect 4: a queue that grows without bound (demand far above capacity) held
+    // every waiting job, to gigabytes. Past the cap, an arrival is refused and counted.
+    // 8 GPUs, 2,000 one-hour 8-GPU jobs at once, at most 100 waiting: 100 are taken, 1,900
+    // refused; the 100 complete, one after another.
+    let catalog = Catalog::builtin();
+    let (s, f) =
+        model::prepare(&scenario(8, 1, "[failures]\nenabled = false\n"), catalog).unwrap();
+    let jobs: Vec<Job> = (0..2000).map(|i| job(i, 0, 8.0, 3600)).collect();
+    let out = simulate(
+        &s,
+        &f,
+        catalog,
+        &mut crate::workload::Unnamed(jobs.into_iter().map(Ok)),
+        SimOptions {
+            max_waiting: Some(100),
+            ..SimOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(out.jobs_rejected, 1900, "{out:?}");
+    assert_eq!(out.jobs_completed, 100, "{out:?}");
+    assert!(
+        out.warnings.iter().any(|w| w.contains("1,900 jobs arrived to a full queue")),
+        "{:?}",
+        out.warnings
+    );
+}
+
+#[test]
+fn a_horizon_with_no_accelerator_in_service_is_warned_of() {
+    // Issue 12, defect 4: every phase retiring with nothing to replace it left years of
+    // arrivals queueing for nothing, silently.
+    let text = scenario(8, 3, "").replace("life_years = 30", "life_years = 1");
+    let out = run_jobs(&text, vec![job(1, 0, 8.0, 3600)]);
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("no accelerator is in service from 2028-01-01 to 2030-01-01")),
+        "{:?}",
+        out.warnings
+    );
+}
