@@ -642,14 +642,38 @@ fn simulate_run(
     }
     let mut tee = output::Tee(sinks);
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    if show_progress {
+        // Say before starting when the run will take over a minute.
+        if let Ok(Some(jobs)) = sim::simulated_jobs(scenario, facility, base, args.sample, until_s)
+        {
+            let secs = jobs / JOBS_PER_S;
+            if secs > 60.0 {
+                eprintln!(
+                    "About {} jobs to simulate: roughly {} at the {} jobs/s measured on a \
+                     2-core machine (--sample or --job-budget trade accuracy for time).",
+                    table::int(jobs.round() as u64),
+                    clock(secs),
+                    table::int(JOBS_PER_S as u64)
+                );
+            }
+        }
+    }
+    let started = std::time::Instant::now();
     let mut progress = |done: f64| {
         let width = 40;
-        let filled = (done * width as f64) as usize;
+        let filled = ((done * width as f64) as usize).min(width);
+        let spent = started.elapsed().as_secs_f64();
+        let left = if done > 0.02 {
+            format!(", about {} left", clock(spent / done * (1.0 - done)))
+        } else {
+            String::new()
+        };
         eprint!(
-            "\r[{}{}] {:3.0}%",
+            "\r[{}{}] {:3.0}% {} elapsed{left}   ",
             "=".repeat(filled),
             " ".repeat(width - filled),
-            done * 100.0
+            done * 100.0,
+            clock(spent)
         );
     };
     let options = SimOptions {
@@ -665,6 +689,7 @@ fn simulate_run(
             None
         },
         windows: None,
+        max_waiting: None,
     };
     let result = sim::run_sampled(
         scenario,
@@ -675,7 +700,7 @@ fn simulate_run(
         options,
     );
     if show_progress {
-        eprint!("\r{}\r", " ".repeat(50));
+        eprint!("\r{}\r", " ".repeat(90));
     }
     let outcome = result.map_err(|e| match e {
         SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
@@ -706,6 +731,20 @@ fn simulate_run(
 
 fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {
     Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
+}
+
+/// Jobs simulated per second, for the estimate printed before a long run: the default run
+/// (about 7 million jobs, sampled) on the 2-core development machine.
+const JOBS_PER_S: f64 = 150_000.0;
+
+/// Seconds as minutes and seconds (`m:ss`), or hours and minutes past an hour.
+fn clock(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{} h {:02} min", s / 3600, s % 3600 / 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
 }
 
 /// How many jobs of a trace `validate` reads.

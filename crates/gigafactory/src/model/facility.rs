@@ -102,8 +102,12 @@ impl BuildPlan {
 
     /// The day it leaves service.
     pub fn retires_on(&self) -> Date {
+        // Whole years as calendar years (a phase of five years online on 1 July retires on
+        // 1 July, as the horizon's years end), the rest in days of a mean year.
+        let whole = self.life_years.max(0.0).floor().min(10_000.0);
         self.online
-            .add_days((self.life_years * 365.25).round() as i64)
+            .add_years(whole as u32)
+            .add_days(((self.life_years - whole) * 365.25).round() as i64)
     }
 
     /// Rated IT power, MW.
@@ -472,7 +476,14 @@ impl Facility {
             let by_power = (old.rated_it_mw() * 1e6 / part.rated_w / 8.0).floor() * 8.0;
             let by_budget = left.map_or(f64::INFINITY, |l| (l / unit_capex / 8.0).floor() * 8.0);
             let count = by_power.min(by_budget).max(0.0) as u32;
-            self.builds[i].life_years = day.days_since(&old.online) as f64 / 365.25;
+            // The life that ends on `day`, as `retires_on` reads it: whole calendar years,
+            // then days.
+            let mut whole = 0;
+            while old.online.add_years(whole + 1) <= day {
+                whole += 1;
+            }
+            self.builds[i].life_years =
+                f64::from(whole) + day.days_since(&old.online.add_years(whole)) as f64 / 365.25;
             if count == 0 {
                 continue;
             }

@@ -413,18 +413,18 @@ fn refresh_replaces_a_phase_at_the_end_of_its_life_with_the_roadmap_part() {
         .iter()
         .map(|b| (b.accelerator.clone(), b.count, b.online.to_string()))
         .collect();
-    // The refresh has a 2-year life too: 2029-01-01 + 731 days = 2031-01-02, inside the
-    // horizon (to 2032-01-01), so it is refreshed in turn.
+    // The refresh has a 2-year life too: 2029-01-01 + 2 calendar years = 2031-01-01, inside
+    // the horizon (to 2032-01-01), so it is refreshed in turn.
     assert_eq!(
         got,
         [
             ("H100".to_string(), 1000, "2027-01-01".to_string()),
             ("projected-2029".to_string(), 304, "2029-01-01".to_string()),
-            ("projected-2031".to_string(), 304, "2031-01-02".to_string()),
+            ("projected-2031".to_string(), 304, "2031-01-01".to_string()),
         ]
     );
     assert_eq!(f.builds[0].retires_on().to_string(), "2029-01-01");
-    assert_eq!(f.builds[1].retires_on().to_string(), "2031-01-02");
+    assert_eq!(f.builds[1].retires_on().to_string(), "2031-01-01");
     assert!((f.builds[1].relative_throughput - 17.5 * 2f64.powf(1.0 / 2.07)).abs() < 1e-9);
     assert_eq!(f.builds[1].replaces, Some(0));
     // Rubin Ultra's projected price: 17.5 / (2.275 / $35,000 x 2^(3/2.07)) = $98,594.
@@ -444,7 +444,7 @@ fn refresh_replaces_a_phase_at_the_end_of_its_life_with_the_roadmap_part() {
     let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
     let counts: Vec<u32> = f.builds.iter().map(|b| b.count).collect();
     assert_eq!(counts, [1000, 32]);
-    assert_eq!(f.builds[1].retires_on().to_string(), "2031-01-02");
+    assert_eq!(f.builds[1].retires_on().to_string(), "2031-01-01");
     let a = assess(&f);
     assert_eq!(a.gpus, 1000, "yearly figures count the planned phases");
     assert!((a.refresh_capex_eur - 32.0 * f.builds[1].price_eur * 1.4).abs() < 1e-3);

@@ -16,6 +16,7 @@ pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome,
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
 pub use sample::{
     JOB_BUDGET, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample, run_sampled,
+    simulated_jobs,
 };
 pub use series::{STEP_S, TimeSeries};
 
@@ -56,6 +57,27 @@ pub struct SimOptions<'a> {
     /// Time sampling: measure only within these windows (the job stream should have
     /// arrivals only in their active parts: [`crate::workload::Generator::with_windows`]).
     pub windows: Option<crate::workload::Windows>,
+    /// At most this many jobs wait at once (default [`MAX_WAITING`]); an arrival to a full
+    /// queue is refused, counted, and reported in the outcome's warnings.
+    pub max_waiting: Option<usize>,
+}
+
+/// Jobs held waiting at most, by default: a queue longer than this is a finding (demand
+/// far above capacity), not something to hold in memory without bound. Slurm, likewise,
+/// refuses submissions past its `MaxJobCount` (10,000 by default).
+pub const MAX_WAITING: usize = 4_000_000;
+
+/// `n` with thousands separated by commas.
+fn thousands(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The end of each year of the horizon, seconds from the start: calendar years from the
@@ -162,6 +184,7 @@ pub fn simulate(
     let end = options.until_s.map_or(horizon, |u| u.min(horizon));
     let log = options.job_log.take();
     let mut sim = Sim::new(scenario, facility, catalog, end, log);
+    sim.max_waiting = options.max_waiting.unwrap_or(MAX_WAITING);
     if let Some(w) = options.windows {
         sim.windows = Some(w);
         sim.o.set_windows(w);
@@ -233,6 +256,36 @@ pub fn simulate(
     Ok(sim.finish(&name, end < horizon))
 }
 
+/// The spans of `[0, end)` in which no partition is in service, as dates from `start`.
+fn idle_spans(
+    lifetimes: &[Lifetime],
+    end: Time,
+    start: &crate::units::Date,
+) -> Vec<(crate::units::Date, crate::units::Date)> {
+    let mut spans: Vec<(Time, Time)> = lifetimes
+        .iter()
+        .map(|l| (l.online, l.retire.min(end)))
+        .filter(|(a, b)| a < b)
+        .collect();
+    spans.sort_unstable();
+    let mut idle = Vec::new();
+    let mut covered = 0;
+    for (a, b) in spans {
+        if a > covered {
+            idle.push((covered, a));
+        }
+        covered = covered.max(b);
+    }
+    if covered < end {
+        idle.push((covered, end));
+    }
+    let date = |t: Time| start.add_days((t / DAY_S as Time) as i64);
+    idle.into_iter()
+        .filter(|(a, b)| b - a >= DAY_S as Time)
+        .map(|(a, b)| (date(a), date(b)))
+        .collect()
+}
+
 /// A hasher for the simulation's own integer keys (never adversarial input): one
 /// multiplication (Fibonacci hashing) instead of SipHash.
 #[derive(Default)]
@@ -300,6 +353,10 @@ struct Sim<'a> {
     // and write a checkpoint; the largest such job submitted.
     outrun_gpus: f64,
     cannot_outrun: u32,
+    max_waiting: usize,
+    refused_full: u64,
+    // Spans of the horizon with no accelerator in service, as dates.
+    idle_spans: Vec<(crate::units::Date, crate::units::Date)>,
     halflife_s: f64,
     last: Time,
     windows: Option<crate::workload::Windows>,
@@ -395,6 +452,7 @@ impl<'a> Sim<'a> {
         let sc = &s.scheduler;
         let policy: Box<dyn Policy> = policies::make(sc);
         let track_usage = policy.needs_usage();
+        let idle = idle_spans(&lifetimes, end, &f.start);
         Sim {
             log,
             tenant_names: s.tenants.iter().map(|t| t.name.clone()).collect(),
@@ -426,6 +484,9 @@ impl<'a> Sim<'a> {
             outrun_gpus: ckpt.gpu_s_per_interruption
                 / (ckpt.restart_delay_s as f64 + ckpt.checkpoint_write_s).max(1.0),
             cannot_outrun: 0,
+            max_waiting: MAX_WAITING,
+            refused_full: 0,
+            idle_spans: idle,
             halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
             last: 0,
             windows: None,
@@ -565,6 +626,15 @@ impl<'a> Sim<'a> {
             // would start it (over its tenant's quota): refused, its work lost demand.
             if measured {
                 self.o.rejected(t, gpus, a.remaining_ref_s);
+            }
+            return self.log_job(&a, now, "rejected");
+        }
+        let waiting: u64 = self.tenants.iter().map(|v| v.queued_jobs).sum();
+        if waiting >= self.max_waiting as u64 && a.job.duration_s > 0 {
+            // The queue is full: refused on arrival, counted as refused and reported.
+            if measured {
+                self.o.rejected(t, gpus, a.remaining_ref_s);
+                self.refused_full += 1;
             }
             return self.log_job(&a, now, "rejected");
         }
@@ -925,6 +995,20 @@ impl<'a> Sim<'a> {
                 f.gpu_s_per_interruption / 3600.0,
                 f.restart_delay_s,
                 f.checkpoint_write_s
+            ));
+        }
+        if self.refused_full > 0 {
+            warnings.push(format!(
+                "{} jobs arrived to a full queue ({} waiting, the most held) and were refused: \
+                 demand is far above what the facility serves",
+                thousands(self.refused_full),
+                thousands(self.max_waiting as u64)
+            ));
+        }
+        for (from, to) in &self.idle_spans {
+            warnings.push(format!(
+                "no accelerator is in service from {from} to {to}: jobs that arrive then wait \
+                 or are refused"
             ));
         }
         let mut out = self

@@ -172,6 +172,73 @@ pub fn auto_sample(
     })
 }
 
+/// The sample `sample` means for a scenario whose tenants submit `expected_jobs` over its
+/// horizon, simulated to `until_s` (or the horizon's end).
+fn choose(
+    s: &Scenario,
+    f: &Facility,
+    expected_jobs: f64,
+    sample: Sample,
+    until_s: Option<u64>,
+) -> Result<SamplePlan, SimError> {
+    let horizon = horizon_s(s, until_s);
+    let full_horizon = horizon_s(s, None);
+    // Arrivals scale with the time simulated.
+    let expected = expected_jobs * horizon / full_horizon.max(1.0);
+    Ok(match sample {
+        Sample::Full => SamplePlan {
+            factor: 1,
+            windows: None,
+        },
+        Sample::Factor(k) => {
+            let k = k.max(1);
+            let largest = largest_job(s);
+            if let Some((left, need)) = shortfall(s, f, k, largest) {
+                return Err(SimError::Sample(format!(
+                    "a sample of 1 in {k} leaves a build phase {left} GPU{}, too few for the \
+                     {need}-GPU jobs it would run whole; at most 1 in {} keeps every phase \
+                     able to hold them, and 1 in {} leaves room for {SAMPLE_ROOM} of the largest \
+                     job, as the automatic sample does",
+                    if left == 1 { "" } else { "s" },
+                    largest_factor(s, f, k, largest),
+                    largest_factor(s, f, k, SAMPLE_ROOM.saturating_mul(largest)),
+                )));
+            }
+            SamplePlan {
+                factor: k,
+                windows: None,
+            }
+        }
+        Sample::Auto => plan_sample(s, f, expected, JOB_BUDGET, horizon),
+        Sample::Within(budget) => plan_sample(s, f, expected, budget, horizon),
+        Sample::Plan(p) => p,
+    })
+}
+
+/// About how many jobs `run_sampled` will simulate with these settings (`None` without
+/// synthetic tenants; a trace's length is not known before it is read): what a caller
+/// needs to say how long a run will take before starting it.
+///
+/// # Errors
+/// As [`run_sampled`]'s choice of sample.
+pub fn simulated_jobs(
+    s: &Scenario,
+    f: &Facility,
+    base_dir: &Path,
+    sample: Sample,
+    until_s: Option<u64>,
+) -> Result<Option<f64>, SimError> {
+    let Some(JobSource::Generated(jobs)) = JobSource::from_scenario(s, f, base_dir)? else {
+        return Ok(None);
+    };
+    let expected = jobs.expected_jobs() * horizon_s(s, until_s) / horizon_s(s, None).max(1.0);
+    let plan = choose(s, f, jobs.expected_jobs(), sample, until_s)?;
+    let active = plan
+        .windows
+        .map_or(1.0, |w| ((w.warmup_s + w.measured_s) / w.period_s).min(1.0));
+    Ok(Some(expected / f64::from(plan.factor) * active))
+}
+
 /// Simulate scenario `s` on facility `f`, sampled as `sample` says (sampling applies to
 /// synthetic tenants only: a trace is replayed whole). Totals in the outcome are for the
 /// whole facility and horizon; `outcome.sampling` says how they were obtained.
@@ -199,38 +266,7 @@ pub fn run_sampled(
         let mut source = source;
         return simulate(s, f, catalog, &mut source, options).map(Some);
     };
-    let horizon = horizon_s(s, options.until_s);
-    let full_horizon = horizon_s(s, None);
-    // Arrivals scale with the time simulated.
-    let expected = jobs.expected_jobs() * horizon / full_horizon.max(1.0);
-    let plan = match sample {
-        Sample::Full => SamplePlan {
-            factor: 1,
-            windows: None,
-        },
-        Sample::Factor(k) => {
-            let k = k.max(1);
-            let largest = largest_job(s);
-            if let Some((left, need)) = shortfall(s, f, k, largest) {
-                return Err(SimError::Sample(format!(
-                    "a sample of 1 in {k} leaves a build phase {left} GPU{}, too few for the \
-                     {need}-GPU jobs it would run whole; at most 1 in {} keeps every phase \
-                     able to hold them, and 1 in {} leaves room for {SAMPLE_ROOM} of the largest \
-                     job, as the automatic sample does",
-                    if left == 1 { "" } else { "s" },
-                    largest_factor(s, f, k, largest),
-                    largest_factor(s, f, k, SAMPLE_ROOM.saturating_mul(largest)),
-                )));
-            }
-            SamplePlan {
-                factor: k,
-                windows: None,
-            }
-        }
-        Sample::Auto => plan_sample(s, f, expected, JOB_BUDGET, horizon),
-        Sample::Within(budget) => plan_sample(s, f, expected, budget, horizon),
-        Sample::Plan(p) => p,
-    };
+    let plan = choose(s, f, jobs.expected_jobs(), sample, options.until_s)?;
     if plan.factor == 1 && plan.windows.is_none() {
         let mut source = JobSource::Generated(jobs);
         return simulate(s, f, catalog, &mut source, options).map(Some);

@@ -908,8 +908,7 @@ fn a_queue_at_its_cap_refuses_arrivals_and_says_so() {
     // 8 GPUs, 2,000 one-hour 8-GPU jobs at once, at most 100 waiting: 100 are taken, 1,900
     // refused; the 100 complete, one after another.
     let catalog = Catalog::builtin();
-    let (s, f) =
-        model::prepare(&scenario(8, 1, "[failures]\nenabled = false\n"), catalog).unwrap();
+    let (s, f) = model::prepare(&scenario(8, 1, "[failures]\nenabled = false\n"), catalog).unwrap();
     let jobs: Vec<Job> = (0..2000).map(|i| job(i, 0, 8.0, 3600)).collect();
     let out = simulate(
         &s,
@@ -925,7 +924,9 @@ fn a_queue_at_its_cap_refuses_arrivals_and_says_so() {
     assert_eq!(out.jobs_rejected, 1900, "{out:?}");
     assert_eq!(out.jobs_completed, 100, "{out:?}");
     assert!(
-        out.warnings.iter().any(|w| w.contains("1,900 jobs arrived to a full queue")),
+        out.warnings
+            .iter()
+            .any(|w| w.contains("1,900 jobs arrived to a full queue")),
         "{:?}",
         out.warnings
     );
