@@ -84,4 +84,17 @@ mod tests {
         assert_eq!(parse_iso("2020-04-01T08:00:00"), None);
         assert_eq!(parse_iso("2020-04-01T08:00:00+8"), None);
     }
+
+    #[test]
+    fn malformed_times_are_refused_not_a_panic() {
+        // Found by fuzzing the Acme reader (issue 12): a character of two bytes where the
+        // seconds end panicked on slicing.
+        assert_eq!(parse_iso("2023-07-01T09:31:0\u{ec}dutio0+08:00"), None);
+        assert_eq!(parse_local("2023-07-01 09:31:\u{ec}0", 0), None);
+        assert_eq!(parse_local("2023-07-01\u{ec}09:31:0", 0), None);
+        // Issue 12, defect 15: zones beyond UTC±14:00 do not exist.
+        assert_eq!(parse_iso("2023-07-01T09:31:00+25:00"), None);
+        assert_eq!(parse_iso("2023-07-01T09:31:00+08:75"), None);
+        assert_eq!(parse_iso("2023-07-01T09:31:00+14:00"), Some(1_688_153_460));
+    }
 }
