@@ -23,7 +23,7 @@ fn hms(t: &str) -> Option<(u32, u32, u32)> {
 /// `YYYY-MM-DD HH:MM:SS` (no zone) read as local time `offset_s` seconds east of UTC.
 pub fn parse_local(s: &str, offset_s: i64) -> Option<i64> {
     let s = s.trim();
-    if s.len() != 19 || !matches!(s.as_bytes()[10], b' ' | b'T') {
+    if !s.is_ascii() || s.len() != 19 || !matches!(s.as_bytes()[10], b' ' | b'T') {
         return None;
     }
     let date: Date = s[..10].parse().ok()?;
@@ -35,7 +35,8 @@ pub fn parse_local(s: &str, offset_s: i64) -> Option<i64> {
 /// Fractions of a second are dropped.
 pub fn parse_iso(s: &str) -> Option<i64> {
     let s = s.trim();
-    if s.len() < 20 || !matches!(s.as_bytes()[10], b' ' | b'T') {
+    // Timestamps are ASCII: anything else is malformed (and would not slice by bytes).
+    if !s.is_ascii() || s.len() < 20 || !matches!(s.as_bytes()[10], b' ' | b'T') {
         return None;
     }
     let date: Date = s[..10].parse().ok()?;
@@ -49,6 +50,10 @@ pub fn parse_iso(s: &str) -> Option<i64> {
         z if z.len() == 6 && matches!(z.as_bytes()[0], b'+' | b'-') && z.as_bytes()[3] == b':' => {
             let hh: i64 = z[1..3].parse().ok()?;
             let mm: i64 = z[4..6].parse().ok()?;
+            // Zones run from UTC-12:00 to UTC+14:00.
+            if hh > 14 || mm >= 60 || hh * 60 + mm > 14 * 60 {
+                return None;
+            }
             let v = hh * 3600 + mm * 60;
             if z.starts_with('-') { -v } else { v }
         }
