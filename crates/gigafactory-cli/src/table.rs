@@ -169,6 +169,10 @@ mod tests {
         assert_eq!(eur(208.44e6), "€208.4 M");
         assert_eq!(eur(2.345), "€2.35");
         assert_eq!(eur(f64::INFINITY), NOTHING_SERVED);
+        // Issue 12, defect 15: a budget of 1e308 printed as EUR 0.00 bn.
+        assert_eq!(eur(1e308), "€1.00e299 bn");
+        assert_eq!(plural(1, "site"), "1 site");
+        assert_eq!(plural(1234, "job"), "1,234 jobs");
     }
 
     #[test]

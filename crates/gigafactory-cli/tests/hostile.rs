@@ -646,3 +646,77 @@ fn fuzz_a_bare_carriage_return_is_reported_not_a_panic() {
         stderr(&out)
     );
 }
+
+// ── 15. Smaller ones: options never ignored silently, trace values in range ─────────────
+
+/// Options that would do nothing are refused (exit 2) with the reason, not ignored.
+#[test]
+fn d15_options_that_would_do_nothing_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = small_scenario(dir.path());
+    let s = scenario.to_str().unwrap();
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(
+        &plain,
+        "name = \"p\"\nstart = \"2027-01-01\"\nyears = 1\n[[site]]\nname = \"s\"\n\
+         country = \"FI\"\ngrid_mw = 5\n[[build]]\nsite = \"s\"\naccelerator = \"H100\"\n\
+         count = 64\nonline = \"2027-01-01\"\n",
+    )
+    .unwrap();
+    let cases: [(Vec<&str>, &str); 3] = [
+        (
+            vec!["run", s, "--json", "--quiet"],
+            "error: --json and --quiet ask for opposite things: --json prints the summary, --quiet prints nothing\n",
+        ),
+        (
+            vec!["run", s, "--format", "csv"],
+            "error: --format csv: the tables are written only with --out DIR\n",
+        ),
+        (
+            vec!["run", plain.to_str().unwrap(), "--until", "2027-06-01"],
+            "error: --until 2027-06-01: the plan has no workload to simulate ([[tenant]] tables or a [workload] trace)\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = gigafactory_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), message, "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// A CSV trace whose header starts with a UTF-8 byte-order mark (as spreadsheet programs
+/// write) is read; an openb `gpu_milli` above 1000 (one GPU) is refused with its line.
+#[test]
+fn d15_trace_headers_with_a_bom_and_values_out_of_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = tests_dir().join("../../gigafactory/tests/fixtures");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(std::fs::read(fixtures.join("native.csv")).unwrap());
+    std::fs::write(dir.path().join("bom.csv"), bom).unwrap();
+    let out = gigafactory_in(dir.path(), &["workload", "stats", "bom.csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let openb = std::fs::read_to_string(fixtures.join("openb_pod_list_default.csv")).unwrap();
+    let mut lines: Vec<String> = openb.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let k = header.iter().position(|h| *h == "gpu_milli").unwrap();
+    let mut row: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    row[k] = "5000".into();
+    lines[1] = row.join(",");
+    std::fs::write(
+        dir.path().join("openb_pod_list_x.csv"),
+        lines.join("\n") + "\n",
+    )
+    .unwrap();
+    let out = gigafactory_in(
+        dir.path(),
+        &["workload", "stats", "openb_pod_list_x.csv", "--format", "openb"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("openb_pod_list_x.csv:2: column `gpu_milli`: expected thousandths of one GPU, 0 to 1000, found 5000"),
+        "{}",
+        stderr(&out)
+    );
+}
