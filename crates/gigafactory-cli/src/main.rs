@@ -43,9 +43,10 @@ enum Command {
         /// needed).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// The format of the jobs and timeseries tables written with --out.
-        #[arg(long, value_enum, default_value = "parquet")]
-        format: TableFormat,
+        /// The format of the jobs and timeseries tables written with --out (default
+        /// parquet).
+        #[arg(long, value_enum)]
+        format: Option<TableFormat>,
         /// Print the summary as JSON instead of the table.
         #[arg(long)]
         json: bool,
@@ -216,7 +217,7 @@ fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::Run {
         scenario: None,
         out: None,
-        format: TableFormat::Parquet,
+        format: None,
         json: false,
         quiet: false,
         until: None,
@@ -235,18 +236,20 @@ fn main() -> ExitCode {
             jobs_out,
             sample,
             job_budget,
-        } => with_budget(sample, job_budget).and_then(|sample| {
-            run(&RunArgs {
-                scenario: scenario.as_deref(),
-                out: out.as_deref(),
-                format,
-                json,
-                quiet,
-                until: until.as_deref(),
-                jobs_out: jobs_out.as_deref(),
-                sample,
-            })
-        }),
+        } => run_options(json, quiet, format, out.as_deref())
+            .and_then(|()| with_budget(sample, job_budget))
+            .and_then(|sample| {
+                run(&RunArgs {
+                    scenario: scenario.as_deref(),
+                    out: out.as_deref(),
+                    format: format.unwrap_or(TableFormat::Parquet),
+                    json,
+                    quiet,
+                    until: until.as_deref(),
+                    jobs_out: jobs_out.as_deref(),
+                    sample,
+                })
+            }),
         Command::Optimize {
             scenario,
             out,
@@ -383,6 +386,29 @@ fn parse_solver(s: &str) -> Result<Solver, String> {
         .map_err(|e: gigafactory_optimize::SolverError| e.to_string())
 }
 
+/// Options of `run` that contradict each other or would do nothing: refused, not ignored.
+fn run_options(
+    json: bool,
+    quiet: bool,
+    format: Option<TableFormat>,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    if json && quiet {
+        return Err(Failure::Input(
+            "error: --json and --quiet ask for opposite things: --json prints the summary, \
+             --quiet prints nothing\n"
+                .into(),
+        ));
+    }
+    if let (Some(f), None) = (format, out) {
+        return Err(Failure::Input(format!(
+            "error: --format {}: the tables are written only with --out DIR\n",
+            f.ext()
+        )));
+    }
+    Ok(())
+}
+
 /// `--sample` with `--job-budget`, which only the automatic sample takes.
 fn with_budget(sample: sim::Sample, budget: Option<u64>) -> Result<sim::Sample, Failure> {
     match (sample, budget) {
@@ -445,6 +471,12 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
     }
     let src = read_scenario(args.scenario)?;
     let (scenario, facility) = prepare(&src)?;
+    if let (Some(d), None, true) = (args.until, &scenario.workload, scenario.tenants.is_empty()) {
+        return Err(Failure::Input(format!(
+            "error: --until {d}: the plan has no workload to simulate ([[tenant]] tables or a \
+             [workload] trace)\n"
+        )));
+    }
     if scenario.builds.is_empty() {
         return Err(Failure::Input(format!(
             "error: {l} has no [[build]] phases to run: its [optimize] table is a question for `gigafactory optimize {l}`, which writes a plan that runs\n",

@@ -4,17 +4,18 @@ use gigafactory::model::Assessment;
 use gigafactory::sim::SimOutcome;
 use gigafactory::units::Date;
 
-use crate::table::{Align, bold, eur, green, int, num, red, render};
+use crate::table::{Align, bold, eur, green, int, num, plural, red, render};
 
 /// The summary as the terminal shows it.
 pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> String {
     let mut out = String::new();
     out.push_str(&format!("{}\n", bold(&a.name)));
     out.push_str(&format!(
-        "  {origin}: {} sites, {} accelerators ({} H100-equivalents), from {start} for {years} years\n",
-        a.sites.len(),
-        int(a.gpus),
+        "  {origin}: {}, {} ({} H100-equivalents), from {start} for {}\n",
+        plural(a.sites.len() as u64, "site"),
+        plural(a.gpus, "accelerator"),
         int(a.h100_equivalents.round() as u64),
+        plural(u64::from(years), "year"),
     ));
     let how = if a.basis.contains("simulated") {
         "simulated"
@@ -229,8 +230,8 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
     }
     if let Some(smp) = &o.sampling {
         out.push_str(&format!(
-            "  Sampled ({} jobs simulated): {}.\n",
-            int(smp.jobs_simulated),
+            "  Sampled ({} simulated): {}.\n",
+            plural(smp.jobs_simulated, "job"),
             smp.note.trim_start_matches("sampled: ")
         ));
     }

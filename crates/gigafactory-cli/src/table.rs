@@ -119,6 +119,10 @@ pub fn int(n: u64) -> String {
 
 /// A fixed-point number with thousands separators in its integer part.
 pub fn num(x: f64, decimals: usize) -> String {
+    if x.abs() >= 1e18 {
+        // Past what a whole number of digits shows usefully: scientific notation.
+        return format!("{x:.2e}");
+    }
     let s = format!("{:.*}", decimals, x.abs());
     let (whole, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
     let sign = if x < 0.0 && s.chars().any(|c| c != '0' && c != '.') {
@@ -132,6 +136,11 @@ pub fn num(x: f64, decimals: usize) -> String {
     } else {
         format!("{sign}{whole}.{frac}")
     }
+}
+
+/// `n` and the word, plural unless `n` is 1: "1 site", "1,234 jobs".
+pub fn plural(n: u64, word: &str) -> String {
+    format!("{} {word}{}", int(n), if n == 1 { "" } else { "s" })
 }
 
 /// Euros, scaled: €27.04 bn, €208.4 M, €2.34.

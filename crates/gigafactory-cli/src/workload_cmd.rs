@@ -11,7 +11,7 @@ use gigafactory::workload::{
 };
 
 use crate::output::AtomicFile;
-use crate::table::{Align, int, num, render};
+use crate::table::{Align, int, num, plural, render};
 use crate::{Failure, read_scenario};
 
 /// The `workload` subcommands.
@@ -32,7 +32,7 @@ pub enum WorkloadCommand {
         #[arg(long)]
         lenient: bool,
         /// For traces whose times have no zone: hours east of UTC.
-        #[arg(long, value_name = "HOURS", allow_hyphen_values = true)]
+        #[arg(long, value_name = "HOURS", allow_hyphen_values = true, value_parser = parse_utc_offset)]
         utc_offset: Option<f64>,
         /// Show a preset's published row beside it (repeatable).
         #[arg(long, value_name = "PRESET", value_parser = preset_names())]
@@ -303,9 +303,18 @@ fn generate(scenario: &str, out: &Path) -> Result<(), Failure> {
     })();
     match result {
         Ok(n) => {
-            println!("Wrote {} jobs to {}", int(n), out.display());
+            println!("Wrote {} to {}", plural(n, "job"), out.display());
             Ok(())
         }
         Err(e) => Err(fail(e)),
+    }
+}
+
+/// `--utc-offset`: hours east of UTC, from -12 to 14 (the zones that exist).
+fn parse_utc_offset(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (-12.0..=14.0).contains(&x) => Ok(x),
+        Ok(x) => Err(format!("expected hours from -12 to 14, found {x}")),
+        Err(_) => Err(format!("expected hours east of UTC, found \"{s}\"")),
     }
 }

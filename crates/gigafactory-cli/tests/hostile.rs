@@ -711,7 +711,13 @@ fn d15_trace_headers_with_a_bom_and_values_out_of_range() {
     .unwrap();
     let out = gigafactory_in(
         dir.path(),
-        &["workload", "stats", "openb_pod_list_x.csv", "--format", "openb"],
+        &[
+            "workload",
+            "stats",
+            "openb_pod_list_x.csv",
+            "--format",
+            "openb",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(

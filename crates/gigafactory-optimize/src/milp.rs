@@ -59,8 +59,8 @@ impl Class {
                 "the sites' grid connections ({:.0} MW in all)",
                 inst.grid_mw.iter().sum::<f64>()
             ),
-            Class::MinSites => format!("at least {} sites", inst.min_sites.unwrap_or(0)),
-            Class::MaxSites => format!("at most {} sites", inst.max_sites.unwrap_or(0)),
+            Class::MinSites => sites("at least", inst.min_sites.unwrap_or(0)),
+            Class::MaxSites => sites("at most", inst.max_sites.unwrap_or(0)),
             Class::Co2Cap => format!(
                 "the CO2 cap ({:.0} t a year)",
                 inst.co2_cap_t_per_year.unwrap_or(0.0)
@@ -812,4 +812,9 @@ pub fn pareto(inst: &Instance, n: usize, solver: Solver) -> Result<Vec<ParetoPoi
         });
     }
     Ok(points)
+}
+
+/// "at least 1 site", "at most 3 sites".
+fn sites(bound: &str, n: u32) -> String {
+    format!("{bound} {n} site{}", if n == 1 { "" } else { "s" })
 }

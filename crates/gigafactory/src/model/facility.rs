@@ -298,10 +298,12 @@ impl Facility {
             builds,
             params,
         };
-        if let Some(p) = facility.overspend() {
-            return Err(vec![p]);
+        // The budget and the grid are checked together, so that a plan over both hears of
+        // both at once; refreshes are bought only from a budget not already overspent.
+        let overspent = facility.overspend();
+        if overspent.is_none() {
+            facility.refresh(s, catalog);
         }
-        facility.refresh(s, catalog);
         for (i, site) in facility.sites.iter().enumerate() {
             let (peak_mw, day) = facility.peak_rated_facility_mw(i);
             if peak_mw > site.grid_mw {
@@ -319,6 +321,7 @@ impl Facility {
                 ));
             }
         }
+        problems.extend(overspent);
         if problems.is_empty() {
             Ok(facility)
         } else {

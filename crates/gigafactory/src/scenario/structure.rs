@@ -278,9 +278,14 @@ impl<'a> Walker<'a> {
                 match n {
                     Some(n) if in_range => Some(Value::Number(n.into())),
                     _ => {
-                        let range = match (min, max) {
-                            (Some(a), Some(b)) => format!("an integer from {a} to {b}"),
-                            (Some(a), None) => format!("an integer of at least {a}"),
+                        // The type's own range (a u32's 0 to 4294967295) says little: below
+                        // its minimum, say what the least is; above, what the most is.
+                        let range = match (min, max, n) {
+                            (Some(a), _, Some(n)) if (n as f64) < a => {
+                                format!("a whole number of {a} or more")
+                            }
+                            (_, Some(b), _) => format!("a whole number of at most {b}"),
+                            (Some(a), None, _) => format!("a whole number of {a} or more"),
                             _ => "an integer".to_string(),
                         };
                         self.mismatch(path, v, &range);

@@ -27,10 +27,24 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         f64::from(s.years),
         1.0,
         50.0,
-        "a horizon of",
+        "a horizon",
         " years",
     );
     let end = s.start.add_years(s.years);
+    let (first, last) = (
+        crate::units::Date::from_ymd(2010, 1, 1).expect("a valid day"),
+        crate::units::Date::from_ymd(2070, 12, 31).expect("a valid day"),
+    );
+    if s.start < first || s.start > last {
+        v.push(
+            root.key("start"),
+            format!(
+                "expected a start from {first} to {last} (the catalogue's prices and rents are \
+                 sourced for the 2020s and projected from them), found {}",
+                s.start
+            ),
+        );
+    }
 
     if let Some(c) = s.budget.capex_eur {
         v.above(
@@ -113,7 +127,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
             if x > 2.0 {
                 v.push(
                     p.key("electricity_eur_per_kwh"),
-                    format!("expected a price in EUR per kWh from 0 to 2, found {x} (EUR per MWh? divide by 1000)"),
+                    format!("expected a price in EUR per kWh from 0 to 2, found {} (EUR per MWh? divide by 1000)", shown(x)),
                 );
             } else {
                 v.range(
@@ -671,6 +685,16 @@ fn optimize(v: &mut Checks, o: &super::Optimize, s: &Scenario, catalog: &Catalog
             p.key("hall_gpus"),
             "expected at least 1 accelerator per hall, found 0",
         );
+    } else if o.hall_gpus % crate::units::NODE_GPUS != 0 {
+        v.push(
+            p.key("hall_gpus"),
+            format!(
+                "expected whole {}-GPU nodes (a multiple of {}), found {}",
+                crate::units::NODE_GPUS,
+                crate::units::NODE_GPUS,
+                o.hall_gpus
+            ),
+        );
     }
     if let Some(r) = o.required_h100_equivalents {
         v.above(
@@ -768,7 +792,10 @@ impl Checks {
         if !(lo..=hi).contains(&x) {
             self.push(
                 path,
-                format!("expected {what} from {lo} to {hi}{unit}, found {x}"),
+                format!(
+                    "expected {what} from {lo} to {hi}{unit}, found {}",
+                    shown(x)
+                ),
             );
         }
     }
@@ -795,7 +822,20 @@ impl Checks {
 
     fn above(&mut self, path: FieldPath, x: f64, lo: f64, what: &str, unit: &str) {
         if x <= lo {
-            self.push(path, format!("expected {what} above {lo}{unit}, found {x}"));
+            self.push(
+                path,
+                format!("expected {what} above {lo}{unit}, found {}", shown(x)),
+            );
         }
+    }
+}
+
+/// A number as a message shows it: as written for everyday sizes, in scientific notation
+/// for the very small and very large (`1e-300`, not three hundred digits).
+fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && (x.abs() < 1e-4 || x.abs() >= 1e15) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }

@@ -45,6 +45,10 @@ impl Lines {
         while buf.ends_with('\n') || buf.ends_with('\r') {
             buf.pop();
         }
+        // A UTF-8 byte-order mark (as spreadsheet programs write) is not part of the header.
+        if self.line == 1 && buf.starts_with('\u{feff}') {
+            buf.drain(..'\u{feff}'.len_utf8());
+        }
         Ok(Some(self.line))
     }
 }

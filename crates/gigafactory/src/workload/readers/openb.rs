@@ -41,6 +41,11 @@ impl Parser for Openb {
             "" => 1000.0,
             m => number("gpu_milli", m)?,
         };
+        if !(0.0..=1000.0).contains(&milli) {
+            return Err(format!(
+                "column `gpu_milli`: expected thousandths of one GPU, 0 to 1000, found {milli}"
+            ));
+        }
         let outcome = match c.get(&f, 4) {
             "Succeeded" | "Running" => Outcome::Completed,
             "Failed" => Outcome::Failed,
