@@ -452,3 +452,39 @@ fn formats_are_guessed_from_the_file() {
         assert_eq!(guess_format(&fixture(name)).unwrap(), f, "{name}");
     }
 }
+
+#[test]
+fn swf_times_too_large_are_errors_not_an_overflow() {
+    // Found by fuzzing the SWF reader (issue 12): a submit time near i64::MAX after a
+    // UnixStartTime overflowed when added to it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.swf");
+    std::fs::write(
+        &path,
+        "; UnixStartTime: 1577836800\n\
+         1 9223372036854775000 0 600 4 -1 -1 4 7200 -1 1 0 1 -1 1 -1 -1 -1\n\
+         2 -5 0 600 4 -1 -1 4 7200 -1 1 0 1 -1 1 -1 -1 -1\n",
+    )
+    .unwrap();
+    let errors: Vec<(Option<u64>, String)> = TraceReader::open(
+        &path,
+        Some(Format::Swf),
+        &ReadOptions {
+            lenient: false,
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap()
+    .filter_map(|j| j.err().map(|e| (e.line, e.message)))
+    .take(1)
+    .collect();
+    assert_eq!(
+        errors,
+        [(
+            Some(2),
+            "field 2 (submit time): expected seconds after UnixStartTime that end before \
+             year 10000, found 9223372036854775000"
+                .to_string()
+        )]
+    );
+}
