@@ -71,8 +71,24 @@ impl Parser for Swf {
             return Ok(Parsed::Skip(Skip::ZeroGpu));
         }
         if v[1] < 0 {
-            return Err("field 2 (submit time): expected a time of at least 0, found -1".into());
+            return Err(format!(
+                "field 2 (submit time): expected a time of at least 0, found {}",
+                v[1]
+            ));
         }
+        // Seconds of a Unix time before the year 10000.
+        const LATEST: i64 = 253_402_300_799;
+        let submit_s = self
+            .unix_start
+            .checked_add(v[1])
+            .filter(|t| (-LATEST..=LATEST).contains(t))
+            .ok_or_else(|| {
+                format!(
+                    "field 2 (submit time): expected seconds after UnixStartTime that end before \
+                     year 10000, found {}",
+                    v[1]
+                )
+            })?;
         let outcome = match v[10] {
             0 => Outcome::Failed,
             5 => Outcome::Cancelled,
@@ -86,7 +102,7 @@ impl Parser for Swf {
         Ok(Parsed::Job(Job {
             id: v[0].max(0) as u64,
             tenant: tenants.intern(&user),
-            submit_s: self.unix_start + v[1],
+            submit_s,
             gpus: procs as f64,
             duration_s: v[3].max(0) as u64,
             outcome,
