@@ -726,3 +726,54 @@ fn d15_trace_headers_with_a_bom_and_values_out_of_range() {
         stderr(&out)
     );
 }
+
+/// A malformed field 5,000 characters long is not echoed whole: the message stays short.
+#[test]
+fn d15_a_long_malformed_field_is_not_echoed_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = "\u{1}x".repeat(2500);
+    std::fs::write(
+        dir.path().join("jobs.csv"),
+        format!("id,tenant,submit_s,gpus,duration_s\n1,a,0,{junk},60\n"),
+    )
+    .unwrap();
+    let out = gigafactory_in(dir.path(), &["workload", "stats", "jobs.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("jobs.csv:2: "), "{}", stderr(&out));
+    assert!(stderr(&out).len() < 400, "{} characters", stderr(&out).len());
+}
+
+/// A replay says how many records it passed over (jobs without GPUs), as `workload stats`
+/// does; `compare --years` says that capex is charged whole against the shorter horizon.
+#[test]
+fn d15_run_reports_records_passed_over_and_compare_years_says_how_capex_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = tests_dir().join("../../gigafactory/tests/fixtures");
+    std::fs::copy(fixtures.join("helios_cluster_log.csv"), dir.path().join("good.csv")).unwrap();
+    trace_scenario(dir.path(), "good.csv");
+    let out = gigafactory_in(dir.path(), &["run", "replay.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Passed over: 1 trace record without GPUs."),
+        "{text}"
+    );
+    let out = gigafactory_in(
+        dir.path(),
+        &[
+            "compare",
+            "eu-investai",
+            "eu-ai-factories",
+            "--years",
+            "1",
+            "--job-budget",
+            "20000",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("--years 1: each plan's whole capex is charged against its first year"),
+        "{text}"
+    );
+}
