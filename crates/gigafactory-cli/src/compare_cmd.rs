@@ -169,6 +169,18 @@ pub fn run(
          baseline is what renting the same H100-equivalent hours would cost at the market rent of\n\
          their time; cost ÷ rent below 100% means building is cheaper than renting."
     );
+    if let Some(n) = years {
+        println!(
+            "--years {n}: each plan's whole capex is charged against its first {}, not \
+             prorated over its life, so cost per hour and cost ÷ rent read high: compare \
+             plans with each other, not with the rent.",
+            if n == 1 {
+                "year".to_string()
+            } else {
+                format!("{n} years")
+            }
+        );
+    }
     for (label, f) in labels.iter().zip(&figures) {
         if let Some(note) = &f.sampling {
             println!("{label}: {note}.");

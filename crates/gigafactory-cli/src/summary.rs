@@ -238,6 +238,21 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
     for w in &o.warnings {
         out.push_str(&format!("  Warning: {w}.\n"));
     }
+    if let Some(k) = o.passed_over {
+        let parts: Vec<String> = [
+            (k.zero_gpu, "without GPUs"),
+            (k.no_gpu_record, "without a GPU record"),
+            (k.unfinished, "unfinished when the trace ends"),
+            (k.malformed, "malformed (--lenient)"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{} {what}", plural(*n, "trace record")))
+        .collect();
+        if !parts.is_empty() {
+            out.push_str(&format!("  Passed over: {}.\n", parts.join(", ")));
+        }
+    }
     let h = |s: f64| format!("{} h", num(s / 3600.0, 1));
     let rows = vec![
         vec![

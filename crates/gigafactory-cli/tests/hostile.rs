@@ -740,7 +740,11 @@ fn d15_a_long_malformed_field_is_not_echoed_whole() {
     let out = gigafactory_in(dir.path(), &["workload", "stats", "jobs.csv"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("jobs.csv:2: "), "{}", stderr(&out));
-    assert!(stderr(&out).len() < 400, "{} characters", stderr(&out).len());
+    assert!(
+        stderr(&out).len() < 400,
+        "{} characters",
+        stderr(&out).len()
+    );
 }
 
 /// A replay says how many records it passed over (jobs without GPUs), as `workload stats`
@@ -749,7 +753,11 @@ fn d15_a_long_malformed_field_is_not_echoed_whole() {
 fn d15_run_reports_records_passed_over_and_compare_years_says_how_capex_counts() {
     let dir = tempfile::tempdir().unwrap();
     let fixtures = tests_dir().join("../../gigafactory/tests/fixtures");
-    std::fs::copy(fixtures.join("helios_cluster_log.csv"), dir.path().join("good.csv")).unwrap();
+    std::fs::copy(
+        fixtures.join("helios_cluster_log.csv"),
+        dir.path().join("good.csv"),
+    )
+    .unwrap();
     trace_scenario(dir.path(), "good.csv");
     let out = gigafactory_in(dir.path(), &["run", "replay.toml"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -265,6 +265,10 @@ pub struct SimOutcome {
     /// What the figures cannot show: conditions a user should know of (e.g. jobs that may
     /// never finish).
     pub warnings: Vec<String>,
+    /// For a trace replay: the records the reader passed over (no GPUs, unfinished,
+    /// malformed in lenient mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passed_over: Option<crate::workload::SkipCounts>,
     /// A row per site per hour (written to `timeseries.parquet`, not to JSON).
     #[serde(skip)]
     pub series: TimeSeries,
@@ -820,6 +824,7 @@ impl Accumulator {
             phases,
             sampling: None,
             warnings: Vec::new(),
+            passed_over: None,
             series: self.series.finish(names),
         }
     }

@@ -264,7 +264,11 @@ pub fn run_sampled(
             )));
         }
         let mut source = source;
-        return simulate(s, f, catalog, &mut source, options).map(Some);
+        let mut out = simulate(s, f, catalog, &mut source, options)?;
+        if let JobSource::Trace { reader, .. } = &source {
+            out.passed_over = Some(reader.skipped());
+        }
+        return Ok(Some(out));
     };
     let plan = choose(s, f, jobs.expected_jobs(), sample, options.until_s)?;
     if plan.factor == 1 && plan.windows.is_none() {

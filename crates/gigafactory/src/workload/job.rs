@@ -171,9 +171,29 @@ pub struct ReadError {
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A message may quote what it found: a long (or binary) field is cut, and control
+        // characters shown escaped, so that an error stays one readable line.
+        const MAX: usize = 200;
+        let mut message = String::new();
+        let mut shown = 0;
+        for c in self.message.chars() {
+            if message.chars().count() >= MAX {
+                break;
+            }
+            if c.is_control() {
+                message.extend(c.escape_default());
+            } else {
+                message.push(c);
+            }
+            shown += 1;
+        }
+        let n = self.message.chars().count();
+        if shown < n {
+            message.push_str(&format!("… ({n} characters in all)"));
+        }
         match self.line {
-            Some(l) => write!(f, "{}:{l}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some(l) => write!(f, "{}:{l}: {message}", self.file),
+            None => write!(f, "{}: {message}", self.file),
         }
     }
 }
