@@ -953,3 +953,58 @@ fn an_infeasible_question_is_answered_as_such() {
     );
     assert!(!plan.exists(), "no plan file for no plan");
 }
+
+/// Issue 12, defect 16: what the README says of the repository's files holds: the count of
+/// invalid scenarios in tests/bad, the many-problems excerpt (its first three problems, as
+/// the program prints them), and no shipped file sends a reader to a file the repository
+/// does not have.
+#[test]
+fn the_readme_and_shipped_files_tell_the_truth_about_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let bad = bad_files().len();
+    assert!(
+        readme.contains(&format!(
+            "`crates/gigafactory-cli/tests/bad/` holds {bad} invalid scenarios"
+        )),
+        "the README's count of tests/bad scenarios is not {bad}"
+    );
+    let stderr = std::fs::read_to_string(tests_dir().join("bad/many-problems.stderr"))
+        .unwrap()
+        .replace("bad/many-problems.toml", "plan.toml");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    let shown: Vec<&str> = readme
+        .split("first three of its")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .take(3)
+        .collect();
+    assert_eq!(shown, errors[..3], "the README's many-problems excerpt");
+    // Files that exist only outside the repository.
+    for dir in ["crates", "examples"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if matches!(
+                    p.extension().and_then(|x| x.to_str()),
+                    Some("rs" | "toml" | "md" | "py")
+                ) && !p.ends_with("cli.rs")
+                {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    for missing in ["facts.md", "STACK.md", "SOURCES.md", "shared/"] {
+                        assert!(
+                            !text.contains(missing),
+                            "{} refers to {missing}, not in the repository",
+                            p.display()
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
