@@ -376,7 +376,7 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
         .iter()
         .map(|y| {
             vec![
-                y.year.to_string(),
+                y.label.clone(),
                 num(y.gpus_online, 0),
                 num(y.capex_eur / 1e6, 1),
                 num(y.opex_eur / 1e6, 1),

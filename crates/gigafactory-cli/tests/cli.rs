@@ -972,7 +972,10 @@ fn the_readme_and_shipped_files_tell_the_truth_about_the_repository() {
     let stderr = std::fs::read_to_string(tests_dir().join("bad/many-problems.stderr"))
         .unwrap()
         .replace("bad/many-problems.toml", "plan.toml");
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
     let shown: Vec<&str> = readme
         .split("first three of its")
         .nth(1)

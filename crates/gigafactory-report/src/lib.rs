@@ -107,7 +107,7 @@ pub fn html(
         }],
     ));
     if let Some(o) = o {
-        let ys: Vec<String> = o.years.iter().map(|y| y.year.to_string()).collect();
+        let ys: Vec<String> = o.years.iter().map(|y| y.label.clone()).collect();
         h.push_str(&over_time(o, start));
         h.push_str(&bars(
             "GPU-hours served and demand lost (withdrawn or refused), per year",

@@ -176,7 +176,7 @@ fn one_reference_rent() {
 
 #[test]
 fn llama3_failure_rate_is_about_50700_gpu_hours() {
-    // facts.md: 21.2M GPU-hours / 419 unexpected interruptions ≈ 50,700 GPU-hours.
+    // R1 (Llama 3, Table 5): 21.2M GPU-hours / 419 unexpected interruptions ≈ 50,700 GPU-hours.
     let f = &Catalog::builtin().failures;
     assert!((f.gpu_hours_per_interruption() - 50_700.0).abs() < 100.0);
 }

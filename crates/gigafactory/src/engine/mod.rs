@@ -13,9 +13,10 @@ pub type Time = u64;
 
 /// A priority queue of events by (time, insertion order).
 ///
-/// A binary heap ordered by (time, sequence number). A radix heap is faster on this
-/// machine (shared/STACK.md), but it cannot be peeked without popping, and a popped-ahead
-/// event would forbid scheduling anything before it; the binary heap has no such trap.
+/// A binary heap ordered by (time, sequence number). A radix heap measured faster on the
+/// development machine (DESIGN.md), but it cannot be peeked without popping, and a
+/// popped-ahead event would forbid scheduling anything before it; the binary heap has no
+/// such trap.
 ///
 /// # Example
 /// ```

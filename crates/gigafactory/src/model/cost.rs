@@ -122,7 +122,7 @@ pub fn delivered_hours_per_year(gpus: f64, utilization: f64) -> f64 {
 /// # Example
 /// ```
 /// use gigafactory::model::cost::breakeven_rent;
-/// // facts.md: $50k per GPU over 1.5 years at full use needs $3.8 per hour.
+/// // [der]: $50k per GPU over 1.5 years at full use needs $3.8 per hour.
 /// let r = breakeven_rent(50_000.0, 0.0, 8760.0, 1.5);
 /// assert!((r - 3.805).abs() < 0.001);
 /// ```

@@ -194,8 +194,8 @@ fn country_fills_price_and_carbon() {
 }
 
 #[test]
-fn a_150_mw_site_in_germany_costs_what_facts_md_derives() {
-    // facts.md section 3 [der]: running 150 MW all year costs ~EUR 208M/yr in DE and
+fn a_150_mw_site_in_germany_costs_what_the_prices_give() {
+    // [der] from E1's DE price: running 150 MW all year costs ~EUR 208M/yr in DE and
     // ~EUR 70M/yr in FI (at the 2025S1 band-IE prices 0.1584 and 0.0534). The catalogue
     // holds 2025S2 (0.1595 and 0.0500), so the figures agree within the price change.
     let de = Catalog::builtin()

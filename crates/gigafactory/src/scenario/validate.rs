@@ -252,7 +252,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
                 l,
                 0.25,
                 30.0,
-                "a useful life of",
+                "a useful life",
                 " years",
             );
         }

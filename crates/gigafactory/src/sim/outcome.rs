@@ -154,6 +154,9 @@ impl SimOutcome {
 pub struct YearOutcome {
     /// Calendar year in which this year of the horizon starts.
     pub year: i32,
+    /// The year as the period it is: `2027` for a horizon starting on 1 January, else the
+    /// two calendar years it spans, `2027-28` (from the start's day and month).
+    pub label: String,
     /// Mean GPUs in service over the year.
     pub gpus_online: f64,
     /// Capex of the build phases that come online this year, EUR.
@@ -396,6 +399,8 @@ pub(crate) struct Accumulator {
     year_ends: Vec<Time>,
     year: usize,
     first_year: i32,
+    // Whether the horizon's years are calendar years (it starts on 1 January).
+    calendar: bool,
     phases: Vec<Phase>,
     rent: model::RentCurve,
     start_year: f64,
@@ -457,6 +462,7 @@ impl Accumulator {
             year_ends,
             year: 0,
             first_year: f.start.year(),
+            calendar: matches!(f.start.ymd(), (_, 1, 1)),
             phases: phases
                 .iter()
                 .zip(&costs)
@@ -902,6 +908,14 @@ impl Accumulator {
             let alloc: f64 = y.alloc_gpu_s.iter().sum();
             out.push(YearOutcome {
                 year: self.first_year + k as i32,
+                label: {
+                    let y = self.first_year + k as i32;
+                    if self.calendar {
+                        y.to_string()
+                    } else {
+                        format!("{y}-{:02}", (y + 1).rem_euclid(100))
+                    }
+                },
                 gpus_online: if span > 0.0 { up / span } else { 0.0 },
                 capex_eur: capex,
                 opex_eur: eur + fixed,
