@@ -363,3 +363,31 @@ load = 0.3
         assert_eq!(ours, crate::scenario::PRESET_IDS);
     }
 }
+
+#[cfg(test)]
+mod horizon_tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn generated_arrivals_span_the_calendar_horizon_the_simulation_plays() {
+        // Issue 12, defect 15: tenants' arrivals spanned 365.25 days a year while the
+        // simulated year is the calendar's (365 days in 2027): arrivals past its end were
+        // generated and counted in the expected jobs, then never played.
+        let text = "name = \"h\"\nstart = \"2027-01-01\"\nyears = 1\n[[site]]\nname = \"s\"\n\
+                    country = \"FI\"\ngrid_mw = 50\n[[build]]\nsite = \"s\"\n\
+                    accelerator = \"H100\"\ncount = 4096\nonline = \"2027-01-01\"\n\
+                    [[tenant]]\nname = \"a\"\nclass = \"academia\"\nshare = 1\n\
+                    preset = \"helios\"\nload = 1\n";
+        let (s, f) = crate::model::prepare(text, Catalog::builtin()).unwrap();
+        let Some(JobSource::Generated(g)) =
+            JobSource::from_scenario(&s, &f, Path::new(".")).unwrap()
+        else {
+            panic!("a generator");
+        };
+        let year = 365 * 86_400;
+        let last = g.map(|j| j.submit_s).max().unwrap();
+        assert!(last < year, "an arrival at {last} s, after the year's {year} s");
+        assert!(last > year - 3600, "arrivals run to the year's end: last at {last} s");
+    }
+}
