@@ -171,7 +171,8 @@ impl JobSource {
             .planned()
             .map(|b| f64::from(b.count) * b.relative_throughput)
             .sum();
-        let horizon_s = f64::from(s.years) * YEAR_S;
+        // The horizon the simulation plays: calendar years from the start.
+        let horizon_s = s.start.add_years(s.years).days_since(&s.start) as f64 * 86_400.0;
         Ok(Some(JobSource::Generated(Generator::new(
             &specs,
             capacity_h100,
@@ -387,7 +388,13 @@ mod horizon_tests {
         };
         let year = 365 * 86_400;
         let last = g.map(|j| j.submit_s).max().unwrap();
-        assert!(last < year, "an arrival at {last} s, after the year's {year} s");
-        assert!(last > year - 3600, "arrivals run to the year's end: last at {last} s");
+        assert!(
+            last < year,
+            "an arrival at {last} s, after the year's {year} s"
+        );
+        assert!(
+            last > year - 3600,
+            "arrivals run to the year's end: last at {last} s"
+        );
     }
 }
