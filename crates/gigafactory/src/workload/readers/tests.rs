@@ -488,3 +488,38 @@ fn swf_times_too_large_are_errors_not_an_overflow() {
         )]
     );
 }
+
+#[test]
+fn a_job_id_seen_twice_is_an_error_or_skipped_when_lenient() {
+    // Issue 12, defect 15: duplicate job ids were accepted silently, so the job table held
+    // two jobs under one id.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.csv");
+    std::fs::write(
+        &path,
+        "id,tenant,submit_s,gpus,duration_s\n1,a,0,8,60\n2,a,10,8,60\n1,a,20,8,60\n\
+         3,a,30,8,60\n",
+    )
+    .unwrap();
+    let strict: Vec<Result<Job, crate::workload::ReadError>> =
+        TraceReader::open(&path, Some(Format::Native), &ReadOptions::default())
+            .unwrap()
+            .collect();
+    let e = strict.iter().find_map(|r| r.as_ref().err()).expect("an error");
+    assert_eq!(
+        (e.line, e.message.as_str()),
+        (Some(4), "job id 1 appears a second time")
+    );
+    let mut lenient = TraceReader::open(
+        &path,
+        Some(Format::Native),
+        &ReadOptions {
+            lenient: true,
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    let ids: Vec<u64> = lenient.by_ref().map(|j| j.unwrap().id).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(lenient.skipped().malformed, 1);
+}
