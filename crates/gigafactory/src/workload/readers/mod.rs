@@ -67,6 +67,33 @@ pub(crate) struct Reader {
     ordinal: u64,
     header_done: bool,
     finished: bool,
+    seen: SeenIds,
+}
+
+/// The job ids read so far: a bitmap for ids below 2^27 (at most 16 MB, grown as ids
+/// come; traces number their jobs densely), a set for the rest.
+#[derive(Default)]
+struct SeenIds {
+    bits: Vec<u64>,
+    sparse: std::collections::HashSet<u64>,
+}
+
+impl SeenIds {
+    const DENSE: u64 = 1 << 27;
+
+    /// Record `id`; whether it was new.
+    fn insert(&mut self, id: u64) -> bool {
+        if id >= Self::DENSE {
+            return self.sparse.insert(id);
+        }
+        let (word, bit) = ((id / 64) as usize, id % 64);
+        if word >= self.bits.len() {
+            self.bits.resize((word + 1).next_power_of_two(), 0);
+        }
+        let new = self.bits[word] & (1 << bit) == 0;
+        self.bits[word] |= 1 << bit;
+        new
+    }
 }
 
 impl Reader {
@@ -109,6 +136,7 @@ impl Reader {
             format,
             tenants: Tenants::default(),
             skipped: SkipCounts::default(),
+            seen: SeenIds::default(),
             file,
             source,
             parser,
@@ -167,6 +195,14 @@ impl Reader {
                 .parser
                 .parse(&self.buf, self.ordinal, &mut self.tenants)
             {
+                Ok(Parsed::Job(job)) if !self.seen.insert(job.id) => {
+                    if self.lenient {
+                        self.skipped.malformed += 1;
+                    } else {
+                        let m = format!("job id {} appears a second time", job.id);
+                        return self.fail(Some(line), m);
+                    }
+                }
                 Ok(Parsed::Job(job)) => match self.reorder.push(job, line) {
                     Ok(Some(out)) => return Some(Ok(out)),
                     Ok(None) => {}

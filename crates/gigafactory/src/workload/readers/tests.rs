@@ -505,7 +505,10 @@ fn a_job_id_seen_twice_is_an_error_or_skipped_when_lenient() {
         TraceReader::open(&path, Some(Format::Native), &ReadOptions::default())
             .unwrap()
             .collect();
-    let e = strict.iter().find_map(|r| r.as_ref().err()).expect("an error");
+    let e = strict
+        .iter()
+        .find_map(|r| r.as_ref().err())
+        .expect("an error");
     assert_eq!(
         (e.line, e.message.as_str()),
         (Some(4), "job id 1 appears a second time")
