@@ -67,7 +67,7 @@ pub(crate) struct Reader {
     ordinal: u64,
     header_done: bool,
     finished: bool,
-    seen: SeenIds,
+    seen: Box<SeenIds>,
 }
 
 /// The job ids read so far: a bitmap for ids below 2^27 (at most 16 MB, grown as ids
@@ -136,7 +136,7 @@ impl Reader {
             format,
             tenants: Tenants::default(),
             skipped: SkipCounts::default(),
-            seen: SeenIds::default(),
+            seen: Box::default(),
             file,
             source,
             parser,
