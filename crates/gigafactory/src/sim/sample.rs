@@ -56,33 +56,39 @@ fn largest_job(s: &Scenario) -> u32 {
         .unwrap_or(1)
 }
 
+/// What a phase of `count` GPUs must keep once sampled: `room` GPUs where it has that many,
+/// else room for the largest job it can hold (`hold`), so that a phase too small for `room`
+/// does not force the whole facility to be simulated unsampled.
+fn need(count: u32, room: u32, hold: u32) -> u32 {
+    if count >= room { room } else { hold.min(count) }
+}
+
 /// The first build phase in service within the horizon (refreshes included) that, sampled
-/// 1 in `k`, holds fewer than `room` GPUs where the whole phase holds them: its sampled
-/// size and the size it needs. A phase smaller than `room` whole must be simulated whole.
-fn shortfall(s: &Scenario, f: &Facility, k: u32, room: u32) -> Option<(u32, u32)> {
+/// 1 in `k`, keeps less than it [`need`]s: its sampled size and the size it needs.
+fn shortfall(s: &Scenario, f: &Facility, k: u32, room: u32, hold: u32) -> Option<(u32, u32)> {
     let end = s.start.add_years(s.years);
     let (g, _) = f.sampled(k);
     f.builds
         .iter()
         .zip(&g.builds)
         .filter(|(b, _)| b.online < end)
-        .map(|(b, sampled)| (sampled.count, room.min(b.count)))
+        .map(|(b, sampled)| (sampled.count, need(b.count, room, hold)))
         .find(|(have, need)| have < need)
 }
 
-/// The largest `k` no larger than `upto` that leaves every phase `room` GPUs (or whole).
-fn largest_factor(s: &Scenario, f: &Facility, upto: u32, room: u32) -> u32 {
+/// The largest `k` no larger than `upto` that leaves every phase what it [`need`]s.
+fn largest_factor(s: &Scenario, f: &Facility, upto: u32, room: u32, hold: u32) -> u32 {
     let end = s.start.add_years(s.years);
     let first_guess = f
         .builds
         .iter()
         .filter(|b| b.online < end)
-        .map(|b| b.count / room.max(1))
+        .map(|b| b.count / need(b.count, room, hold).max(1))
         .min()
         .unwrap_or(upto);
     let mut k = first_guess.clamp(1, upto.max(1));
     // Sampled counts are rounded to whole nodes: step down until every phase has room.
-    while k > 1 && shortfall(s, f, k, room).is_some() {
+    while k > 1 && shortfall(s, f, k, room, hold).is_some() {
         k -= 1;
     }
     k
@@ -94,7 +100,8 @@ fn largest_factor(s: &Scenario, f: &Facility, upto: u32, room: u32) -> u32 {
 ///
 /// 1. Accelerators: 1 in k, with k as large as keeps every sampled build phase (a refresh
 ///    too, if it comes online in the horizon) [`SAMPLE_ROOM`] times the largest job any
-///    tenant submits, and no larger than needed to bring the jobs within the budget.
+///    tenant submits (a phase smaller than that: able to hold the largest job it can), and
+///    no larger than needed to bring the jobs within the budget.
 /// 2. Time, if still above the budget: in every period, arrivals for a while to fill the
 ///    facility (warm-up), then arrivals for as long again that are measured, in the middle
 ///    of the period; no arrivals in the rest of it. A year holds a whole number of periods
@@ -119,7 +126,7 @@ pub fn plan_sample(
     }
     let room = SAMPLE_ROOM.saturating_mul(largest_job(s));
     let needed = (expected_jobs / budget).ceil().min(f64::from(u32::MAX)) as u32;
-    let factor = largest_factor(s, f, needed, room);
+    let factor = largest_factor(s, f, needed, room, largest_job(s));
     let left = expected_jobs / f64::from(factor);
     let windows = (left > budget).then(|| {
         const DAY: f64 = 86_400.0;
@@ -193,15 +200,15 @@ fn choose(
         Sample::Factor(k) => {
             let k = k.max(1);
             let largest = largest_job(s);
-            if let Some((left, need)) = shortfall(s, f, k, largest) {
+            if let Some((left, need)) = shortfall(s, f, k, largest, largest) {
                 return Err(SimError::Sample(format!(
                     "a sample of 1 in {k} leaves a build phase {left} GPU{}, too few for the \
                      {need}-GPU jobs it would run whole; at most 1 in {} keeps every phase \
                      able to hold them, and 1 in {} leaves room for {SAMPLE_ROOM} of the largest \
                      job, as the automatic sample does",
                     if left == 1 { "" } else { "s" },
-                    largest_factor(s, f, k, largest),
-                    largest_factor(s, f, k, SAMPLE_ROOM.saturating_mul(largest)),
+                    largest_factor(s, f, k, largest, largest),
+                    largest_factor(s, f, k, SAMPLE_ROOM.saturating_mul(largest), largest),
                 )));
             }
             SamplePlan {
