@@ -132,20 +132,6 @@ impl SimOutcome {
             p.cost_eur *= weight;
         }
     }
-
-    /// Rename tenant `i` with `names(i)` (a trace's tenants are named only once read).
-    pub fn name_tenants(&mut self, names: impl Fn(u32) -> Option<String>) {
-        for (i, t) in self.tenants.iter_mut().enumerate() {
-            if let Some(n) = names(i as u32) {
-                t.name = n;
-            }
-        }
-        for (i, t) in self.series.tenants.iter_mut().enumerate() {
-            if let Some(n) = names(i as u32) {
-                *t = n;
-            }
-        }
-    }
 }
 
 /// One year of the horizon (years run from the start date, so a horizon starting
