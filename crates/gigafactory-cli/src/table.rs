@@ -106,15 +106,7 @@ pub fn render(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String
 
 /// An integer with thousands separators: 1,234,567.
 pub fn int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    gigafactory::units::thousands(n)
 }
 
 /// A fixed-point number with thousands separators in its integer part.

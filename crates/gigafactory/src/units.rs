@@ -15,6 +15,19 @@ pub const HOURS_PER_YEAR: f64 = 8760.0;
 /// nodes, and the cluster is built of such nodes.
 pub const NODE_GPUS: u32 = 8;
 
+/// `n` with thousands separated by commas, as messages and tables print counts: 1,234,567.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A calendar day (proleptic Gregorian), stored as days since 1970-01-01.
 ///
 /// Time inside the simulation is integer seconds from the scenario's start; dates are

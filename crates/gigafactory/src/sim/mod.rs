@@ -67,19 +67,6 @@ pub struct SimOptions<'a> {
 /// refuses submissions past its `MaxJobCount` (10,000 by default).
 pub const MAX_WAITING: usize = 4_000_000;
 
-/// `n` with thousands separated by commas.
-fn thousands(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::new();
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The end of each year of the horizon, seconds from the start: calendar years from the
 /// start date.
 fn year_ends(s: &Scenario) -> Vec<Time> {
@@ -1001,8 +988,8 @@ impl<'a> Sim<'a> {
             warnings.push(format!(
                 "{} jobs arrived to a full queue ({} waiting, the most held) and were refused: \
                  demand is far above what the facility serves",
-                thousands(self.refused_full),
-                thousands(self.max_waiting as u64)
+                crate::units::thousands(self.refused_full),
+                crate::units::thousands(self.max_waiting as u64)
             ));
         }
         for (from, to) in &self.idle_spans {
