@@ -530,6 +530,8 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
                 "wait_s_p50",
                 "wait_s_p95",
                 "wait_s_p99",
+                "queued_s_mean",
+                "queued_s_p95",
                 "jct_s_mean",
                 "interruptions",
                 "lost_gpu_hours",
@@ -681,8 +683,9 @@ fn simulate_run(
             let secs = jobs / JOBS_PER_S;
             if secs > 60.0 {
                 eprintln!(
-                    "About {} jobs to simulate: roughly {} at the {} jobs/s measured on a \
-                     2-core machine (--sample or --job-budget trade accuracy for time).",
+                    "About {} jobs to simulate: up to roughly {} at the {} jobs/s measured \
+                     on a 2-core machine, less if many are refused or withdrawn, which cost \
+                     little (--sample or --job-budget trade accuracy for time).",
                     table::int(jobs.round() as u64),
                     clock(secs),
                     table::int(JOBS_PER_S as u64)

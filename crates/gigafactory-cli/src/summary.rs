@@ -293,6 +293,14 @@ pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             ),
         ],
         vec![
+            "Queued in all".into(),
+            format!(
+                "mean {} · p95 {} (completed jobs, with requeues after preemption or failure)",
+                h(o.queued_s_mean),
+                h(o.queued_s_p95)
+            ),
+        ],
+        vec![
             "Job completion time".into(),
             format!("mean {}", h(o.jct_s_mean)),
         ],

@@ -37,12 +37,12 @@ pub fn tenants(o: &SimOutcome) -> String {
     let mut out = String::from(
         "tenant,jobs_submitted,jobs_completed,jobs_withdrawn,jobs_rejected,jobs_unfinished,\
          wait_s_mean,wait_s_p50,wait_s_p95,wait_s_p99,served_gpu_hours,share_of_service,\
-         lost_demand_gpu_hours\n",
+         lost_demand_gpu_hours,queued_s_mean,queued_s_p95\n",
     );
     for t in &o.tenants {
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             field(&t.name),
             t.jobs_submitted,
             t.jobs_completed,
@@ -55,7 +55,9 @@ pub fn tenants(o: &SimOutcome) -> String {
             t.wait_s_p99,
             t.served_gpu_hours,
             t.share_of_service,
-            t.lost_demand_gpu_hours
+            t.lost_demand_gpu_hours,
+            t.queued_s_mean,
+            t.queued_s_p95
         )
         .expect("writing to a String");
     }

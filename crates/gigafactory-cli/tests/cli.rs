@@ -475,6 +475,8 @@ fn a_scenario_with_tenants_is_simulated_and_reported() {
         "wait_s_p50",
         "wait_s_p95",
         "wait_s_p99",
+        "queued_s_mean",
+        "queued_s_p95",
         "jct_s_mean",
         "interruptions",
         "lost_gpu_hours",

@@ -624,7 +624,12 @@ fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
         for t in &o.tenants {
             rows.push((
                 format!("Wait p95, {}", t.name),
-                format!("{:.1} h", t.wait_s_p95 / 3600.0),
+                format!(
+                    "{:.1} h to the first start; {:.1} h queued in all, with requeues \
+                     (completed jobs)",
+                    t.wait_s_p95 / 3600.0,
+                    t.queued_s_p95 / 3600.0
+                ),
             ));
         }
         rows.push((

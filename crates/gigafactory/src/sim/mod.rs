@@ -804,7 +804,7 @@ impl<'a> Sim<'a> {
         let a = self.active.remove(&key).expect("active");
         let t = a.job.tenant.0 as usize;
         if a.measured {
-            self.o.completed(t, &a.job, now - a.submit);
+            self.o.completed(t, &a.job, now - a.submit, a.queued_s);
         }
         self.log_job(&a, now, "completed")
     }

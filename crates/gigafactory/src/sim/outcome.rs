@@ -37,6 +37,11 @@ pub struct TenantOutcome {
     /// The wait at each whole percentile 0, 1, ..., 100 of the jobs that started, s: the
     /// wait-time distribution (empty if none started).
     pub wait_s_by_percentile: Vec<f64>,
+    /// Mean time its completed jobs spent queued in all (before the first start and after
+    /// every interruption or preemption), s.
+    pub queued_s_mean: f64,
+    /// 95th percentile of the same, s.
+    pub queued_s_p95: f64,
     /// GPU-hours its jobs held.
     pub served_gpu_hours: f64,
     /// Its share of all GPU-hours served.
@@ -221,6 +226,12 @@ pub struct SimOutcome {
     pub wait_s_p95: f64,
     /// 99th percentile wait, s.
     pub wait_s_p99: f64,
+    /// Mean time completed jobs spent queued in all: before their first start and after
+    /// every interruption or preemption, s. The waits above stop at the first start, so
+    /// only this figure shows the queueing a preempting policy adds.
+    pub queued_s_mean: f64,
+    /// 95th percentile of the same, s.
+    pub queued_s_p95: f64,
     /// Mean time from submission to completion, s.
     pub jct_s_mean: f64,
     /// Jobs interrupted by failures.
@@ -291,6 +302,8 @@ struct TenantAcc {
     unfinished: u64,
     waits: Histogram<u64>,
     wait_sum: f64,
+    queued: Histogram<u64>,
+    queued_sum: f64,
     served_gpu_s: f64,
     lost_demand_gpu_s: f64,
 }
@@ -341,6 +354,8 @@ impl TenantAcc {
             unfinished: 0,
             waits: Histogram::new(3).expect("valid"),
             wait_sum: 0.0,
+            queued: Histogram::new(3).expect("valid"),
+            queued_sum: 0.0,
             served_gpu_s: 0.0,
             lost_demand_gpu_s: 0.0,
         }
@@ -397,6 +412,8 @@ pub(crate) struct Accumulator {
     waits: Histogram<u64>,
     wait_sum: f64,
     started: u64,
+    queued: Histogram<u64>,
+    queued_sum: f64,
     jct_sum: f64,
     useful_ref_gpu_s: f64,
     pub interruptions: u64,
@@ -420,6 +437,15 @@ fn pct(h: &Histogram<u64>, q: f64) -> f64 {
         0.0
     } else {
         h.value_at_quantile(q) as f64
+    }
+}
+
+/// The mean of the values recorded in `h`, whose sum is `sum` (0 if none).
+fn mean(sum: f64, h: &Histogram<u64>) -> f64 {
+    if h.is_empty() {
+        0.0
+    } else {
+        sum / h.len() as f64
     }
 }
 
@@ -498,6 +524,8 @@ impl Accumulator {
             waits: Histogram::new(3).expect("valid"),
             wait_sum: 0.0,
             started: 0,
+            queued: Histogram::new(3).expect("valid"),
+            queued_sum: 0.0,
             jct_sum: 0.0,
             useful_ref_gpu_s: 0.0,
             interruptions: 0,
@@ -632,13 +660,19 @@ impl Accumulator {
         self.checkpoint_gpu_s += gpu_s;
     }
 
-    pub fn completed(&mut self, t: usize, job: &Job, jct: Time) {
+    /// A measured job completed `jct` s after its submission, `queued` s of them queued.
+    pub fn completed(&mut self, t: usize, job: &Job, jct: Time, queued: Time) {
         self.jct_sum += jct as f64;
+        self.queued.record(queued).expect("auto-resizing");
+        self.queued_sum += queued as f64;
         if job.outcome == Outcome::Completed {
             // Useful work is what the job asked for, not the whole nodes it may have held.
             self.useful_ref_gpu_s += job.gpus * job.duration_s as f64;
         }
-        self.tenant(t).completed += 1;
+        let a = self.tenant(t);
+        a.completed += 1;
+        a.queued.record(queued).expect("auto-resizing");
+        a.queued_sum += queued as f64;
     }
 
     pub fn withdrawn(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
@@ -766,6 +800,8 @@ impl Accumulator {
                         .map(|q| pct(&t.waits, f64::from(q) / 100.0))
                         .collect()
                 },
+                queued_s_mean: mean(t.queued_sum, &t.queued),
+                queued_s_p95: pct(&t.queued, 0.95),
                 served_gpu_hours: t.served_gpu_s / 3600.0,
                 share_of_service: if served > 0.0 {
                     t.served_gpu_s / served
@@ -797,6 +833,8 @@ impl Accumulator {
             wait_s_p50: pct(&self.waits, 0.5),
             wait_s_p95: pct(&self.waits, 0.95),
             wait_s_p99: pct(&self.waits, 0.99),
+            queued_s_mean: mean(self.queued_sum, &self.queued),
+            queued_s_p95: pct(&self.queued, 0.95),
             jct_s_mean: if completed > 0 {
                 self.jct_sum / completed as f64
             } else {

@@ -908,8 +908,14 @@ fn the_job_log_counts_preemptions_and_all_time_queued() {
     assert_eq!(column(&log, "queued_s")[&1], "60");
     assert_eq!(column(&log, "preemptions")[&1], "1");
     assert_eq!(column(&log, "preemptions")[&2], "0");
-    // The mean over both jobs: 60 s and 0 s.
     assert_eq!(out.preemptions, 1);
+    // The summary's waits stop at the first start (both 0 s); its time queued in all
+    // counts job 1's 60 s: the mean over both completed jobs is 30 s, and the tenant's
+    // (both are tenant 0's) the same.
+    assert_eq!(out.wait_s_mean, 0.0);
+    assert_eq!(out.queued_s_mean, 30.0);
+    assert_eq!(out.queued_s_p95, 60.0);
+    assert_eq!(out.tenants[0].queued_s_mean, 30.0);
 }
 
 #[test]
