@@ -15,8 +15,8 @@ pub use joblog::{CsvJobLog, JOB_LOG_HEADER, JobRecord, JobSink, csv_field};
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
 pub use sample::{
-    JOB_BUDGET, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample, run_sampled,
-    simulated_jobs,
+    JOB_BUDGET, MIN_SAMPLE_ROOM, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample,
+    run_sampled, simulated_jobs,
 };
 pub use series::{STEP_S, TimeSeries};
 

@@ -37,6 +37,13 @@ pub const JOB_BUDGET: f64 = 5e6;
 /// of demand that 1 in 12 did not lose).
 pub const SAMPLE_ROOM: u32 = 4;
 
+/// The room an automatic sample falls back to when [`SAMPLE_ROOM`] would simulate more
+/// than twice its budget even with the shortest windows: phases just under
+/// `SAMPLE_ROOM` times the largest job (the 19 AI-Factory hosts' 15,600 B200 against jobs
+/// of 2,048) could not be sampled at all, and their whole arrivals overflowed the queue cap
+/// within a window (issue 12, defect 8).
+pub const MIN_SAMPLE_ROOM: u32 = 2;
+
 /// A sample: 1 in `factor` accelerators, and optionally windows of time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SamplePlan {
@@ -101,7 +108,9 @@ fn largest_factor(s: &Scenario, f: &Facility, upto: u32, room: u32, hold: u32) -
 /// 1. Accelerators: 1 in k, with k as large as keeps every sampled build phase (a refresh
 ///    too, if it comes online in the horizon) [`SAMPLE_ROOM`] times the largest job any
 ///    tenant submits (a phase smaller than that: able to hold the largest job it can), and
-///    no larger than needed to bring the jobs within the budget.
+///    no larger than needed to bring the jobs within the budget. If that, with the
+///    windows of step 2, would still simulate more than twice the budget, the room is
+///    [`MIN_SAMPLE_ROOM`] times the largest job instead.
 /// 2. Time, if still above the budget: in every period, arrivals for a while to fill the
 ///    facility (warm-up), then arrivals for as long again that are measured, in the middle
 ///    of the period; no arrivals in the rest of it. A year holds a whole number of periods
@@ -124,29 +133,51 @@ pub fn plan_sample(
     if expected_jobs <= budget {
         return full;
     }
-    let room = SAMPLE_ROOM.saturating_mul(largest_job(s));
+    let largest = largest_job(s);
     let needed = (expected_jobs / budget).ceil().min(f64::from(u32::MAX)) as u32;
-    let factor = largest_factor(s, f, needed, room, largest_job(s));
-    let left = expected_jobs / f64::from(factor);
-    let windows = (left > budget).then(|| {
-        const DAY: f64 = 86_400.0;
-        const WEEK: f64 = 7.0 * DAY;
-        const YEAR: f64 = 365.0 * DAY;
-        let affordable = budget / left;
-        // Whole windows per year, so that every year of the horizon is measured alike.
-        let per_year = (YEAR / (2.0 * WEEK) * affordable).floor().clamp(1.0, 26.0);
-        // Past one window a year, the window itself shrinks.
-        let active = (affordable * YEAR).clamp(3.0 * DAY, 2.0 * WEEK);
-        let period_s = (YEAR / per_year).min(horizon_s.max(1.0));
-        let active = active.min(period_s);
-        Windows {
-            period_s,
-            warmup_s: active / 2.0,
-            measured_s: active / 2.0,
-            offset_s: (period_s - active) / 2.0,
+    let with_room = |room: u32| {
+        let factor = largest_factor(s, f, needed, room.saturating_mul(largest), largest);
+        let left = expected_jobs / f64::from(factor);
+        SamplePlan {
+            factor,
+            windows: (left > budget).then(|| windows(left, budget, horizon_s)),
         }
-    });
-    SamplePlan { factor, windows }
+    };
+    let plan = with_room(SAMPLE_ROOM);
+    if simulated_share(&plan) * expected_jobs > 2.0 * budget {
+        with_room(MIN_SAMPLE_ROOM)
+    } else {
+        plan
+    }
+}
+
+/// The share of a whole run's arrivals that `plan` simulates.
+fn simulated_share(plan: &SamplePlan) -> f64 {
+    let active = plan
+        .windows
+        .map_or(1.0, |w| ((w.warmup_s + w.measured_s) / w.period_s).min(1.0));
+    active / f64::from(plan.factor)
+}
+
+/// Windows of time that bring `left` arrivals over `horizon_s` seconds down to about
+/// `budget` (see [`plan_sample`], step 2).
+fn windows(left: f64, budget: f64, horizon_s: f64) -> Windows {
+    const DAY: f64 = 86_400.0;
+    const WEEK: f64 = 7.0 * DAY;
+    const YEAR: f64 = 365.0 * DAY;
+    let affordable = budget / left;
+    // Whole windows per year, so that every year of the horizon is measured alike.
+    let per_year = (YEAR / (2.0 * WEEK) * affordable).floor().clamp(1.0, 26.0);
+    // Past one window a year, the window itself shrinks.
+    let active = (affordable * YEAR).clamp(3.0 * DAY, 2.0 * WEEK);
+    let period_s = (YEAR / per_year).min(horizon_s.max(1.0));
+    let active = active.min(period_s);
+    Windows {
+        period_s,
+        warmup_s: active / 2.0,
+        measured_s: active / 2.0,
+        offset_s: (period_s - active) / 2.0,
+    }
 }
 
 /// Seconds from the start to the end of the scenario's horizon, or to `until_s`.
@@ -240,10 +271,7 @@ pub fn simulated_jobs(
     };
     let expected = jobs.expected_jobs() * horizon_s(s, until_s) / horizon_s(s, None).max(1.0);
     let plan = choose(s, f, jobs.expected_jobs(), sample, until_s)?;
-    let active = plan
-        .windows
-        .map_or(1.0, |w| ((w.warmup_s + w.measured_s) / w.period_s).min(1.0));
-    Ok(Some(expected / f64::from(plan.factor) * active))
+    Ok(Some(expected * simulated_share(&plan)))
 }
 
 /// Simulate scenario `s` on facility `f`, sampled as `sample` says (sampling applies to
