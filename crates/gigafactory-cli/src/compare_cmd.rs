@@ -1,6 +1,7 @@
 //! `gigafactory compare`: plans side by side, run in parallel with the same seed, with the
 //! rent baseline; the better plan named on each figure.
 
+use crate::output::{out, outln};
 use std::path::{Path, PathBuf};
 
 use gigafactory::catalog::Catalog;
@@ -140,7 +141,7 @@ pub fn run(
         return Ok(());
     }
     if json {
-        print!("{text}");
+        out!("{text}");
         return Ok(());
     }
     let mut headers: Vec<&str> = vec!["Figure"];
@@ -158,19 +159,19 @@ pub fn run(
             v
         })
         .collect();
-    print!("{}", render(&headers, &align, &table));
+    out!("{}", render(&headers, &align, &table));
     let how = if figures.iter().any(|f| f.simulated) {
         "simulated where a plan has a workload, else"
     } else {
         "all"
     };
-    println!(
+    outln!(
         "\nOver each plan's horizon ({how} at its assumed utilisation), seed {seed} for every plan. The rent\n\
          baseline is what renting the same H100-equivalent hours would cost at the market rent of\n\
          their time; cost ÷ rent below 100% means building is cheaper than renting."
     );
     if let Some(n) = years {
-        println!(
+        outln!(
             "--years {n}: each plan's whole capex is charged against its first {}, not \
              prorated over its life, so cost per hour and cost ÷ rent read high: compare \
              plans with each other, not with the rent.",
@@ -183,7 +184,7 @@ pub fn run(
     }
     for (label, f) in labels.iter().zip(&figures) {
         if let Some(note) = &f.sampling {
-            println!("{label}: {note}.");
+            outln!("{label}: {note}.");
         }
     }
     Ok(())

@@ -12,6 +12,8 @@ mod workload_cmd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use output::{out, outln};
+
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 
@@ -269,11 +271,11 @@ fn main() -> ExitCode {
         }),
         Command::Validate { files } => validate(&files),
         Command::Catalog { table, json } => {
-            print!("{}", catalog_cmd::show(table, json));
+            out!("{}", catalog_cmd::show(table, json));
             Ok(())
         }
         Command::Schema => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&scenario::schema()).expect("schema is JSON")
             );
@@ -595,14 +597,14 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         return Ok(());
     }
     if args.json {
-        print!("{json_text}");
+        out!("{json_text}");
     } else {
         let origin = if src.builtin {
             "built-in scenario"
         } else {
             "scenario"
         };
-        print!(
+        out!(
             "{}",
             summary::render_summary(
                 &assessment,
@@ -612,10 +614,10 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             )
         );
         if let Some(o) = &outcome {
-            print!("{}", summary::render_simulation(o, &scenario.start));
+            out!("{}", summary::render_simulation(o, &scenario.start));
         }
         if let Some(dir) = args.out {
-            println!("\nWrote {} in {}", written.join(", "), dir.display());
+            outln!("\nWrote {} in {}", written.join(", "), dir.display());
         }
     }
     Ok(())
@@ -838,8 +840,8 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
         // The trace is read as a run reads it, up to a limit that takes well under a second.
         let base = f.parent().unwrap_or(Path::new("."));
         match workload::check_trace(&scenario, base, TRACE_CHECK_JOBS) {
-            Ok(None) => println!("{}: valid", src.label),
-            Ok(Some(c)) => println!(
+            Ok(None) => outln!("{}: valid", src.label),
+            Ok(Some(c)) => outln!(
                 "{}: valid (trace {}, {}: {})",
                 src.label,
                 scenario.workload.as_ref().map_or("", |w| w.trace.as_str()),
@@ -862,7 +864,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
 fn init(name: &str, out: Option<PathBuf>, force: bool, list: bool) -> Result<(), Failure> {
     if list {
         for b in &BUILTIN {
-            println!("{:<16} {}", b.id, b.summary);
+            outln!("{:<16} {}", b.id, b.summary);
         }
         return Ok(());
     }
@@ -882,7 +884,7 @@ fn init(name: &str, out: Option<PathBuf>, force: bool, list: bool) -> Result<(),
     }
     output::write_atomic(&path, b.text.as_bytes())
         .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", path.display())))?;
-    println!(
+    outln!(
         "Wrote {}; run it with: gigafactory run {}",
         path.display(),
         path.display()

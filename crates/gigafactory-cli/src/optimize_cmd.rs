@@ -2,6 +2,7 @@
 //! each; the plan written as a scenario file, the binding constraints and their shadow
 //! prices, the cost–CO2 front, and, on request, the plan simulated.
 
+use crate::output::{out, outln};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -147,14 +148,14 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         ),
     };
     if !args.quiet {
-        print!(
+        out!(
             "{}",
             render_plan(&s.name, &inst, &sol, args.solver, solved_s)
         );
         if let Some(front) = &front {
-            print!("{}", render_front(front));
+            out!("{}", render_front(front));
         }
-        println!(
+        outln!(
             "\nPlan written to {o}: an ordinary scenario (`gigafactory validate {o}`, \
              `gigafactory run {o}`).",
             o = out.display()
@@ -162,7 +163,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     }
     if args.simulate {
         if !args.quiet {
-            println!("\nSimulating the plan:\n");
+            outln!("\nSimulating the plan:\n");
         }
         let path = out.to_string_lossy().to_string();
         crate::run_plan(&path, args.quiet)?;

@@ -1,6 +1,7 @@
 //! `gigafactory workload`: statistics of a trace or a scenario's tenants, in the columns
 //! the trace authors publish; generating a scenario's jobs as native CSV; the presets.
 
+use crate::output::{out, outln};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -98,7 +99,7 @@ pub fn run(cmd: WorkloadCommand) -> Result<(), Failure> {
                 }
                 (None, None) => unreachable!("clap requires one"),
             };
-            print!("{}", show(&rows, &compare, skipped, json));
+            out!("{}", show(&rows, &compare, skipped, json));
             Ok(())
         }
         WorkloadCommand::Generate { scenario, out } => generate(&scenario, &out),
@@ -113,11 +114,11 @@ pub fn run(cmd: WorkloadCommand) -> Result<(), Failure> {
                     vec![id.to_string(), src.to_string(), what.to_string()]
                 })
                 .collect();
-            print!(
+            out!(
                 "{}",
                 render(&["Preset", "Fitted to", "What"], &[Align::Left; 3], &rows)
             );
-            println!(
+            outln!(
                 "\nSources (keys: `gigafactory catalog sources`). How presets are fitted: README, Workloads."
             );
             Ok(())
@@ -303,7 +304,7 @@ fn generate(scenario: &str, out: &Path) -> Result<(), Failure> {
     })();
     match result {
         Ok(n) => {
-            println!("Wrote {} to {}", plural(n, "job"), out.display());
+            outln!("Wrote {} to {}", plural(n, "job"), out.display());
             Ok(())
         }
         Err(e) => Err(fail(e)),

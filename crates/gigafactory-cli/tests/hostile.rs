@@ -39,6 +39,45 @@ fn mkfifo(path: &Path) {
 
 // ── 1. Outputs never replace what stands at the target name ─────────────────────────────
 
+/// Standard output whose reader has gone (`gigafactory run --json | head`): the run ends
+/// quietly with exit 0 instead of panicking with a backtrace (found by the session that
+/// closed issue 12).
+#[test]
+fn stdout_to_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = small_scenario(dir.path());
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+        .args(["run", plan.to_str().unwrap(), "--json"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
+/// Standard output that refuses writes (`> /dev/full`): exit 1 and the reason.
+#[test]
+fn stdout_to_a_full_device_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = small_scenario(dir.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+        .args(["run", plan.to_str().unwrap()])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: cannot write to standard output: No space left on device (os error 28)\n"
+    );
+}
+
 /// A symlink to a device that refuses writes (`/dev/full`): written through, so the write
 /// error surfaces (exit 1), and the link stays a link.
 #[test]
