@@ -1,7 +1,8 @@
 //! End-to-end tests of the `gigafactory` binary. One test binary; shared helpers at the
 //! top. Golden files: `tests/bad/NAME.toml` must fail validation with exactly the message in
-//! `tests/bad/NAME.stderr` (run with `UPDATE_GOLDEN=1` to rewrite them, then read the
-//! diff before committing).
+//! `tests/bad/NAME.stderr`, and the small scenarios' summaries must match their snapshots
+//! in `tests/snapshots/` (run with `UPDATE_GOLDEN=1` to rewrite them, then read the diff
+//! before committing).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -1012,4 +1013,79 @@ fn the_readme_and_shipped_files_tell_the_truth_about_the_repository() {
             }
         }
     }
+}
+
+/// Whether two JSON values agree: the same shape and strings, numbers within a relative
+/// 1e-9 (a refactor may add floating-point terms in another order, not change a figure).
+fn json_agrees(a: &serde_json::Value, b: &serde_json::Value, at: &str, diffs: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            if (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1e-9) {
+                diffs.push(format!("{at}: {x} in the snapshot, now {y}"));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                json_agrees(x, y, &format!("{at}[{i}]"), diffs);
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                match (x.get(k), y.get(k)) {
+                    (Some(x), Some(y)) => json_agrees(x, y, &format!("{at}.{k}"), diffs),
+                    (Some(_), None) => diffs.push(format!("{at}.{k}: gone")),
+                    _ => diffs.push(format!("{at}.{k}: new")),
+                }
+            }
+        }
+        _ if a == b => {}
+        _ => diffs.push(format!("{at}: {a} in the snapshot, now {b}")),
+    }
+}
+
+/// Snapshots of the small scenarios' terminal summary and `summary.json` (issue 14: a
+/// refactor that changes a figure shows up here; a change meant to move a figure rewrites
+/// them with `UPDATE_GOLDEN=1` and says why in its commit).
+#[test]
+fn the_small_scenarios_summaries_match_their_snapshots() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut diffs = Vec::new();
+    for name in ["two-tenants", "trace"] {
+        let plan = format!("scenarios/{name}.toml");
+        let text = gigafactory(&["run", &plan]);
+        assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+        let json = gigafactory(&["run", &plan, "--json"]);
+        assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+        let mut value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        // The version moves with every release, not with a figure.
+        value.as_object_mut().unwrap().remove("gigafactory_version");
+        let dir = tests_dir().join("snapshots");
+        let (text_file, json_file) = (
+            dir.join(format!("{name}.txt")),
+            dir.join(format!("{name}.json")),
+        );
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&text_file, stdout(&text)).unwrap();
+            std::fs::write(
+                &json_file,
+                serde_json::to_string_pretty(&value).unwrap() + "\n",
+            )
+            .unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&text_file).unwrap();
+        if stdout(&text) != expected {
+            diffs.push(format!(
+                "--- {name}.txt: expected\n{expected}--- got\n{}",
+                stdout(&text)
+            ));
+        }
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+        json_agrees(&expected, &value, name, &mut diffs);
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
