@@ -5,7 +5,6 @@ use crate::output::{out, outln};
 use std::path::{Path, PathBuf};
 
 use gigafactory::catalog::Catalog;
-use gigafactory::model;
 use gigafactory::plan::{self, PlanFigures};
 use gigafactory::sim::{self, SimOptions};
 
@@ -57,7 +56,7 @@ pub fn run(
             .iter()
             .map(|(label, s, f, base)| {
                 scope.spawn(move || -> Result<Ran, Failure> {
-                    let outcome = sim::run_sampled(
+                    let e = gigafactory::run::evaluate(
                         s,
                         f,
                         Catalog::builtin(),
@@ -66,13 +65,8 @@ pub fn run(
                         SimOptions::default(),
                     )
                     .map_err(|e| Failure::Input(format!("error: {label}: {e}\n")))?;
-                    Ok(match outcome {
-                        None => (plan::figures(s, f, &model::assess(f), None), None),
-                        Some(o) => {
-                            let a = model::assess_at(f, o.utilization, "simulated");
-                            (plan::figures(s, f, &a, Some(&o)), Some(o))
-                        }
-                    })
+                    let figures = plan::figures(s, f, &e.assessment, e.outcome.as_ref());
+                    Ok((figures, e.outcome))
                 })
             })
             .collect();

@@ -20,7 +20,7 @@ use std::io::IsTerminal;
 use gigafactory::catalog::Catalog;
 use gigafactory::model::{self, Facility};
 use gigafactory::scenario::{self, BUILTIN, Problem, Scenario};
-use gigafactory::sim::{self, SimError, SimOptions, SimOutcome};
+use gigafactory::sim::{self, SimError, SimOptions};
 use gigafactory::units::Date;
 use gigafactory::workload;
 use gigafactory_optimize::Solver;
@@ -498,17 +498,10 @@ fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
         output::sweep_partials(dir);
     }
-    let (assessment, outcome) = match simulate_run(args, &scenario, &facility, &base)? {
-        None => (model::assess(&facility), None),
-        Some(outcome) => {
-            let a = model::assess_at(
-                &facility,
-                outcome.utilization,
-                "yearly figures with every build phase in service, at the simulated utilisation",
-            );
-            (a, Some(outcome))
-        }
-    };
+    let gigafactory::run::Evaluation {
+        assessment,
+        outcome,
+    } = simulate_run(args, &scenario, &facility, &base)?;
     let mut value = serde_json::to_value(&assessment).expect("assessment is JSON");
     if let serde_json::Value::Object(m) = &mut value {
         m.insert("scenario_source".into(), src.label.clone().into());
@@ -628,7 +621,7 @@ fn simulate_run(
     scenario: &Scenario,
     facility: &Facility,
     base: &Path,
-) -> Result<Option<SimOutcome>, Failure> {
+) -> Result<gigafactory::run::Evaluation, Failure> {
     let until_s = match args.until {
         None => None,
         Some(d) => {
@@ -728,7 +721,7 @@ fn simulate_run(
         windows: None,
         max_waiting: None,
     };
-    let result = sim::run_sampled(
+    let result = gigafactory::run::evaluate(
         scenario,
         facility,
         Catalog::builtin(),
@@ -739,7 +732,7 @@ fn simulate_run(
     if show_progress {
         eprint!("\r{}\r", " ".repeat(90));
     }
-    let outcome = result.map_err(|e| match e {
+    let evaluation = result.map_err(|e| match e {
         SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
         SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
         SimError::Sample(m) => Failure::Input(match args.sample {
@@ -748,9 +741,9 @@ fn simulate_run(
         }),
     })?;
     drop(tee);
-    if outcome.is_none() {
+    if evaluation.outcome.is_none() {
         // Nothing was simulated: no job table (the temporary files go when dropped).
-        return Ok(None);
+        return Ok(evaluation);
     }
     if let (Some(f), Some(p)) = (log_file, args.jobs_out) {
         f.into_inner()
@@ -763,7 +756,7 @@ fn simulate_run(
             .and_then(output::AtomicFile::commit)
             .map_err(|e| cannot_write(p, &e))?;
     }
-    Ok(outcome)
+    Ok(evaluation)
 }
 
 fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod engine;
 pub mod model;
 pub mod plan;
+pub mod run;
 pub mod scenario;
 pub mod sim;
 pub mod units;
