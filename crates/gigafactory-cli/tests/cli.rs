@@ -1045,22 +1045,28 @@ fn json_agrees(a: &serde_json::Value, b: &serde_json::Value, at: &str, diffs: &m
     }
 }
 
-/// Snapshots of the small scenarios' terminal summary and `summary.json` (issue 14: a
+/// Snapshots of the small scenarios' terminal summary and `summary.json`, and of their
+/// comparison (issue 14: a
 /// refactor that changes a figure shows up here; a change meant to move a figure rewrites
 /// them with `UPDATE_GOLDEN=1` and says why in its commit).
 #[test]
 fn the_small_scenarios_summaries_match_their_snapshots() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut diffs = Vec::new();
-    for name in ["two-tenants", "trace"] {
-        let plan = format!("scenarios/{name}.toml");
-        let text = gigafactory(&["run", &plan]);
+    let (a, b) = ("scenarios/two-tenants.toml", "scenarios/trace.toml");
+    for (name, args) in [
+        ("two-tenants", vec!["run", a]),
+        ("trace", vec!["run", b]),
+        ("compare", vec!["compare", a, b]),
+    ] {
+        let text = gigafactory(&args);
         assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
-        let json = gigafactory(&["run", &plan, "--json"]);
+        let json = gigafactory(&[&args[..], &["--json"]].concat());
         assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
         let mut value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
         // The version moves with every release, not with a figure.
         value.as_object_mut().unwrap().remove("gigafactory_version");
+        let name = name.to_string();
         let dir = tests_dir().join("snapshots");
         let (text_file, json_file) = (
             dir.join(format!("{name}.txt")),
@@ -1085,7 +1091,7 @@ fn the_small_scenarios_summaries_match_their_snapshots() {
         }
         let expected: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
-        json_agrees(&expected, &value, name, &mut diffs);
+        json_agrees(&expected, &value, &name, &mut diffs);
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }

@@ -1,6 +1,12 @@
 //! Plans side by side: the figures `gigafactory compare` sets against each other, and the
 //! rent baseline (buying the same compute from the market instead).
 
+mod compare;
+
+pub use compare::{
+    CompareError, Comparison, ComparisonJson, LabelledFigures, PlanInput, Row, Unit, compare, rows,
+};
+
 use serde::Serialize;
 
 use crate::model::{Assessment, Facility, year_of};
