@@ -764,11 +764,11 @@ fn the_automatic_sample_keeps_every_phase_refreshes_included_large_enough() {
             .filter(|(_, (p, _))| p.online < end)
         {
             // Room for four of the largest jobs, so that they do not wait for a whole
-            // sampled phase to drain (issue 12, defect 8), or for three where four would
+            // sampled phase to drain (issue 12, defect 8), or for two where four would
             // simulate more than twice the budget (eu-ai-factories: phases of 15,600
-            // against jobs of 2,048, 1 in 2); a phase smaller than that holds the largest
+            // against jobs of 2,048, 1 in 3); a phase smaller than that holds the largest
             // job it can.
-            let room = if b.id == "eu-ai-factories" { 3 } else { 4 } * largest;
+            let room = if b.id == "eu-ai-factories" { 2 } else { 4 } * largest;
             let need = if whole.count >= room {
                 room
             } else {
@@ -795,9 +795,9 @@ fn the_automatic_sample_keeps_every_phase_refreshes_included_large_enough() {
         )
         .unwrap()
         .unwrap();
-        // eu-ai-factories simulates about 32 million (1 in 2 with 3-day windows; 64 million
+        // eu-ai-factories simulates about 21 million (1 in 3 with 3-day windows; 64 million
         // at 1 in 1 before the fallback room).
-        let bound = if b.id == "eu-ai-factories" { 7.0 } else { 2.0 } * JOB_BUDGET;
+        let bound = if b.id == "eu-ai-factories" { 5.0 } else { 2.0 } * JOB_BUDGET;
         assert!(jobs < bound, "{}: {jobs}", b.id);
     }
 }
