@@ -136,6 +136,9 @@ pub fn run(
         if let Some(note) = &f.sampling {
             outln!("{label}: {note}.");
         }
+        for w in &f.warnings {
+            outln!("{label}: warning: {w}.");
+        }
     }
     Ok(())
 }

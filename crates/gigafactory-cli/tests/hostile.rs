@@ -824,3 +824,41 @@ fn d15_run_reports_records_passed_over_and_compare_years_says_how_capex_counts()
         "{text}"
     );
 }
+
+/// `compare` says what a plan's figures cannot show, as `run` does: a plan whose only phase
+/// retires a year into a two-year horizon is warned of, in the table's notes and in
+/// `compare.json` (found by issue 12's review).
+#[test]
+fn compare_prints_each_plans_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = small_scenario(dir.path());
+    let text = std::fs::read_to_string(&a)
+        .unwrap()
+        .replace("years = 1", "years = 2")
+        .replace(
+            "online = \"2027-01-01\"",
+            "online = \"2027-01-01\"\nlife_years = 1",
+        );
+    let b = dir.path().join("retiring.toml");
+    std::fs::write(&b, text).unwrap();
+    let args = ["compare", a.to_str().unwrap(), b.to_str().unwrap()];
+    let out = gigafactory_in(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let warning = format!(
+        "{}: warning: no accelerator is in service from 2028-01-01 to 2029-01-01",
+        b.display()
+    );
+    assert!(text.contains(&warning), "{text}");
+    let json = gigafactory_in(dir.path(), &[&args[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["plans"][0]["warnings"].as_array().unwrap().len(), 0);
+    assert!(
+        v["plans"][1]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("no accelerator is in service from 2028-01-01 to 2029-01-01"),
+        "{}",
+        v["plans"][1]["warnings"]
+    );
+}

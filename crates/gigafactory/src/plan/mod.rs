@@ -51,6 +51,9 @@ pub struct PlanFigures {
     pub lost_demand_gpu_hours: Option<f64>,
     /// How the simulation was sampled, if it was.
     pub sampling: Option<String>,
+    /// The simulation's warnings (e.g. arrivals refused at a full queue): what the figures
+    /// cannot show.
+    pub warnings: Vec<String>,
 }
 
 /// A plan's figures from its assessment and, when simulated, its simulation's outcome.
@@ -114,6 +117,7 @@ pub fn figures(
         wait_s_p95: sim.map(|o| o.wait_s_p95),
         lost_demand_gpu_hours: sim.map(|o| o.tenants.iter().map(|t| t.lost_demand_gpu_hours).sum()),
         sampling: sim.and_then(|o| o.sampling.as_ref().map(|x| x.note.clone())),
+        warnings: sim.map_or_else(Vec::new, |o| o.warnings.clone()),
     }
 }
 
