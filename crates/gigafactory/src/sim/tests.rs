@@ -981,3 +981,25 @@ fn a_horizon_with_no_accelerator_in_service_is_warned_of() {
         out.warnings
     );
 }
+
+#[test]
+fn backfilling_reserves_on_one_partition_not_on_gpus_spread_over_several() {
+    // Issue 12's review: EASY's reservation added free GPUs across partitions. Two phases
+    // of two nodes each; jobs 1 and 2 (8 GPUs, 10,000 s) take a node of each, so 16 GPUs
+    // are free in all but no phase has the two whole nodes job 3 (16 GPUs) needs. The
+    // reservation said "now", so job 4 (8 GPUs, 100 s) could not backfill and waited for
+    // jobs 1 and 2 to end; it fits beside them and ends long before either phase frees.
+    let second = "[[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 16\n\
+                  online = \"2027-01-01\"\nlife_years = 30\n";
+    let jobs = [
+        (1, 0, 8.0, 10_000, 0),
+        (2, 0, 8.0, 10_000, 0),
+        (3, 1, 16.0, 100, 0),
+        (4, 2, 8.0, 100, 0),
+    ];
+    for (policy, tenants) in [("easy-backfill", ""), ("fair-share", TWO_TENANTS)] {
+        let (s, out, _) = starts(policy, 16, &format!("{second}{tenants}"), &jobs);
+        assert_eq!(s, [0, 0, 10_000, 2], "{policy}");
+        assert_eq!(out.jobs_completed, 4, "{policy}");
+    }
+}
