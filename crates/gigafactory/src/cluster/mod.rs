@@ -269,11 +269,25 @@ impl Cluster {
             .sum()
     }
 
-    /// Place job `job` of `gpus` GPUs: in the fastest partition with room, then the one
-    /// with the most free GPUs. `None` when nothing fits.
-    pub fn place(&mut self, job: u32, gpus: u32) -> Option<Allocation> {
+    /// GPUs of partition `p` free now for a job of `gpus`: whole free nodes for a job of
+    /// more than one node, else every free GPU (0 out of service).
+    pub fn free_for(&self, p: usize, gpus: u32) -> u64 {
+        let part = &self.partitions[p];
+        if !part.online {
+            0
+        } else if gpus > u32::from(GPUS_PER_NODE) {
+            part.free_lists[8].len() as u64 * u64::from(GPUS_PER_NODE)
+        } else {
+            u64::from(part.gpus_up - part.allocated)
+        }
+    }
+
+    /// The partition a job of `gpus` GPUs would be placed on now (see [`Cluster::place`]):
+    /// the fastest with room, then the one with the most free GPUs. `None` when nothing
+    /// fits.
+    pub fn choose(&self, gpus: u32) -> Option<usize> {
         let gpus = gpus.max(1);
-        let p = (0..self.partitions.len())
+        (0..self.partitions.len())
             .filter(|&i| Cluster::fits_in(&self.partitions[i], gpus))
             .max_by(|&a, &b| {
                 let (pa, pb) = (&self.partitions[a], &self.partitions[b]);
@@ -281,7 +295,14 @@ impl Cluster {
                     .total_cmp(&pb.relative_throughput)
                     .then((pa.gpus_up - pa.allocated).cmp(&(pb.gpus_up - pb.allocated)))
                     .then(b.cmp(&a))
-            })?;
+            })
+    }
+
+    /// Place job `job` of `gpus` GPUs on the partition [`Cluster::choose`] picks. `None`
+    /// when nothing fits.
+    pub fn place(&mut self, job: u32, gpus: u32) -> Option<Allocation> {
+        let gpus = gpus.max(1);
+        let p = self.choose(gpus)?;
         let part = &mut self.partitions[p];
         let all = &mut self.nodes;
         let mut nodes = Vec::new();

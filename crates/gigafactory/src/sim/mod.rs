@@ -889,7 +889,7 @@ impl<'a> Sim<'a> {
         self.tenants[t].allocated_gpus += u64::from(alloc.gpus());
         self.running
             .by_end
-            .insert((now + walltime, key), alloc.gpus());
+            .insert((now + walltime, key), (alloc.gpus(), alloc.partition));
         self.policy
             .started(key, a.attained_gpu_s, now, alloc.gpus());
         a.run = Some(Run {

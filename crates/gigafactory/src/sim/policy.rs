@@ -59,8 +59,31 @@ pub struct TenantView {
 /// Running jobs by the end of their requested wall time.
 #[derive(Debug, Clone, Default)]
 pub struct Running {
-    /// (expected end, job) → GPUs.
-    pub by_end: BTreeMap<(Time, JobKey), u32>,
+    /// (expected end, job) → (GPUs, partition).
+    pub by_end: BTreeMap<(Time, JobKey), (u32, u32)>,
+}
+
+/// EASY backfilling's reservation for the job at the head of the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    /// The partition it will start on (`None`: none in service can ever hold it as things
+    /// stand).
+    pub partition: Option<usize>,
+    /// When, by running jobs' requested wall times.
+    pub shadow: Time,
+    /// GPUs of that partition beyond the head's that are free then.
+    pub extra: u64,
+}
+
+impl Reservation {
+    /// Whether a job of `gpus` GPUs and requested wall time `walltime_s` may start now,
+    /// landing on `partition`, without delaying the reservation: it ends by then, lands on
+    /// another partition, or uses only GPUs the head will not need.
+    pub fn harmless(&self, now: Time, gpus: u32, walltime_s: Time, partition: usize) -> bool {
+        now.saturating_add(walltime_s) <= self.shadow
+            || self.partition != Some(partition)
+            || u64::from(gpus) <= self.extra
+    }
 }
 
 /// What a policy may read.
@@ -76,21 +99,41 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
-    /// The earliest time at which `gpus` GPUs will have been freed by running jobs' requested
-    /// wall times, counting GPUs (not their placement), and how many GPUs beyond `gpus`
-    /// are free then: EASY backfilling's reservation.
-    pub fn reservation(&self, gpus: u32) -> (Time, u64) {
-        let mut free = self.cluster.free_gpus();
-        if free >= u64::from(gpus) {
-            return (self.now, free - u64::from(gpus));
-        }
-        for ((end, _), g) in &self.running.by_end {
-            free += u64::from(*g);
-            if free >= u64::from(gpus) {
-                return ((*end).max(self.now), free - u64::from(gpus));
+    /// EASY backfilling's reservation for a job of `gpus` GPUs: on each partition in service
+    /// with that many GPUs up, the earliest time at which enough will be free (whole free
+    /// nodes for a job of more than one node, plus the GPUs running jobs there release by
+    /// their requested wall times), and the earliest of these. A job never spans partitions,
+    /// so GPUs free on different partitions do not add up: counting them together reserved
+    /// "now" for a job that fitted nowhere, and stalled backfilling on every partition
+    /// (issue 12's review).
+    pub fn reservation(&self, gpus: u32) -> Reservation {
+        let need = u64::from(gpus);
+        let parts = &self.cluster.partitions;
+        let holds = |p: usize| parts[p].online && parts[p].gpus_up >= gpus;
+        let mut free: Vec<u64> = (0..parts.len())
+            .map(|p| self.cluster.free_for(p, gpus))
+            .collect();
+        let mut best = (0..parts.len())
+            .filter(|&p| holds(p) && free[p] >= need)
+            .max_by_key(|&p| free[p]);
+        let mut shadow = self.now;
+        if best.is_none() {
+            shadow = Time::MAX;
+            for ((end, _), &(g, p)) in &self.running.by_end {
+                let p = p as usize;
+                free[p] += u64::from(g);
+                if holds(p) && free[p] >= need {
+                    best = Some(p);
+                    shadow = (*end).max(self.now);
+                    break;
+                }
             }
         }
-        (Time::MAX, 0)
+        Reservation {
+            partition: best,
+            shadow,
+            extra: best.map_or(0, |p| free[p] - need),
+        }
     }
 }
 

@@ -5,7 +5,9 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Pace, Policy, QueuedJob, ScanState, View};
+use super::super::policy::{
+    Decision, JobKey, Pace, Policy, QueuedJob, Reservation, ScanState, View,
+};
 use crate::engine::Time;
 
 /// EASY backfilling.
@@ -49,19 +51,21 @@ pub(crate) fn clean_head(q: &mut VecDeque<QueuedJob>, removed: &mut HashSet<JobK
     }
 }
 
-/// The first job among `candidates` (index, job) that may start now without delaying a
-/// reservation of (`shadow`, `extra`).
+/// The first job among `candidates` (index, job) that may start now without delaying the
+/// head's reservation `r`.
 pub(crate) fn backfill<'a>(
     view: &View<'_>,
-    shadow: u64,
-    extra: u64,
+    r: Reservation,
     candidates: impl Iterator<Item = (usize, &'a QueuedJob)>,
 ) -> Option<usize> {
     let largest = view.cluster.largest_fit();
     for (i, j) in candidates {
-        let harmless =
-            view.now.saturating_add(j.walltime_s) <= shadow || u64::from(j.gpus) <= extra;
-        if harmless && j.gpus <= largest && view.cluster.can_fit(j.gpus) {
+        if j.gpus > largest {
+            continue;
+        }
+        if let Some(p) = view.cluster.choose(j.gpus)
+            && r.harmless(view.now, j.gpus, j.walltime_s, p)
+        {
             return Some(i);
         }
     }
@@ -98,7 +102,7 @@ impl Policy for EasyBackfill {
         if !self.pace.may_scan(view.now) {
             return None;
         }
-        let (shadow, extra) = view.reservation(head.gpus);
+        let r = view.reservation(head.gpus);
         let removed = &self.removed;
         let candidates = self
             .queue
@@ -107,7 +111,7 @@ impl Policy for EasyBackfill {
             .skip(1)
             .take(self.depth)
             .filter(|(_, j)| !removed.contains(&j.key));
-        let Some(i) = backfill(view, shadow, extra, candidates) else {
+        let Some(i) = backfill(view, r, candidates) else {
             self.failed_scan = Some(state);
             self.pace.scanned();
             return None;

@@ -106,7 +106,7 @@ impl Policy for FairShare {
         if !self.pace.may_scan(view.now) {
             return None;
         }
-        let (shadow, extra) = view.reservation(head.gpus);
+        let r = view.reservation(head.gpus);
         // Candidates in priority order: every tenant's queue (the top tenant's after its
         // head), up to the backfill depth. Walked lazily, twice: to find the first that
         // fits, then to take it out (a scan usually stops early).
@@ -126,12 +126,7 @@ impl Policy for FairShare {
                 .filter(|(_, _, j)| !removed.contains(&j.key))
                 .take(self.depth)
         };
-        let Some(k) = backfill(
-            view,
-            shadow,
-            extra,
-            candidates().enumerate().map(|(k, c)| (k, c.2)),
-        ) else {
+        let Some(k) = backfill(view, r, candidates().enumerate().map(|(k, c)| (k, c.2))) else {
             self.failed_scan = Some(state);
             self.pace.scanned();
             return None;
