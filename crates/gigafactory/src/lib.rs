@@ -1,7 +1,8 @@
 //! gigafactory: simulate and plan large AI compute facilities.
 //!
 //! The layers, each importing only those before it (see `DESIGN.md`):
-//! [`units`], [`catalog`], [`scenario`], [`model`], [`workload`], [`engine`].
+//! [`units`], [`catalog`], [`scenario`], [`model`], [`workload`], [`engine`], [`cluster`],
+//! [`sim`], [`run`] (one scenario evaluated end to end) and [`plan`] (plans compared).
 
 pub mod catalog;
 pub mod cluster;
