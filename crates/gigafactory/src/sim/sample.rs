@@ -41,14 +41,12 @@ pub const SAMPLE_ROOM: u32 = 4;
 /// than twice its budget even with the shortest windows: phases just under
 /// `SAMPLE_ROOM` times the largest job (the 19 AI-Factory hosts' 15,600 B200 against jobs
 /// of 2,048) could not be sampled at all, and the whole fleet's arrivals overflowed the
-/// queue cap within a window (issue 12, defect 8). The fallback only applies with the
-/// shortest windows, where queues cannot build beyond a day and a half: there,
-/// `eu-ai-factories` sampled 1 in 3 (room for 2.5 such jobs) and 1 in 2 (3.8) served within
-/// 2.5% of each other in every year, with p95 waits within 13%, but 1 in 2 still
-/// overflowed the queue cap in the last year. Without windows the room matters more: one
-/// such host over two years, 1 in 3 against its whole run, served 5.5% fewer GPU-hours in
-/// the second year and waited 5.5 times as long at the 95th percentile (1 in 2: 1.7% fewer
-/// and 19% longer), which is why [`SAMPLE_ROOM`] stays the rule.
+/// queue cap within a window (issue 12, defect 8). Measured on one such host over two
+/// years against its whole run (fair share, with backfilling reserving on one partition):
+/// sampled 1 in 3 (room for 2.5 such jobs) it served 0.4% fewer GPU-hours in the second
+/// year, 1 in 2 (3.8) 0.5% more; both understate the waits (p95 under a minute against 30
+/// hours whole). Within the shortest windows, before that scheduling fix, 1 in 2 still
+/// overflowed the queue cap in `eu-ai-factories`' last year and took 7 minutes against 3.
 pub const MIN_SAMPLE_ROOM: u32 = 2;
 
 /// A sample: 1 in `factor` accelerators, and optionally windows of time.
