@@ -1003,3 +1003,22 @@ fn backfilling_reserves_on_one_partition_not_on_gpus_spread_over_several() {
         assert_eq!(out.jobs_completed, 4, "{policy}");
     }
 }
+
+#[test]
+fn a_multi_node_head_is_reserved_the_nodes_it_needs_when_their_last_jobs_end() {
+    // Issue 12's review: counting free GPUs rather than whole nodes, a job of two nodes
+    // behind a node partly busy never got a reservation, so every later job backfilled
+    // past it. Two nodes; job 1 (4 GPUs, 1,000 s) holds half of one; job 2 (16 GPUs) is
+    // the head; job 3 (4 GPUs, 5,000 s) fits beside job 1 but would end long after it.
+    // The head's nodes are free at 1,000 s (when job 1 ends): job 2 starts then, and job
+    // 3, which would delay it, waits for it (100 s).
+    let jobs = [
+        (1, 0, 4.0, 1_000, 0),
+        (2, 1, 16.0, 100, 0),
+        (3, 2, 4.0, 5_000, 0),
+    ];
+    for (policy, tenants) in [("easy-backfill", ""), ("fair-share", TWO_TENANTS)] {
+        let (s, _, _) = starts(policy, 16, tenants, &jobs);
+        assert_eq!(s, [0, 1_000, 1_100], "{policy}");
+    }
+}
