@@ -269,19 +269,6 @@ impl Cluster {
             .sum()
     }
 
-    /// GPUs of partition `p` free now for a job of `gpus`: whole free nodes for a job of
-    /// more than one node, else every free GPU (0 out of service).
-    pub fn free_for(&self, p: usize, gpus: u32) -> u64 {
-        let part = &self.partitions[p];
-        if !part.online {
-            0
-        } else if gpus > u32::from(GPUS_PER_NODE) {
-            part.free_lists[8].len() as u64 * u64::from(GPUS_PER_NODE)
-        } else {
-            u64::from(part.gpus_up - part.allocated)
-        }
-    }
-
     /// The partition a job of `gpus` GPUs would be placed on now (see [`Cluster::place`]):
     /// the fastest with room, then the one with the most free GPUs. `None` when nothing
     /// fits.

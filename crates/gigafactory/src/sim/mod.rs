@@ -125,8 +125,6 @@ struct Lifetime {
 struct Run {
     alloc: Allocation,
     start: Time,
-    // Its key in `Running::by_end`.
-    wall_end: Time,
     rate: f64,
     interval_s: f64,
 }
@@ -777,7 +775,7 @@ impl<'a> Sim<'a> {
             }
         }
         self.tenants[t].allocated_gpus -= u64::from(run.alloc.gpus());
-        self.running.by_end.remove(&(run.wall_end, key));
+        self.running.stop(key);
         self.policy.stopped(key);
         self.cluster.release(key, &run.alloc);
     }
@@ -888,14 +886,12 @@ impl<'a> Sim<'a> {
         let walltime = (run_s as f64 * self.walltime_factor).ceil() as Time;
         self.tenants[t].allocated_gpus += u64::from(alloc.gpus());
         self.running
-            .by_end
-            .insert((now + walltime, key), (alloc.gpus(), alloc.partition));
+            .start(key, now + walltime, alloc.gpus(), alloc.partition);
         self.policy
             .started(key, a.attained_gpu_s, now, alloc.gpus());
         a.run = Some(Run {
             alloc,
             start: now,
-            wall_end: now + walltime,
             rate,
             interval_s: interval,
         });

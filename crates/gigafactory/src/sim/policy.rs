@@ -2,9 +2,9 @@
 //! facility and returns decisions; the simulation applies them. A policy never touches the
 //! cluster or the jobs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, GPUS_PER_NODE, nodes_for};
 use crate::engine::Time;
 
 /// A job's handle in the simulation.
@@ -61,6 +61,23 @@ pub struct TenantView {
 pub struct Running {
     /// (expected end, job) → (GPUs, partition).
     pub by_end: BTreeMap<(Time, JobKey), (u32, u32)>,
+    /// Job → its expected end.
+    pub end_of: HashMap<JobKey, Time>,
+}
+
+impl Running {
+    /// Job `key` started on `partition` with `gpus` GPUs, expected to end at `end`.
+    pub fn start(&mut self, key: JobKey, end: Time, gpus: u32, partition: u32) {
+        self.by_end.insert((end, key), (gpus, partition));
+        self.end_of.insert(key, end);
+    }
+
+    /// Job `key` stopped.
+    pub fn stop(&mut self, key: JobKey) {
+        if let Some(end) = self.end_of.remove(&key) {
+            self.by_end.remove(&(end, key));
+        }
+    }
 }
 
 /// EASY backfilling's reservation for the job at the head of the queue.
@@ -100,40 +117,88 @@ pub struct View<'a> {
 
 impl View<'_> {
     /// EASY backfilling's reservation for a job of `gpus` GPUs: on each partition in service
-    /// with that many GPUs up, the earliest time at which enough will be free (whole free
-    /// nodes for a job of more than one node, plus the GPUs running jobs there release by
-    /// their requested wall times), and the earliest of these. A job never spans partitions,
-    /// so GPUs free on different partitions do not add up: counting them together reserved
-    /// "now" for a job that fitted nowhere, and stalled backfilling on every partition
-    /// (issue 12's review).
+    /// that could hold it, the earliest time at which it will have room by running jobs'
+    /// requested wall times, and the earliest of these. A job never spans partitions, so
+    /// free GPUs on different partitions do not add up (counting them together reserved
+    /// "now" for a job that fitted nowhere, and stalled backfilling on every partition);
+    /// a job of more than one node needs whole nodes, each free when the last job on it
+    /// ends (counting GPUs instead reserved too early, or never, on fragmented nodes).
     pub fn reservation(&self, gpus: u32) -> Reservation {
-        let need = u64::from(gpus);
         let parts = &self.cluster.partitions;
-        let holds = |p: usize| parts[p].online && parts[p].gpus_up >= gpus;
-        let mut free: Vec<u64> = (0..parts.len())
-            .map(|p| self.cluster.free_for(p, gpus))
-            .collect();
-        let mut best = (0..parts.len())
-            .filter(|&p| holds(p) && free[p] >= need)
-            .max_by_key(|&p| free[p]);
-        let mut shadow = self.now;
-        if best.is_none() {
-            shadow = Time::MAX;
-            for ((end, _), &(g, p)) in &self.running.by_end {
-                let p = p as usize;
-                free[p] += u64::from(g);
-                if holds(p) && free[p] >= need {
-                    best = Some(p);
-                    shadow = (*end).max(self.now);
-                    break;
+        let mut best: Option<(Time, u64, usize)> = None;
+        for p in (0..parts.len()).filter(|&p| parts[p].online && parts[p].gpus_up >= gpus) {
+            let at = if gpus > u32::from(GPUS_PER_NODE) {
+                self.whole_nodes_free(p, nodes_for(gpus))
+            } else {
+                self.gpus_free(p, gpus)
+            };
+            if let Some((t, extra)) = at
+                && best.is_none_or(|(bt, be, _)| {
+                    (t, std::cmp::Reverse(extra)) < (bt, std::cmp::Reverse(be))
+                })
+            {
+                best = Some((t, extra, p));
+            }
+        }
+        match best {
+            Some((shadow, extra, p)) => Reservation {
+                partition: Some(p),
+                shadow: shadow.max(self.now),
+                extra,
+            },
+            None => Reservation {
+                partition: None,
+                shadow: Time::MAX,
+                extra: 0,
+            },
+        }
+    }
+
+    /// When partition `p` will have `gpus` (one node's worth at most) free, counting GPUs,
+    /// and how many beyond them: free GPUs now plus what its running jobs release in order.
+    fn gpus_free(&self, p: usize, gpus: u32) -> Option<(Time, u64)> {
+        let need = u64::from(gpus);
+        let part = &self.cluster.partitions[p];
+        let mut free = u64::from(part.gpus_up - part.allocated);
+        if free >= need {
+            return Some((self.now, free - need));
+        }
+        for ((end, _), &(g, q)) in &self.running.by_end {
+            if q as usize == p {
+                free += u64::from(g);
+                if free >= need {
+                    return Some((*end, free - need));
                 }
             }
         }
-        Reservation {
-            partition: best,
-            shadow,
-            extra: best.map_or(0, |p| free[p] - need),
+        None
+    }
+
+    /// When partition `p` will have `k` whole nodes free (each when the last job on it
+    /// ends), and the GPUs of the further nodes free by then.
+    fn whole_nodes_free(&self, p: usize, k: u32) -> Option<(Time, u64)> {
+        let c = self.cluster;
+        let mut times: Vec<Time> = c
+            .nodes_of(p)
+            .filter(|&n| c.node_up(n))
+            .map(|n| {
+                c.occupants(n)
+                    .iter()
+                    .map(|(job, _)| self.running.end_of.get(job).copied().unwrap_or(Time::MAX))
+                    .max()
+                    .unwrap_or(self.now)
+            })
+            .collect();
+        let k = k as usize;
+        if k == 0 || times.len() < k {
+            return None;
         }
+        let (_, &mut t, _) = times.select_nth_unstable(k - 1);
+        if t == Time::MAX {
+            return None;
+        }
+        let more = times.iter().filter(|&&x| x <= t).count().saturating_sub(k);
+        Some((t, more as u64 * u64::from(GPUS_PER_NODE)))
     }
 }
 
