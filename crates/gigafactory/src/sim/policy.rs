@@ -97,8 +97,14 @@ impl Reservation {
     /// landing on `partition`, without delaying the reservation: it ends by then, lands on
     /// another partition, or uses only GPUs the head will not need.
     pub fn harmless(&self, now: Time, gpus: u32, walltime_s: Time, partition: usize) -> bool {
-        now.saturating_add(walltime_s) <= self.shadow
-            || self.partition != Some(partition)
+        self.harmless_anywhere(now, gpus, walltime_s) || self.partition != Some(partition)
+    }
+
+    /// Whether such a job is harmless wherever it lands: it ends by then, or uses only
+    /// GPUs the head will not need (or there is no reservation).
+    pub fn harmless_anywhere(&self, now: Time, gpus: u32, walltime_s: Time) -> bool {
+        self.partition.is_none()
+            || now.saturating_add(walltime_s) <= self.shadow
             || u64::from(gpus) <= self.extra
     }
 }

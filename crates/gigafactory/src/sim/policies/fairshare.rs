@@ -7,7 +7,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use super::super::policy::{Decision, JobKey, Pace, Policy, QueuedJob, ScanState, View};
-use super::easy::{backfill, clean_head, insert_ordered};
+use super::easy::{Reserved, backfill, clean_head, insert_ordered};
 use crate::engine::Time;
 
 /// Fair share with backfill.
@@ -18,6 +18,7 @@ pub struct FairShare {
     failed_scan: Option<ScanState>,
     changes: u64,
     pace: Pace,
+    reserved: Reserved,
 }
 
 impl FairShare {
@@ -31,6 +32,7 @@ impl FairShare {
             failed_scan: None,
             changes: 0,
             pace: Pace::new(interval_s),
+            reserved: Reserved::default(),
         }
     }
 }
@@ -106,7 +108,7 @@ impl Policy for FairShare {
         if !self.pace.may_scan(view.now) {
             return None;
         }
-        let r = view.reservation(head.gpus);
+        let r = self.reserved.of(view, &head);
         // Candidates in priority order: every tenant's queue (the top tenant's after its
         // head), up to the backfill depth. Walked lazily, twice: to find the first that
         // fits, then to take it out (a scan usually stops early).
@@ -126,13 +128,15 @@ impl Policy for FairShare {
                 .filter(|(_, _, j)| !removed.contains(&j.key))
                 .take(self.depth)
         };
-        let Some(k) = backfill(view, r, candidates().enumerate().map(|(k, c)| (k, c.2))) else {
+        let Some((k, p)) = backfill(view, r, candidates().enumerate().map(|(k, c)| (k, c.2)))
+        else {
             self.failed_scan = Some(state);
             self.pace.scanned();
             return None;
         };
         let (t, i, _) = candidates().nth(k).expect("the same walk");
         let j = self.queues[t].remove(i).expect("index from the walk");
+        self.reserved.started(view.now, &j, p);
         self.changes += 1;
         Some(Decision::Start(j.key))
     }
