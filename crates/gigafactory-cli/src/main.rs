@@ -720,6 +720,7 @@ fn simulate_run(
         },
         windows: None,
         max_waiting: None,
+        cancel: None,
     };
     let result = gigafactory::run::evaluate(
         scenario,
@@ -735,6 +736,7 @@ fn simulate_run(
     let evaluation = result.map_err(|e| match e {
         SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
         SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
+        SimError::Cancelled => Failure::Run("error: cancelled\n".into()),
         SimError::Sample(m) => Failure::Input(match args.sample {
             sim::Sample::Factor(k) => format!("error: --sample {k}: {m}\n"),
             _ => format!("error: {m}\n"),

@@ -43,6 +43,9 @@ pub enum SimError {
     /// The sample asked for cannot give the scenario's figures.
     #[error("{0}")]
     Sample(String),
+    /// The caller's cancellation flag was set (a Ctrl-C, a sweep stopping its workers).
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// Options of one run.
@@ -54,6 +57,8 @@ pub struct SimOptions<'a> {
     pub job_log: Option<&'a mut dyn JobSink>,
     /// Called now and then with the share of the horizon done.
     pub progress: Option<&'a mut dyn FnMut(f64)>,
+    /// Checked between events: once set, the run stops with [`SimError::Cancelled`].
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
     /// Time sampling: measure only within these windows (the job stream should have
     /// arrivals only in their active parts: [`crate::workload::Generator::with_windows`]).
     pub windows: Option<crate::workload::Windows>,
@@ -222,6 +227,12 @@ pub fn simulate(
         }
         sim.schedule();
         sim.set_patience_timers();
+        if options
+            .cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            return Err(SimError::Cancelled);
+        }
         if let Some(p) = options.progress.as_deref_mut() {
             let pct = now * 100 / sim.end.max(1);
             if pct != last_progress {

@@ -1022,3 +1022,31 @@ fn a_multi_node_head_is_reserved_the_nodes_it_needs_when_their_last_jobs_end() {
         assert_eq!(s, [0, 1_000, 1_100], "{policy}");
     }
 }
+
+#[test]
+fn a_run_stops_when_its_cancellation_flag_is_set() {
+    // Issue 14: the hook a Python Ctrl-C or a sweep stopping its workers uses. Set before
+    // the first event, the run ends at once with `Cancelled`; left clear, it completes.
+    let catalog = Catalog::builtin();
+    let text = scenario(8, 1, "[failures]\nenabled = false\n");
+    let (s, f) = model::prepare(&text, catalog).unwrap();
+    for (set, cancelled) in [(true, true), (false, false)] {
+        let flag = std::sync::atomic::AtomicBool::new(set);
+        let jobs = vec![job(1, 0, 8.0, 3600), job(2, 10, 8.0, 3600)];
+        let mut it = crate::workload::Unnamed(jobs.into_iter().map(Ok));
+        let out = simulate(
+            &s,
+            &f,
+            catalog,
+            &mut it,
+            SimOptions {
+                cancel: Some(&flag),
+                ..SimOptions::default()
+            },
+        );
+        assert_eq!(matches!(out, Err(SimError::Cancelled)), cancelled);
+        if !cancelled {
+            assert_eq!(out.unwrap().jobs_completed, 2);
+        }
+    }
+}
