@@ -42,11 +42,10 @@ pub const SAMPLE_ROOM: u32 = 4;
 /// `SAMPLE_ROOM` times the largest job (the 19 AI-Factory hosts' 15,600 B200 against jobs
 /// of 2,048) could not be sampled at all, and the whole fleet's arrivals overflowed the
 /// queue cap within a window (issue 12, defect 8). Measured on one such host over two
-/// years against its whole run (fair share, with backfilling reserving on one partition):
-/// sampled 1 in 3 (room for 2.5 such jobs) it served 0.4% fewer GPU-hours in the second
-/// year, 1 in 2 (3.8) 0.5% more; both understate the waits (p95 under a minute against 30
-/// hours whole). Within the shortest windows, before that scheduling fix, 1 in 2 still
-/// overflowed the queue cap in `eu-ai-factories`' last year and took 7 minutes against 3.
+/// years against its whole run (fair share): sampled 1 in 3 (room for 2.5 such jobs) or
+/// 1 in 2 (3.8) it served within 0.2% of the whole's GPU-hours, but waited less (p95 0.8
+/// and 0.1 hours against 2.7). Within the shortest windows 1 in 2 overflowed the queue cap
+/// in `eu-ai-factories`' last year and took 7 minutes against 3.
 pub const MIN_SAMPLE_ROOM: u32 = 2;
 
 /// A sample: 1 in `factor` accelerators, and optionally windows of time.
