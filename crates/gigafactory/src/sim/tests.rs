@@ -1050,3 +1050,40 @@ fn a_run_stops_when_its_cancellation_flag_is_set() {
         }
     }
 }
+
+#[test]
+fn the_backfill_depth_counts_waiting_jobs_not_withdrawn_ones() {
+    // Issue 12's review: EASY took `backfill_depth` entries behind the head and then
+    // dropped the withdrawn ones, so jobs withdrawn but still filed in the queue used up
+    // the depth (the browser test's two-site scenario scanned 39 live jobs of 1,000 and
+    // ran at 46% with 28,000 waiting). Two nodes, depth 2: job 1 (8 GPUs, 10,000 s) runs;
+    // job 2 (16 GPUs) waits for it; jobs 3 and 4 (tenant b, patience 36 s) give up at
+    // 38 s and 39 s; job 5 (8 GPUs, 100 s) fits on the free node and ends long before
+    // job 2's reservation: it starts on arrival.
+    let extra = "[scheduler]\npolicy = \"easy-backfill\"\nbackfill_depth = 2\n\
+                 [failures]\nenabled = false\n\
+                 [[tenant]]\nname = \"a\"\nclass = \"academia\"\nshare = 0.5\n\
+                 preset = \"helios\"\nload = 0\n\
+                 [[tenant]]\nname = \"b\"\nclass = \"industry\"\nshare = 0.5\n\
+                 preset = \"helios\"\nload = 0\npatience_h = 0.01\n";
+    let jobs = [
+        (1, 0, 8.0, 10_000, 0),
+        (2, 1, 16.0, 100, 0),
+        (3, 2, 16.0, 100, 1),
+        (4, 3, 16.0, 100, 1),
+        (5, 100, 8.0, 100, 0),
+    ]
+    .iter()
+    .map(|&(id, t, g, d, tenant)| Job {
+        tenant: TenantId(tenant),
+        ..job(id, t, g, d)
+    })
+    .collect();
+    let (_, log) = run_with_log(&scenario(16, 1, extra), jobs);
+    let start = column(&log, "start_s");
+    let outcome = column(&log, "outcome");
+    assert_eq!(outcome[&3], "withdrawn");
+    assert_eq!(outcome[&4], "withdrawn");
+    assert_eq!(start[&5], "100");
+    assert_eq!(start[&2], "10000");
+}
