@@ -1,6 +1,7 @@
 //! The simulation: a scenario's facility and jobs played event by event. Wires the engine,
 //! the cluster, a policy and the accounting; records the outcome.
 
+mod accounts;
 mod joblog;
 mod outcome;
 pub mod policies;
@@ -358,7 +359,7 @@ struct Sim<'a> {
     windows: Option<crate::workload::Windows>,
     next_wake: Option<Time>,
     // Accounting.
-    o: outcome::Accumulator,
+    o: accounts::Accumulator,
 }
 
 impl<'a> Sim<'a> {
@@ -453,7 +454,7 @@ impl<'a> Sim<'a> {
             log,
             tenant_names: s.tenants.iter().map(|t| t.name.clone()).collect(),
             named: vec![true; s.tenants.len()],
-            o: outcome::Accumulator::new(f, &cluster, year_ends(s), &phases),
+            o: accounts::Accumulator::new(f, &cluster, year_ends(s), &phases),
             q,
             cluster,
             policy,
