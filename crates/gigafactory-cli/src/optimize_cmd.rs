@@ -166,7 +166,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
             outln!("\nSimulating the plan:\n");
         }
         let path = out.to_string_lossy().to_string();
-        crate::run_plan(&path, args.quiet)?;
+        crate::run_cmd::run_plan(&path, args.quiet)?;
     }
     Ok(())
 }
