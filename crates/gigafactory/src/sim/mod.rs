@@ -2,16 +2,19 @@
 //! the cluster, a policy and the accounting; records the outcome.
 
 mod accounts;
+mod failures;
 mod joblog;
 mod outcome;
 pub mod policies;
 pub mod policy;
 mod sample;
 mod series;
+mod setup;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+pub use failures::FailureParams;
 pub use joblog::{CsvJobLog, JOB_LOG_HEADER, JobRecord, JobSink, csv_field};
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
@@ -20,6 +23,7 @@ pub use sample::{
     run_sampled, simulated_jobs,
 };
 pub use series::{STEP_S, TimeSeries};
+use setup::year_ends;
 
 use crate::catalog::Catalog;
 use crate::cluster::{Allocation, Cluster};
@@ -72,40 +76,6 @@ pub struct SimOptions<'a> {
 /// far above capacity), not something to hold in memory without bound. Slurm, likewise,
 /// refuses submissions past its `MaxJobCount` (10,000 by default).
 pub const MAX_WAITING: usize = 4_000_000;
-
-/// The end of each year of the horizon, seconds from the start: calendar years from the
-/// start date.
-fn year_ends(s: &Scenario) -> Vec<Time> {
-    (1..=s.years)
-        .map(|k| s.start.add_years(k).days_since(&s.start) as Time * DAY_S as Time)
-        .collect()
-}
-
-/// Failure parameters, resolved.
-#[derive(Debug, Clone, Copy)]
-pub struct FailureParams {
-    /// Mean accelerator-seconds between interruptions.
-    pub gpu_s_per_interruption: f64,
-    /// Seconds before an interrupted job may run again.
-    pub restart_delay_s: Time,
-    /// Seconds to repair a node.
-    pub repair_s: Time,
-    /// Seconds to write a checkpoint.
-    pub checkpoint_write_s: f64,
-    /// Fixed checkpoint interval, s, instead of Young/Daly's.
-    pub checkpoint_interval_s: Option<f64>,
-}
-
-impl FailureParams {
-    /// The checkpoint interval for a job of `gpus` GPUs: the scenario's, else Young/Daly's
-    /// sqrt(2 × MTBF × write time) with the job's MTBF = accelerator MTBF / GPUs.
-    pub fn checkpoint_interval_s(&self, gpus: u32) -> f64 {
-        self.checkpoint_interval_s.unwrap_or_else(|| {
-            (2.0 * self.gpu_s_per_interruption / f64::from(gpus.max(1)) * self.checkpoint_write_s)
-                .sqrt()
-        })
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 enum Ev {
@@ -253,36 +223,6 @@ pub fn simulate(
     Ok(sim.finish(&name, end < horizon))
 }
 
-/// The spans of `[0, end)` in which no partition is in service, as dates from `start`.
-fn idle_spans(
-    lifetimes: &[Lifetime],
-    end: Time,
-    start: &crate::units::Date,
-) -> Vec<(crate::units::Date, crate::units::Date)> {
-    let mut spans: Vec<(Time, Time)> = lifetimes
-        .iter()
-        .map(|l| (l.online, l.retire.min(end)))
-        .filter(|(a, b)| a < b)
-        .collect();
-    spans.sort_unstable();
-    let mut idle = Vec::new();
-    let mut covered = 0;
-    for (a, b) in spans {
-        if a > covered {
-            idle.push((covered, a));
-        }
-        covered = covered.max(b);
-    }
-    if covered < end {
-        idle.push((covered, end));
-    }
-    let date = |t: Time| start.add_days((t / DAY_S as Time) as i64);
-    idle.into_iter()
-        .filter(|(a, b)| b - a >= DAY_S as Time)
-        .map(|(a, b)| (date(a), date(b)))
-        .collect()
-}
-
 /// A hasher for the simulation's own integer keys (never adversarial input): one
 /// multiplication (Fibonacci hashing) instead of SipHash.
 #[derive(Default)]
@@ -363,134 +303,6 @@ struct Sim<'a> {
 }
 
 impl<'a> Sim<'a> {
-    fn new(
-        s: &Scenario,
-        f: &Facility,
-        catalog: &Catalog,
-        end: Time,
-        log: Option<&'a mut dyn JobSink>,
-    ) -> Sim<'a> {
-        let pod_nodes = s.cluster.pod_nodes.unwrap_or(32);
-        let mut cluster = Cluster::new();
-        let mut q = EventQueue::new();
-        let mut phases = Vec::with_capacity(f.builds.len());
-        let mut lifetimes = Vec::with_capacity(f.builds.len());
-        // Hot spares per partition, when nodes fail at all: a share of its whole nodes,
-        // rounded (so none under ten nodes at the default 5%).
-        let spare_fraction = if s.failures.enabled {
-            s.failures
-                .spare_fraction
-                .unwrap_or(catalog.defaults.spare_fraction.value)
-        } else {
-            0.0
-        };
-        for (i, b) in f.builds.iter().enumerate() {
-            let whole_nodes = b.count / 8;
-            let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
-            let p =
-                cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
-            let spares = cluster.partitions[p].spare_nodes();
-            let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
-            let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
-            q.schedule(online, Ev::Online { partition: p });
-            q.schedule(retire, Ev::Retire { partition: p });
-            debug_assert_eq!(p, lifetimes.len(), "partitions are numbered in order");
-            lifetimes.push(Lifetime {
-                online,
-                retire,
-                // Jobs larger than a node take whole nodes, never the spares.
-                max_job_gpus: if b.count < 8 {
-                    b.count
-                } else {
-                    (whole_nodes - spares) * 8
-                },
-            });
-            // Capex is spent when the phase is ordered, where it was given as an order.
-            let paid = b.ordered.map_or(online, |o| {
-                (o.days_since(&f.start).max(0) as f64 * DAY_S) as Time
-            });
-            phases.push((online, retire, paid));
-        }
-        let capacity = f.peak_gpus().0;
-        let tenants: Vec<TenantView> = if s.tenants.is_empty() {
-            Vec::new()
-        } else {
-            s.tenants
-                .iter()
-                .map(|t| TenantView {
-                    share: t.share,
-                    quota_gpus: t
-                        .quota_gpus
-                        .map_or((t.share * capacity).round() as u64, u64::from),
-                    ..TenantView::default()
-                })
-                .collect()
-        };
-        let patience_s = s
-            .tenants
-            .iter()
-            .map(|t| t.patience_h.map(|h| (h * 3600.0) as Time))
-            .collect();
-        let fp = &s.failures;
-        let ckpt = FailureParams {
-            gpu_s_per_interruption: fp
-                .gpu_hours_per_interruption
-                .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
-                * 3600.0,
-            restart_delay_s: fp
-                .restart_delay_s
-                .unwrap_or(catalog.defaults.restart_delay_s.value as Time),
-            repair_s: (fp.repair_h.unwrap_or(catalog.defaults.repair_h.value) * 3600.0) as Time,
-            checkpoint_write_s: fp
-                .checkpoint_write_s
-                .unwrap_or(catalog.defaults.checkpoint_write_s.value),
-            checkpoint_interval_s: fp.checkpoint_interval_s,
-        };
-        let sc = &s.scheduler;
-        let policy: Box<dyn Policy> = policies::make(sc);
-        let track_usage = policy.needs_usage();
-        let idle = idle_spans(&lifetimes, end, &f.start);
-        Sim {
-            log,
-            tenant_names: s.tenants.iter().map(|t| t.name.clone()).collect(),
-            named: vec![true; s.tenants.len()],
-            o: accounts::Accumulator::new(f, &cluster, year_ends(s), &phases),
-            q,
-            cluster,
-            policy,
-            running: Running::default(),
-            tenants,
-            patience_s,
-            active: KeyMap::default(),
-            arrived: Vec::new(),
-            track_usage,
-            next_key: 0,
-            end,
-            lifetimes,
-            generated: s.workload.is_none(),
-            walltime_factor: sc.walltime_factor.unwrap_or(1.0),
-            max_rate: f
-                .builds
-                .iter()
-                .map(|b| b.relative_throughput)
-                .fold(0.0, f64::max)
-                .max(1e-9),
-            ckpt,
-            failures_on: fp.enabled,
-            fail_rng: Stream::new(s.seed, u64::MAX, 7),
-            outrun_gpus: ckpt.gpu_s_per_interruption
-                / (ckpt.restart_delay_s as f64 + ckpt.checkpoint_write_s).max(1.0),
-            cannot_outrun: 0,
-            max_waiting: MAX_WAITING,
-            refused_full: 0,
-            idle_spans: idle,
-            halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
-            last: 0,
-            windows: None,
-            next_wake: None,
-        }
-    }
-
     /// Whether some partition in service at `now`, or coming online before the end, can
     /// hold a job of `gpus`.
     fn can_ever_hold(&self, gpus: u32, now: Time) -> bool {
@@ -711,41 +523,6 @@ impl<'a> Sim<'a> {
             Ev::Wake => {}
         }
         Ok(())
-    }
-
-    fn schedule_failure(&mut self, p: usize, now: Time) {
-        let fp = self.ckpt;
-        let gpus = f64::from(self.cluster.partitions[p].gpus_total.max(1));
-        // Each GPU fails at rate 1/MTBF. Candidate failures come at the rate of every GPU
-        // of the partition; one that lands on a node in repair is dropped (thinning), so
-        // GPUs in service fail at exactly 1/MTBF.
-        let gap = self.fail_rng.exponential(fp.gpu_s_per_interruption / gpus);
-        self.q
-            .schedule(now + gap.ceil() as Time, Ev::Failure { partition: p });
-    }
-
-    fn fail(&mut self, p: usize, now: Time) {
-        let fp = self.ckpt;
-        // A GPU chosen uniformly; nodes hold 8 (the last may hold fewer).
-        let nodes = self.cluster.nodes_of(p);
-        let gpu =
-            (self.fail_rng.uniform() * f64::from(self.cluster.partitions[p].gpus_total)) as u32;
-        let n = (nodes.start + gpu / 8).min(nodes.end - 1);
-        if !self.cluster.node_up(n) {
-            return;
-        }
-        let hit: Vec<JobKey> = self.cluster.occupants(n).iter().map(|o| o.0).collect();
-        for key in hit {
-            self.interrupt(key, now, true);
-        }
-        self.cluster.node_down(p, n);
-        self.q.schedule(
-            now + fp.repair_s,
-            Ev::Repair {
-                partition: p,
-                node: n,
-            },
-        );
     }
 
     /// Stop a running job and account for its run.

@@ -1,0 +1,172 @@
+//! Setting up a simulation: the cluster from the facility's build phases, their
+//! lifetimes, failures and spares, the policy, the accounting and the horizon's years.
+
+use super::*;
+
+/// The end of each year of the horizon, seconds from the start: calendar years from the
+/// start date.
+pub(super) fn year_ends(s: &Scenario) -> Vec<Time> {
+    (1..=s.years)
+        .map(|k| s.start.add_years(k).days_since(&s.start) as Time * DAY_S as Time)
+        .collect()
+}
+
+/// The spans of `[0, end)` in which no partition is in service, as dates from `start`.
+fn idle_spans(
+    lifetimes: &[Lifetime],
+    end: Time,
+    start: &crate::units::Date,
+) -> Vec<(crate::units::Date, crate::units::Date)> {
+    let mut spans: Vec<(Time, Time)> = lifetimes
+        .iter()
+        .map(|l| (l.online, l.retire.min(end)))
+        .filter(|(a, b)| a < b)
+        .collect();
+    spans.sort_unstable();
+    let mut idle = Vec::new();
+    let mut covered = 0;
+    for (a, b) in spans {
+        if a > covered {
+            idle.push((covered, a));
+        }
+        covered = covered.max(b);
+    }
+    if covered < end {
+        idle.push((covered, end));
+    }
+    let date = |t: Time| start.add_days((t / DAY_S as Time) as i64);
+    idle.into_iter()
+        .filter(|(a, b)| b - a >= DAY_S as Time)
+        .map(|(a, b)| (date(a), date(b)))
+        .collect()
+}
+
+impl<'a> Sim<'a> {
+    pub(super) fn new(
+        s: &Scenario,
+        f: &Facility,
+        catalog: &Catalog,
+        end: Time,
+        log: Option<&'a mut dyn JobSink>,
+    ) -> Sim<'a> {
+        let pod_nodes = s.cluster.pod_nodes.unwrap_or(32);
+        let mut cluster = Cluster::new();
+        let mut q = EventQueue::new();
+        let mut phases = Vec::with_capacity(f.builds.len());
+        let mut lifetimes = Vec::with_capacity(f.builds.len());
+        // Hot spares per partition, when nodes fail at all: a share of its whole nodes,
+        // rounded (so none under ten nodes at the default 5%).
+        let spare_fraction = if s.failures.enabled {
+            s.failures
+                .spare_fraction
+                .unwrap_or(catalog.defaults.spare_fraction.value)
+        } else {
+            0.0
+        };
+        for (i, b) in f.builds.iter().enumerate() {
+            let whole_nodes = b.count / 8;
+            let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
+            let p =
+                cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
+            let spares = cluster.partitions[p].spare_nodes();
+            let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
+            let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
+            q.schedule(online, Ev::Online { partition: p });
+            q.schedule(retire, Ev::Retire { partition: p });
+            debug_assert_eq!(p, lifetimes.len(), "partitions are numbered in order");
+            lifetimes.push(Lifetime {
+                online,
+                retire,
+                // Jobs larger than a node take whole nodes, never the spares.
+                max_job_gpus: if b.count < 8 {
+                    b.count
+                } else {
+                    (whole_nodes - spares) * 8
+                },
+            });
+            // Capex is spent when the phase is ordered, where it was given as an order.
+            let paid = b.ordered.map_or(online, |o| {
+                (o.days_since(&f.start).max(0) as f64 * DAY_S) as Time
+            });
+            phases.push((online, retire, paid));
+        }
+        let capacity = f.peak_gpus().0;
+        let tenants: Vec<TenantView> = if s.tenants.is_empty() {
+            Vec::new()
+        } else {
+            s.tenants
+                .iter()
+                .map(|t| TenantView {
+                    share: t.share,
+                    quota_gpus: t
+                        .quota_gpus
+                        .map_or((t.share * capacity).round() as u64, u64::from),
+                    ..TenantView::default()
+                })
+                .collect()
+        };
+        let patience_s = s
+            .tenants
+            .iter()
+            .map(|t| t.patience_h.map(|h| (h * 3600.0) as Time))
+            .collect();
+        let fp = &s.failures;
+        let ckpt = FailureParams {
+            gpu_s_per_interruption: fp
+                .gpu_hours_per_interruption
+                .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
+                * 3600.0,
+            restart_delay_s: fp
+                .restart_delay_s
+                .unwrap_or(catalog.defaults.restart_delay_s.value as Time),
+            repair_s: (fp.repair_h.unwrap_or(catalog.defaults.repair_h.value) * 3600.0) as Time,
+            checkpoint_write_s: fp
+                .checkpoint_write_s
+                .unwrap_or(catalog.defaults.checkpoint_write_s.value),
+            checkpoint_interval_s: fp.checkpoint_interval_s,
+        };
+        let sc = &s.scheduler;
+        let policy: Box<dyn Policy> = policies::make(sc);
+        let track_usage = policy.needs_usage();
+        let idle = idle_spans(&lifetimes, end, &f.start);
+        Sim {
+            log,
+            tenant_names: s.tenants.iter().map(|t| t.name.clone()).collect(),
+            named: vec![true; s.tenants.len()],
+            o: accounts::Accumulator::new(f, &cluster, year_ends(s), &phases),
+            q,
+            cluster,
+            policy,
+            running: Running::default(),
+            tenants,
+            patience_s,
+            active: KeyMap::default(),
+            arrived: Vec::new(),
+            track_usage,
+            next_key: 0,
+            end,
+            lifetimes,
+            generated: s.workload.is_none(),
+            walltime_factor: sc.walltime_factor.unwrap_or(1.0),
+            max_rate: f
+                .builds
+                .iter()
+                .map(|b| b.relative_throughput)
+                .fold(0.0, f64::max)
+                .max(1e-9),
+            ckpt,
+            failures_on: fp.enabled,
+            fail_rng: Stream::new(s.seed, u64::MAX, 7),
+            outrun_gpus: ckpt.gpu_s_per_interruption
+                / (ckpt.restart_delay_s as f64 + ckpt.checkpoint_write_s).max(1.0),
+            cannot_outrun: 0,
+            max_waiting: MAX_WAITING,
+            refused_full: 0,
+            idle_spans: idle,
+            halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
+            last: 0,
+            windows: None,
+            next_wake: None,
+        }
+    }
+}
