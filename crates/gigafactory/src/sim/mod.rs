@@ -791,4 +791,8 @@ impl<'a> Sim<'a> {
     }
 }
 #[cfg(test)]
+mod policy_tests;
+#[cfg(test)]
+mod sample_tests;
+#[cfg(test)]
 mod tests;
