@@ -93,15 +93,10 @@ pub struct Reservation {
 }
 
 impl Reservation {
-    /// Whether a job of `gpus` GPUs and requested wall time `walltime_s` may start now,
-    /// landing on `partition`, without delaying the reservation: it ends by then, lands on
-    /// another partition, or uses only GPUs the head will not need.
-    pub fn harmless(&self, now: Time, gpus: u32, walltime_s: Time, partition: usize) -> bool {
-        self.harmless_anywhere(now, gpus, walltime_s) || self.partition != Some(partition)
-    }
-
-    /// Whether such a job is harmless wherever it lands: it ends by then, or uses only
-    /// GPUs the head will not need (or there is no reservation).
+    /// Whether a job of `gpus` GPUs and requested wall time `walltime_s`, started now,
+    /// leaves the reservation alone wherever it lands: it ends by then, or uses only GPUs
+    /// the head will not need (or there is no reservation). A job landing on another
+    /// partition than the reserved one leaves it alone too (see `easy::backfill`).
     pub fn harmless_anywhere(&self, now: Time, gpus: u32, walltime_s: Time) -> bool {
         self.partition.is_none()
             || now.saturating_add(walltime_s) <= self.shadow

@@ -47,22 +47,25 @@ pub(crate) fn run_jobs(text: &str, jobs: Vec<Job>) -> SimOutcome {
     run_with_log(text, jobs).0
 }
 
-pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
+/// Simulate `jobs` on the scenario `text` with `options`.
+pub(crate) fn simulate_jobs(
+    text: &str,
+    jobs: Vec<Job>,
+    options: SimOptions<'_>,
+) -> Result<SimOutcome, SimError> {
     let catalog = Catalog::builtin();
     let (s, f) = model::prepare(text, catalog).unwrap();
-    let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
     let mut it = crate::workload::Unnamed(jobs.into_iter().map(Ok));
-    let out = simulate(
-        &s,
-        &f,
-        catalog,
-        &mut it,
-        SimOptions {
-            job_log: Some(&mut log),
-            ..SimOptions::default()
-        },
-    )
-    .unwrap();
+    simulate(&s, &f, catalog, &mut it, options)
+}
+
+pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
+    let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
+    let options = SimOptions {
+        job_log: Some(&mut log),
+        ..SimOptions::default()
+    };
+    let out = simulate_jobs(text, jobs, options).unwrap();
     (out, String::from_utf8(log.into_inner().unwrap()).unwrap())
 }
 
@@ -541,23 +544,15 @@ fn a_horizon_with_no_accelerator_in_service_is_warned_of() {
 fn a_run_stops_when_its_cancellation_flag_is_set() {
     // Issue 14: the hook a Python Ctrl-C or a sweep stopping its workers uses. Set before
     // the first event, the run ends at once with `Cancelled`; left clear, it completes.
-    let catalog = Catalog::builtin();
     let text = scenario(8, 1, "[failures]\nenabled = false\n");
-    let (s, f) = model::prepare(&text, catalog).unwrap();
     for (set, cancelled) in [(true, true), (false, false)] {
         let flag = std::sync::atomic::AtomicBool::new(set);
         let jobs = vec![job(1, 0, 8.0, 3600), job(2, 10, 8.0, 3600)];
-        let mut it = crate::workload::Unnamed(jobs.into_iter().map(Ok));
-        let out = simulate(
-            &s,
-            &f,
-            catalog,
-            &mut it,
-            SimOptions {
-                cancel: Some(&flag),
-                ..SimOptions::default()
-            },
-        );
+        let options = SimOptions {
+            cancel: Some(&flag),
+            ..SimOptions::default()
+        };
+        let out = simulate_jobs(&text, jobs, options);
         assert_eq!(matches!(out, Err(SimError::Cancelled)), cancelled);
         if !cancelled {
             assert_eq!(out.unwrap().jobs_completed, 2);
