@@ -2,14 +2,14 @@
 //! rent baseline; the better plan named on each figure.
 
 use crate::output::{out, outln};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gigafactory::catalog::Catalog;
 use gigafactory::plan;
-use gigafactory::sim;
+use gigafactory::run::Sample;
 
 use crate::table::{Align, eur, num, render};
-use crate::{Failure, output, prepare, read_scenario};
+use crate::{Failure, prepare, read_scenario};
 
 /// Run and compare `plans` (files or built-in names), each sampled as `run` samples it
 /// (`sample`), so that a plan's figures here are those `run` gives it.
@@ -19,73 +19,27 @@ pub fn run(
     json: bool,
     quiet: bool,
     years: Option<u32>,
-    sample: sim::Sample,
+    sample: Sample,
 ) -> Result<(), Failure> {
     let mut prepared = Vec::new();
     for arg in plans {
-        let src = read_scenario(Some(arg))?;
-        let (mut scenario, mut facility) = prepare(&src)?;
+        let mut plan = prepare(&read_scenario(Some(arg))?)?;
+        // Named in the table as the user named it.
+        plan.label.clone_from(arg);
         if let Some(n) = years {
-            if n > scenario.years {
-                return Err(Failure::Input(format!(
-                    "error: --years {n}: {arg} has a horizon of {} years\n",
-                    scenario.years
-                )));
-            }
-            scenario.years = n;
-            facility.years = n;
+            plan.shorten(n)
+                .map_err(|e| Failure::Input(format!("error: --years {n}: {arg} {e}\n")))?;
         }
-        let base = if src.builtin {
-            PathBuf::from(".")
-        } else {
-            Path::new(arg)
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default()
-        };
-        prepared.push(plan::PlanInput {
-            label: arg.clone(),
-            scenario,
-            facility,
-            base_dir: base,
-        });
+        prepared.push(plan);
     }
     let c = plan::compare(prepared, Catalog::builtin(), sample)
         .map_err(|e| Failure::Input(format!("error: {e}\n")))?;
     let (seed, labels, figures, rows) = (c.seed, &c.labels, &c.figures, &c.rows);
-    let value = serde_json::to_value(c.json()).expect("compare.json is JSON");
-    let text = serde_json::to_string_pretty(&value).expect("JSON") + "\n";
+    let text = gigafactory_report::comparison_json(&c);
     if let Some(dir) = out {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
-        let plans: Vec<gigafactory_report::ComparedPlan<'_>> = labels
-            .iter()
-            .zip(figures)
-            .zip(&c.outcomes)
-            .map(|((label, f), o)| gigafactory_report::ComparedPlan {
-                label,
-                figures: f,
-                outcome: o.as_ref(),
-            })
-            .collect();
-        let table: Vec<gigafactory_report::CompareRow> = rows
-            .iter()
-            .map(|r| gigafactory_report::CompareRow {
-                label: r.label.to_string(),
-                shown: show(r),
-                better: r.better.map(|b| labels[b].clone()),
-            })
-            .collect();
-        let report = gigafactory_report::compare_html(&plans, &table, seed);
-        for (name, bytes) in [
-            ("compare.json", text.as_bytes()),
-            ("report.html", report.as_bytes()),
-        ] {
-            let path = dir.join(name);
-            output::write_atomic(&path, bytes).map_err(|e| {
-                Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
-            })?;
-        }
+        let cells: Vec<Vec<String>> = rows.iter().map(show).collect();
+        gigafactory_report::write_comparison(dir, &c, &cells)
+            .map_err(|e| Failure::Run(format!("error: {e}\n")))?;
     }
     if quiet {
         return Ok(());

@@ -7,7 +7,6 @@ mod output;
 mod run_cmd;
 mod summary;
 mod table;
-mod tables_csv;
 mod workload_cmd;
 
 use std::path::{Path, PathBuf};
@@ -19,9 +18,8 @@ use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 
 use gigafactory::catalog::Catalog;
-use gigafactory::model::{self, Facility};
-use gigafactory::scenario::{self, BUILTIN, Problem, Scenario};
-use gigafactory::sim;
+use gigafactory::run::{self, Plan, Sample};
+use gigafactory::scenario::{self, BUILTIN, Problem};
 use gigafactory::workload;
 use gigafactory_optimize::Solver;
 
@@ -65,7 +63,7 @@ enum Command {
         /// job in about half a minute (the summary says how), `full` simulates all of it,
         /// a number N simulates 1 in N accelerators.
         #[arg(long, value_name = "auto|full|N", default_value = "auto", value_parser = parse_sample)]
-        sample: sim::Sample,
+        sample: Sample,
         /// With `--sample auto`: simulate about N jobs at most (default 5,000,000, about
         /// half a minute); fewer is faster and coarser, more is slower and closer.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -133,8 +131,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print the JSON Schema of scenario files.
-    Schema,
+    /// Print the JSON Schema of scenario files (or, with --summary, of summary.json).
+    Schema {
+        /// The schema of summary.json (what `run --json` prints) instead.
+        #[arg(long)]
+        summary: bool,
+    },
     /// Job traces and synthetic workloads: statistics, generation, presets.
     Workload {
         #[command(subcommand)]
@@ -166,11 +168,11 @@ enum TableFormat {
     Csv,
 }
 
-impl TableFormat {
-    fn ext(self) -> &'static str {
-        match self {
-            TableFormat::Parquet => "parquet",
-            TableFormat::Csv => "csv",
+impl From<TableFormat> for gigafactory_report::TableFormat {
+    fn from(f: TableFormat) -> Self {
+        match f {
+            TableFormat::Parquet => gigafactory_report::TableFormat::Parquet,
+            TableFormat::Csv => gigafactory_report::TableFormat::Csv,
         }
     }
 }
@@ -199,7 +201,7 @@ fn main() -> ExitCode {
         quiet: false,
         until: None,
         jobs_out: None,
-        sample: sim::Sample::Auto,
+        sample: Sample::Auto,
         job_budget: None,
     });
     let result = match command {
@@ -249,10 +251,15 @@ fn main() -> ExitCode {
             out!("{}", catalog_cmd::show(table, json));
             Ok(())
         }
-        Command::Schema => {
+        Command::Schema { summary } => {
+            let schema = if summary {
+                gigafactory_report::Summary::schema()
+            } else {
+                scenario::schema()
+            };
             outln!(
                 "{}",
-                serde_json::to_string_pretty(&scenario::schema()).expect("schema is JSON")
+                serde_json::to_string_pretty(&schema).expect("schema is JSON")
             );
             Ok(())
         }
@@ -270,7 +277,7 @@ fn main() -> ExitCode {
             quiet,
             years,
             job_budget,
-        } => with_budget(sim::Sample::Auto, job_budget).and_then(|sample| {
+        } => with_budget(Sample::Auto, job_budget).and_then(|sample| {
             compare_cmd::run(&plans, out.as_deref(), json, quiet, years, sample)
         }),
     };
@@ -295,7 +302,8 @@ fn main() -> ExitCode {
 pub(crate) struct Source {
     pub label: String,
     pub text: String,
-    pub builtin: bool,
+    /// The file read, or none for a built-in scenario.
+    pub file: Option<PathBuf>,
 }
 
 pub(crate) fn read_scenario(arg: Option<&str>) -> Result<Source, Failure> {
@@ -306,14 +314,14 @@ pub(crate) fn read_scenario(arg: Option<&str>) -> Result<Source, Failure> {
             return Ok(Source {
                 label: format!("{} (built-in)", b.id),
                 text: b.text.to_string(),
-                builtin: true,
+                file: None,
             });
         }
     }
     read_file(path).map(|text| Source {
         label: arg.to_string(),
         text,
-        builtin: false,
+        file: Some(path.to_path_buf()),
     })
 }
 
@@ -342,8 +350,9 @@ pub(crate) fn report(label: &str, text: &str, problems: &[Problem]) -> String {
     out
 }
 
-pub(crate) fn prepare(src: &Source) -> Result<(Scenario, Facility), Failure> {
-    model::prepare(&src.text, Catalog::builtin())
+pub(crate) fn prepare(src: &Source) -> Result<Plan, Failure> {
+    let base = run::base_dir(src.file.as_deref());
+    Plan::prepare(&src.label, &src.text, base, Catalog::builtin())
         .map_err(|p| Failure::Input(report(&src.label, &src.text, &p)))
 }
 
@@ -369,29 +378,29 @@ fn run_options(
     if let (Some(f), None) = (format, out) {
         return Err(Failure::Input(format!(
             "error: --format {}: the tables are written only with --out DIR\n",
-            f.ext()
+            gigafactory_report::TableFormat::from(f).ext()
         )));
     }
     Ok(())
 }
 
 /// `--sample` with `--job-budget`, which only the automatic sample takes.
-fn with_budget(sample: sim::Sample, budget: Option<u64>) -> Result<sim::Sample, Failure> {
+fn with_budget(sample: Sample, budget: Option<u64>) -> Result<Sample, Failure> {
     match (sample, budget) {
         (s, None) => Ok(s),
-        (sim::Sample::Auto, Some(n)) => Ok(sim::Sample::Within(n as f64)),
+        (Sample::Auto, Some(n)) => Ok(Sample::Within(n as f64)),
         (_, Some(n)) => Err(Failure::Input(format!(
             "error: --job-budget {n}: only `--sample auto` takes a budget\n"
         ))),
     }
 }
 
-fn parse_sample(s: &str) -> Result<sim::Sample, String> {
+fn parse_sample(s: &str) -> Result<Sample, String> {
     match s {
-        "auto" => Ok(sim::Sample::Auto),
-        "full" => Ok(sim::Sample::Full),
+        "auto" => Ok(Sample::Auto),
+        "full" => Ok(Sample::Full),
         n => match n.parse::<u32>() {
-            Ok(k) if k >= 1 => Ok(sim::Sample::Factor(k)),
+            Ok(k) if k >= 1 => Ok(Sample::Factor(k)),
             _ => Err(format!(
                 "expected auto, full or a whole number >= 1, found `{n}`"
             )),
@@ -443,10 +452,10 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
         let src = Source {
             label: f.display().to_string(),
             text,
-            builtin: false,
+            file: Some(f.clone()),
         };
         let scenario = match prepare(&src) {
-            Ok((s, _)) => s,
+            Ok(p) => p.scenario,
             Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => {
                 failed.push_str(&m);
                 continue;
@@ -497,7 +506,7 @@ fn init(name: &str, out: Option<PathBuf>, force: bool, list: bool) -> Result<(),
             path.display()
         )));
     }
-    output::write_atomic(&path, b.text.as_bytes())
+    gigafactory_report::folder::write_atomic(&path, b.text.as_bytes())
         .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", path.display())))?;
     outln!(
         "Wrote {}; run it with: gigafactory run {}",

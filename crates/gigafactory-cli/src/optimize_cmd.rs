@@ -12,7 +12,7 @@ use gigafactory::units::eur_words;
 use gigafactory_optimize::{Instance, Limits, Solution, Solver};
 
 use crate::table::{Align, bold, eur, int, num, render};
-use crate::{Failure, output, read_scenario, report};
+use crate::{Failure, read_scenario, report};
 
 /// What `optimize` was asked.
 pub struct Args<'a> {
@@ -137,7 +137,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     }
     let toml = gigafactory_optimize::plan_toml(&plan, args.scenario)
         .map_err(|e| Failure::Run(format!("error: cannot write the plan: {e}\n")))?;
-    output::write_atomic(&out, toml.as_bytes())
+    gigafactory_report::folder::write_atomic(&out, toml.as_bytes())
         .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", out.display())))?;
     let front = match args.pareto {
         None => None,

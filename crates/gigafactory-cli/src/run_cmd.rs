@@ -1,41 +1,16 @@
 //! `gigafactory run`: evaluate a scenario, write its output set, print its summary.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gigafactory::catalog::Catalog;
-use gigafactory::model::Facility;
-use gigafactory::scenario::Scenario;
-use gigafactory::sim::{self, SimError, SimOptions};
+use gigafactory::run::{self, CsvJobLog, JobSink, Plan, Sample, SimError, SimOptions};
 use gigafactory::units::Date;
+use gigafactory_report::folder::AtomicFile;
+use gigafactory_report::{OutputError, RunFolder, Summary, Tee};
 
-use crate::output::{self, out, outln};
-use crate::{Failure, TableFormat, prepare, read_scenario, summary, table, tables_csv};
-
-/// Every file `run --out` may write: those a run does not write are removed from the
-/// folder, so that it never holds a mix of two runs.
-const RUN_FILES: [&str; 8] = [
-    "summary.json",
-    "report.html",
-    "years.csv",
-    "tenants.csv",
-    "jobs.parquet",
-    "jobs.csv",
-    "timeseries.parquet",
-    "timeseries.csv",
-];
-
-/// Whether file `p` is in folder `dir`.
-fn same_folder(p: &Path, dir: &Path) -> bool {
-    let parent = p
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    match (std::fs::canonicalize(parent), std::fs::canonicalize(dir)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
+use crate::output::{out, outln};
+use crate::{Failure, TableFormat, prepare, read_scenario, summary, table};
 
 pub(crate) struct RunArgs<'a> {
     pub scenario: Option<&'a str>,
@@ -45,7 +20,7 @@ pub(crate) struct RunArgs<'a> {
     pub quiet: bool,
     pub until: Option<&'a str>,
     pub jobs_out: Option<&'a Path>,
-    pub sample: sim::Sample,
+    pub sample: Sample,
 }
 
 /// Run a plan file (the optimiser's) with the defaults, printing its summary.
@@ -58,24 +33,15 @@ pub(crate) fn run_plan(path: &str, quiet: bool) -> Result<(), Failure> {
         quiet,
         until: None,
         jobs_out: None,
-        sample: sim::Sample::Auto,
+        sample: Sample::Auto,
     })
 }
 
 pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
+    let format = args.format.into();
     if let (Some(dir), Some(log)) = (args.out, args.jobs_out) {
         // The log must not be one of the files --out writes.
-        let ext = args.format.ext();
-        let ours = [
-            "summary.json".to_string(),
-            "report.html".into(),
-            "years.csv".into(),
-            "tenants.csv".into(),
-            format!("jobs.{ext}"),
-            format!("timeseries.{ext}"),
-        ];
-        let name = log.file_name().map(|n| n.to_string_lossy().into_owned());
-        if name.is_some_and(|n| ours.contains(&n)) && same_folder(log, dir) {
+        if RunFolder::writes(dir, format, log) {
             return Err(Failure::Input(format!(
                 "error: --jobs-out {}: --out {} writes a file of that name; give the log \
                  another name or folder\n",
@@ -85,127 +51,76 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         }
     }
     let src = read_scenario(args.scenario)?;
-    let (scenario, facility) = prepare(&src)?;
-    if let (Some(d), None, true) = (args.until, &scenario.workload, scenario.tenants.is_empty()) {
+    let plan = prepare(&src)?;
+    if let (Some(d), false) = (args.until, plan.has_workload()) {
         return Err(Failure::Input(format!(
             "error: --until {d}: the plan has no workload to simulate ([[tenant]] tables or a \
              [workload] trace)\n"
         )));
     }
-    if scenario.builds.is_empty() {
+    if !plan.has_builds() {
         return Err(Failure::Input(format!(
             "error: {l} has no [[build]] phases to run: its [optimize] table is a question for `gigafactory optimize {l}`, which writes a plan that runs\n",
             l = src.label
         )));
     }
-    let base = if src.builtin {
-        PathBuf::from(".")
-    } else {
-        Path::new(&src.label)
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
+    let until_s = match args.until {
+        None => None,
+        Some(d) => Some(
+            d.parse::<Date>()
+                .map_err(|e| e.to_string())
+                .and_then(|date| plan.seconds_until(date))
+                .map_err(|e| Failure::Input(format!("error: --until {d}: {e}\n")))?,
+        ),
     };
-    if let Some(dir) = args.out {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::Run(format!("error: cannot create {}: {e}\n", dir.display())))?;
-        output::sweep_partials(dir);
+    let mut folder = match args.out {
+        None => None,
+        Some(dir) => Some(RunFolder::open(dir, format).map_err(failed)?),
+    };
+    let mut log = match args.jobs_out {
+        None => None,
+        Some(p) => Some(
+            AtomicFile::create(p)
+                .and_then(CsvJobLog::new)
+                .map_err(|source| {
+                    failed(OutputError::Write {
+                        path: p.to_path_buf(),
+                        source,
+                    })
+                })?,
+        ),
+    };
+    let mut sinks: Vec<&mut dyn JobSink> = Vec::new();
+    if let Some(f) = log.as_mut() {
+        sinks.push(f);
     }
-    let gigafactory::run::Evaluation {
-        assessment,
-        outcome,
-    } = simulate_run(args, &scenario, &facility, &base)?;
-    let mut value = serde_json::to_value(&assessment).expect("assessment is JSON");
-    if let serde_json::Value::Object(m) = &mut value {
-        m.insert("scenario_source".into(), src.label.clone().into());
-        m.insert("start".into(), scenario.start.to_string().into());
-        m.insert("years".into(), scenario.years.into());
-        m.insert(
-            "gigafactory_version".into(),
-            env!("CARGO_PKG_VERSION").into(),
-        );
-        if let Some(o) = &outcome {
-            let sim = serde_json::to_value(o).expect("outcome is JSON");
-            for key in [
-                "jobs_submitted",
-                "jobs_completed",
-                "jobs_withdrawn",
-                "jobs_rejected",
-                "jobs_unfinished",
-                "utilization",
-                "goodput_fraction",
-                "wait_s_mean",
-                "wait_s_p50",
-                "wait_s_p95",
-                "wait_s_p99",
-                "queued_s_mean",
-                "queued_s_p95",
-                "jct_s_mean",
-                "interruptions",
-                "lost_gpu_hours",
-                "fairness_jain",
-                "tenants",
-                "years",
-            ] {
-                m.insert(key.into(), sim[key].clone());
-            }
-            m.insert("simulation".into(), sim);
-        }
+    if let Some(f) = folder.as_mut() {
+        sinks.push(f.jobs());
     }
-    let json_text = serde_json::to_string_pretty(&value).expect("JSON") + "\n";
-    let mut written = Vec::new();
-    if let Some(dir) = args.out {
-        let report = gigafactory_report::html(
-            &assessment,
-            outcome.as_ref(),
-            &src.label,
-            &scenario.start.to_string(),
-            scenario.years,
-        );
-        let mut files = vec![("summary.json", json_text.clone()), ("report.html", report)];
-        if let Some(o) = &outcome {
-            files.push(("years.csv", tables_csv::years(o)));
-            files.push(("tenants.csv", tables_csv::tenants(o)));
-        }
-        for (name, text) in &files {
-            let path = dir.join(name);
-            output::write_atomic(&path, text.as_bytes()).map_err(|e| cannot_write(&path, &e))?;
-            written.push(name.to_string());
-        }
-        if let Some(o) = &outcome {
-            let name = format!("timeseries.{}", args.format.ext());
-            let path = dir.join(&name);
-            output::AtomicFile::create(&path)
-                .and_then(|f| match args.format {
-                    TableFormat::Parquet => {
-                        Ok(gigafactory_columnar::timeseries_parquet(&o.series, f)?)
-                    }
-                    TableFormat::Csv => gigafactory_columnar::timeseries_csv(&o.series, f),
+    let mut tee = Tee(sinks);
+    let evaluation = evaluate(args, &plan, until_s, &mut tee)?;
+    drop(tee);
+    if let (Some(f), Some(p), Some(_)) = (log, args.jobs_out, &evaluation.outcome) {
+        f.into_inner()
+            .and_then(AtomicFile::commit)
+            .map_err(|source| {
+                failed(OutputError::Write {
+                    path: p.to_path_buf(),
+                    source,
                 })
-                .and_then(output::AtomicFile::commit)
-                .map_err(|e| cannot_write(&path, &e))?;
-            written.insert(0, format!("jobs.{}", args.format.ext()));
-            written.insert(1, name);
-        }
-        // The --jobs-out log may stand in the folder under one of these names: it is this
-        // run's too.
-        let mut keep = written.clone();
-        if let Some(name) = args
-            .jobs_out
-            .filter(|p| same_folder(p, dir))
-            .and_then(|p| p.file_name())
-        {
-            keep.push(name.to_string_lossy().into_owned());
-        }
-        output::remove_stale(dir, &RUN_FILES, &keep);
+            })?;
     }
+    let written = match folder {
+        None => Vec::new(),
+        Some(f) => f.finish(&evaluation, args.jobs_out).map_err(failed)?,
+    };
     if args.quiet {
         return Ok(());
     }
     if args.json {
-        out!("{json_text}");
+        out!("{}", Summary::of(&evaluation).to_json());
     } else {
-        let origin = if src.builtin {
+        let origin = if src.file.is_none() {
             "built-in scenario"
         } else {
             "scenario"
@@ -213,14 +128,14 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         out!(
             "{}",
             summary::render_summary(
-                &assessment,
-                &scenario.start.to_string(),
-                scenario.years,
+                &evaluation.assessment,
+                &evaluation.start.to_string(),
+                evaluation.horizon_years,
                 origin
             )
         );
-        if let Some(o) = &outcome {
-            out!("{}", summary::render_simulation(o, &scenario.start));
+        if let Some(o) = &evaluation.outcome {
+            out!("{}", summary::render_simulation(o, &evaluation.start));
         }
         if let Some(dir) = args.out {
             outln!("\nWrote {} in {}", written.join(", "), dir.display());
@@ -229,65 +144,18 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
     Ok(())
 }
 
-fn simulate_run(
+/// Evaluate `plan` with the run's options, its jobs to `sink`, showing progress on a
+/// terminal.
+fn evaluate(
     args: &RunArgs<'_>,
-    scenario: &Scenario,
-    facility: &Facility,
-    base: &Path,
-) -> Result<gigafactory::run::Evaluation, Failure> {
-    let until_s = match args.until {
-        None => None,
-        Some(d) => {
-            let date: Date = d
-                .parse()
-                .map_err(|e| Failure::Input(format!("error: --until {d}: {e}\n")))?;
-            let end = scenario.start.add_years(scenario.years);
-            if date <= scenario.start || date > end {
-                return Err(Failure::Input(format!(
-                    "error: --until {d}: expected a date after {} and no later than {end}\n",
-                    scenario.start
-                )));
-            }
-            Some(date.days_since(&scenario.start) as u64 * 86_400)
-        }
-    };
-    let mut log_file = match args.jobs_out {
-        None => None,
-        Some(p) => Some(
-            output::AtomicFile::create(p)
-                .and_then(sim::CsvJobLog::new)
-                .map_err(|e| cannot_write(p, &e))?,
-        ),
-    };
-    let jobs_path = args
-        .out
-        .map(|d| d.join(format!("jobs.{}", args.format.ext())));
-    let mut table = match &jobs_path {
-        None => None,
-        Some(p) => Some(
-            output::AtomicFile::create(p)
-                .and_then(|f| {
-                    Ok(match args.format {
-                        TableFormat::Parquet => gigafactory_columnar::JobsWriter::parquet(f)?,
-                        TableFormat::Csv => gigafactory_columnar::JobsWriter::csv(f)?,
-                    })
-                })
-                .map_err(|e| cannot_write(p, &e))?,
-        ),
-    };
-    let mut sinks: Vec<&mut dyn sim::JobSink> = Vec::new();
-    if let Some(f) = log_file.as_mut() {
-        sinks.push(f);
-    }
-    if let Some(t) = table.as_mut() {
-        sinks.push(t);
-    }
-    let mut tee = output::Tee(sinks);
+    plan: &Plan,
+    until_s: Option<u64>,
+    sink: &mut Tee<'_>,
+) -> Result<run::Evaluation, Failure> {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     if show_progress {
         // Say before starting when the run will take over a minute.
-        if let Ok(Some(jobs)) = sim::simulated_jobs(scenario, facility, base, args.sample, until_s)
-        {
+        if let Ok(Some(jobs)) = plan.simulated_jobs(args.sample, until_s) {
             let secs = jobs / JOBS_PER_S;
             if secs > 60.0 {
                 eprintln!(
@@ -321,11 +189,7 @@ fn simulate_run(
     };
     let options = SimOptions {
         until_s,
-        job_log: if tee.0.is_empty() {
-            None
-        } else {
-            Some(&mut tee)
-        },
+        job_log: if sink.0.is_empty() { None } else { Some(sink) },
         progress: if show_progress {
             Some(&mut progress)
         } else {
@@ -335,47 +199,23 @@ fn simulate_run(
         max_waiting: None,
         cancel: None,
     };
-    let result = gigafactory::run::evaluate(
-        scenario,
-        facility,
-        Catalog::builtin(),
-        base,
-        args.sample,
-        options,
-    );
+    let result = run::evaluate(plan, Catalog::builtin(), args.sample, options);
     if show_progress {
         eprint!("\r{}\r", " ".repeat(90));
     }
-    let evaluation = result.map_err(|e| match e {
+    result.map_err(|e| match e {
         SimError::Read(r) => Failure::Input(format!("error: {r}\n")),
         SimError::Log(io) => Failure::Run(format!("error: cannot write the job log: {io}\n")),
         SimError::Cancelled => Failure::Run("error: cancelled\n".into()),
         SimError::Sample(m) => Failure::Input(match args.sample {
-            sim::Sample::Factor(k) => format!("error: --sample {k}: {m}\n"),
+            Sample::Factor(k) => format!("error: --sample {k}: {m}\n"),
             _ => format!("error: {m}\n"),
         }),
-    })?;
-    drop(tee);
-    if evaluation.outcome.is_none() {
-        // Nothing was simulated: no job table (the temporary files go when dropped).
-        return Ok(evaluation);
-    }
-    if let (Some(f), Some(p)) = (log_file, args.jobs_out) {
-        f.into_inner()
-            .and_then(output::AtomicFile::commit)
-            .map_err(|e| cannot_write(p, &e))?;
-    }
-    if let (Some(t), Some(p)) = (table, &jobs_path) {
-        t.finish()
-            .map_err(std::io::Error::from)
-            .and_then(output::AtomicFile::commit)
-            .map_err(|e| cannot_write(p, &e))?;
-    }
-    Ok(evaluation)
+    })
 }
 
-fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {
-    Failure::Run(format!("error: cannot write {}: {e}\n", path.display()))
+fn failed(e: OutputError) -> Failure {
+    Failure::Run(format!("error: {e}\n"))
 }
 
 /// Jobs simulated per second, for the estimate printed before a long run: the default run

@@ -1,7 +1,6 @@
 //! The terminal summary of a run.
 
-use gigafactory::model::Assessment;
-use gigafactory::sim::SimOutcome;
+use gigafactory::run::{Assessment, SimOutcome};
 use gigafactory::units::Date;
 
 use crate::table::{Align, bold, eur, green, int, num, plural, red, render};

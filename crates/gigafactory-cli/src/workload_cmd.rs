@@ -11,9 +11,9 @@ use gigafactory::workload::{
     Format, JobSource, ReadOptions, SkipCounts, Stats, StatsBuilder, TraceReader,
 };
 
-use crate::output::AtomicFile;
 use crate::table::{Align, int, num, plural, render};
 use crate::{Failure, read_scenario};
+use gigafactory_report::folder::AtomicFile;
 
 /// The `workload` subcommands.
 #[derive(clap::Subcommand)]
@@ -128,16 +128,8 @@ pub fn run(cmd: WorkloadCommand) -> Result<(), Failure> {
 
 fn scenario_source(arg: &str) -> Result<JobSource, Failure> {
     let src = read_scenario(Some(arg))?;
-    let (scenario, facility) = crate::prepare(&src)?;
-    let base = if src.builtin {
-        PathBuf::from(".")
-    } else {
-        Path::new(arg)
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-    };
-    JobSource::from_scenario(&scenario, &facility, &base)
+    crate::prepare(&src)?
+        .job_source()
         .map_err(|e| Failure::Input(format!("error: {e}\n")))?
         .ok_or_else(|| {
             Failure::Input(format!(

@@ -318,6 +318,120 @@ fn schema_is_json_schema_of_the_scenario() {
     assert!(v["properties"]["optimize"].is_object());
 }
 
+/// Problems of JSON value `v` against `schema` (the subset `schemars` writes: `type`,
+/// `properties`, `required`, `items`, `anyOf`, `$ref` into `$defs`): a key the schema does
+/// not name, a required key missing, a value of the wrong type.
+fn schema_problems(
+    v: &serde_json::Value,
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.strip_prefix("#/$defs/").expect("a local reference");
+        return schema_problems(v, &root["$defs"][name], root, at, out);
+    }
+    if let Some(any) = schema["anyOf"].as_array() {
+        let fits = any.iter().any(|s| {
+            let mut p = Vec::new();
+            schema_problems(v, s, root, at, &mut p);
+            p.is_empty()
+        });
+        if !fits {
+            out.push(format!("{at}: fits none of {any:?}"));
+        }
+        return;
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let kind = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_u64() || n.is_i64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let fits = types.is_empty()
+        || types.contains(&kind)
+        || (kind == "integer" && types.contains(&"number"));
+    if !fits {
+        out.push(format!("{at}: {kind}, the schema says {types:?}"));
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            for key in schema["required"].as_array().into_iter().flatten() {
+                if !m.contains_key(key.as_str().unwrap()) {
+                    out.push(format!("{at}.{key}: required, missing"));
+                }
+            }
+            for (k, x) in m {
+                match schema["properties"].get(k) {
+                    Some(s) => schema_problems(x, s, root, &format!("{at}.{k}"), out),
+                    None => out.push(format!("{at}.{k}: not in the schema")),
+                }
+            }
+        }
+        Value::Array(xs) => {
+            for (i, x) in xs.iter().enumerate() {
+                schema_problems(x, &schema["items"], root, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn summary_json_follows_the_schema_printed_by_schema_summary() {
+    let schema: serde_json::Value =
+        serde_json::from_slice(&gigafactory(&["schema", "--summary"]).stdout).unwrap();
+    assert_eq!(schema["title"], "Summary");
+    let dir = tempfile::tempdir().unwrap();
+    // One plan simulated, one not (its tenants removed).
+    let text = std::fs::read_to_string(tests_dir().join("scenarios/two-tenants.toml")).unwrap();
+    let cut = text.find("[[tenant]]").expect("the scenario has tenants");
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, &text[..cut]).unwrap();
+    let simulated = tests_dir().join("scenarios/two-tenants.toml");
+    for (file, is_simulated) in [(&simulated, true), (&plain, false)] {
+        let out = gigafactory(&["run", file.to_str().unwrap(), "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["simulation"].is_object(), is_simulated);
+        assert_eq!(v["years"].is_array(), is_simulated);
+        assert!(v["horizon_years"].is_u64());
+        let mut problems = Vec::new();
+        schema_problems(&v, &schema, &schema, "summary", &mut problems);
+        assert!(problems.is_empty(), "{}: {problems:#?}", file.display());
+    }
+    // The checker finds what it is for.
+    let mut problems = Vec::new();
+    let bad = serde_json::json!({"horizon_years": "three", "extra": 1});
+    schema_problems(&bad, &schema, &schema, "summary", &mut problems);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p == "summary.extra: not in the schema")
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("summary.horizon_years: string"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("summary.\"capex_eur\": required"))
+    );
+}
+
 #[test]
 fn workload_generate_writes_what_stats_reads_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -449,649 +563,8 @@ fn workload_errors_name_file_and_line() {
     );
 }
 
-#[test]
-fn a_scenario_with_tenants_is_simulated_and_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("jobs.csv");
-    let args = [
-        "run",
-        "scenarios/two-tenants.toml",
-        "--out",
-        dir.path().to_str().unwrap(),
-        "--jobs-out",
-        log.to_str().unwrap(),
-        "--quiet",
-    ];
-    let out = gigafactory(&args);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    for key in [
-        "jobs_submitted",
-        "jobs_completed",
-        "jobs_withdrawn",
-        "utilization",
-        "goodput_fraction",
-        "wait_s_mean",
-        "wait_s_p50",
-        "wait_s_p95",
-        "wait_s_p99",
-        "queued_s_mean",
-        "queued_s_p95",
-        "jct_s_mean",
-        "interruptions",
-        "lost_gpu_hours",
-        "fairness_jain",
-    ] {
-        assert!(v[key].is_number(), "{key} missing");
-    }
-    let tenants = v["tenants"].as_array().unwrap();
-    assert_eq!(tenants.len(), 2);
-    for t in tenants {
-        for key in [
-            "name",
-            "wait_s_p95",
-            "served_gpu_hours",
-            "share_of_service",
-            "lost_demand_gpu_hours",
-        ] {
-            assert!(!t[key].is_null(), "tenants[].{key} missing");
-        }
-    }
-    // The economics use the simulated utilisation.
-    assert_eq!(v["assumed_utilization"], v["utilization"]);
-    // Per-year results: a one-year horizon from 2027-01-01 is calendar 2027.
-    let years = v["years"].as_array().unwrap();
-    assert_eq!(years.len(), 1);
-    for key in [
-        "year",
-        "gpus_online",
-        "capex_eur",
-        "opex_eur",
-        "utilization",
-        "served_gpu_hours",
-        "lost_demand_gpu_hours",
-        "wait_s_p95",
-        "energy_mwh",
-        "co2_t",
-        "market_value_eur",
-    ] {
-        assert!(years[0][key].is_number(), "years[].{key} missing");
-    }
-    assert_eq!(years[0]["year"], 2027);
-    assert_eq!(years[0]["utilization"], v["utilization"]);
-    // One log line per job that ended, after the header.
-    let lines = std::fs::read_to_string(&log).unwrap().lines().count() as u64;
-    let ended = ["jobs_completed", "jobs_withdrawn", "jobs_rejected"]
-        .iter()
-        .map(|k| v[k].as_u64().unwrap())
-        .sum::<u64>();
-    assert_eq!(lines, ended + 1);
-    // Same seed, same bytes.
-    let dir2 = tempfile::tempdir().unwrap();
-    let log2 = dir2.path().join("jobs.csv");
-    let mut args2 = args;
-    args2[3] = dir2.path().to_str().unwrap();
-    args2[5] = log2.to_str().unwrap();
-    gigafactory(&args2);
-    assert_eq!(
-        text,
-        std::fs::read_to_string(dir2.path().join("summary.json")).unwrap()
-    );
-    assert_eq!(std::fs::read(&log).unwrap(), std::fs::read(&log2).unwrap());
-}
+#[path = "cli/simulated.rs"]
+mod simulated;
 
-#[test]
-fn until_ends_the_simulation_early_and_says_so() {
-    let out = gigafactory(&["run", "scenarios/two-tenants.toml", "--until", "2027-02-01"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out)
-            .contains("Stopped early at 2027-02-01 (--until): the figures cover 31 days only.")
-    );
-    let bad = gigafactory(&["run", "scenarios/two-tenants.toml", "--until", "2029-01-01"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert_eq!(
-        stderr(&bad),
-        "error: --until 2029-01-01: expected a date after 2027-01-01 and no later than 2028-01-01\n"
-    );
-}
-
-#[test]
-fn compare_sets_the_two_eu_plans_side_by_side() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = gigafactory(&[
-        "compare",
-        "eu-investai",
-        "eu-ai-factories",
-        "--years",
-        "1",
-        "--out",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let table = stdout(&out);
-    let line = |label: &str| {
-        table
-            .lines()
-            .find(|l| l.starts_with(label))
-            .unwrap_or_else(|| panic!("no {label} row"))
-            .to_string()
-    };
-    // The same money: 297,216 B200 in four gigafactories, 296,400 over the 19 AI Factories
-    // (grid connections cost nothing by default, so the capex differs by the count only).
-    assert!(
-        line("Capex ").ends_with("eu-ai-factories"),
-        "{}",
-        line("Capex ")
-    );
-    // Finland, Germany, France and Spain emit less per kWh than the 19 hosts' mix.
-    assert!(line("CO2 t").ends_with("eu-investai"), "{}", line("CO2 t"));
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("compare.json")).unwrap())
-            .unwrap();
-    let plans = v["plans"].as_array().unwrap();
-    assert_eq!(plans.len(), 2);
-    assert_eq!(v["better"]["capex_eur"], "eu-ai-factories");
-    // The better plan on each figure is the one with the lower (or, for hours served,
-    // higher) value in compare.json itself.
-    let lower = |k: &str| {
-        if plans[0][k].as_f64() < plans[1][k].as_f64() {
-            "eu-investai"
-        } else {
-            "eu-ai-factories"
-        }
-    };
-    for k in [
-        "capex_eur",
-        "total_cost_eur",
-        "co2_t",
-        "energy_mwh",
-        "cost_per_h100_hour_eur",
-    ] {
-        assert_eq!(v["better"][k], lower(k), "{k}");
-    }
-    assert_eq!(plans[0]["gpus"], 4 * 74_304);
-    assert_eq!(plans[1]["gpus"], 19 * 15_600);
-    // The report sets them side by side: the table, and six charts (four of figures, GPUs
-    // allocated over time and p95 waits of the simulated plans).
-    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
-    assert!(html.contains("<th>eu-investai</th><th>eu-ai-factories</th><th>Better</th>"));
-    assert_eq!(html.matches("<figure").count(), 6);
-    assert!(html.contains("Accelerators allocated to jobs, per plan"));
-    // A single plan is bad usage.
-    assert_eq!(
-        gigafactory(&["compare", "eu-investai"]).status.code(),
-        Some(2)
-    );
-}
-
-#[test]
-fn a_simulated_run_writes_years_and_tenants_as_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("small.toml");
-    std::fs::write(
-        &plan,
-        "name = \"small\"\nstart = \"2027-01-01\"\nyears = 2\n[[site]]\nname = \"s\"\n\
-         country = \"FI\"\ngrid_mw = 10\n[[build]]\nsite = \"s\"\naccelerator = \"H100\"\n\
-         count = 64\nonline = \"2027-01-01\"\n[[tenant]]\nname = \"lab, west\"\n\
-         class = \"academia\"\nshare = 0.6\npreset = \"philly\"\nload = 0.3\n\
-         [[tenant]]\nname = \"sme\"\nclass = \"startup_sme\"\nshare = 0.4\n\
-         preset = \"philly\"\nload = 0.2\n",
-    )
-    .unwrap();
-    let out_dir = dir.path().join("out");
-    let out = gigafactory(&[
-        "run",
-        plan.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
-            .unwrap();
-    let years = std::fs::read_to_string(out_dir.join("years.csv")).unwrap();
-    let mut lines = years.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "year,gpus_online,capex_eur,opex_eur,utilization,served_gpu_hours,\
-         lost_demand_gpu_hours,wait_s_p95,energy_mwh,co2_t,market_value_eur"
-    );
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0][0], "2027");
-    assert_eq!(
-        rows[1][5].parse::<f64>().unwrap(),
-        summary["years"][1]["served_gpu_hours"].as_f64().unwrap()
-    );
-    let tenants = std::fs::read_to_string(out_dir.join("tenants.csv")).unwrap();
-    let t: Vec<&str> = tenants.lines().collect();
-    assert_eq!(t.len(), 3);
-    // A name with a comma is quoted.
-    assert!(t[1].starts_with("\"lab, west\","), "{}", t[1]);
-    // The report: one self-contained page, every chart drawn.
-    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
-    assert!(html.starts_with("<!doctype html>"));
-    assert!(!html.contains("<script"), "no script");
-    assert_eq!(
-        html.matches("http").count(),
-        html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count(),
-        "nothing fetched but the SVG namespace name"
-    );
-    let charts: Vec<&str> = html.split("<figure").skip(1).collect();
-    assert_eq!(charts.len(), 8);
-    for c in &charts {
-        // At least one bar with a height (a path rising by a non-zero amount) or one line
-        // of two points or more.
-        let bar = c
-            .split("v-")
-            .skip(1)
-            .any(|x| x.split('h').next().unwrap().parse::<f64>().unwrap_or(0.0) > 0.0);
-        let line = c.contains("<path d=\"M") && c.contains('L');
-        assert!(bar || line, "an empty chart: {c}");
-    }
-    for title in [
-        "Accelerators online and allocated",
-        "Jobs waiting, per tenant",
-        "Facility power, per site",
-        "Wait before a job starts, per tenant",
-    ] {
-        assert!(html.contains(title), "{title}");
-    }
-    assert!(html.contains("lab, west"));
-    assert_eq!(
-        t[2].split(',').nth(1).unwrap().parse::<u64>().unwrap(),
-        summary["tenants"][1]["jobs_submitted"].as_u64().unwrap()
-    );
-    // The tables as Parquet (checked column by column from Python in tests/python.rs).
-    for name in ["jobs.parquet", "timeseries.parquet"] {
-        let bytes = std::fs::read(out_dir.join(name)).unwrap();
-        assert!(
-            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
-            "{name}"
-        );
-    }
-    let names = file_names(&out_dir);
-    assert_eq!(names, RUN_OUTPUTS);
-
-    // --format csv: the same tables as CSV.
-    let csv_dir = dir.path().join("csv");
-    let out = gigafactory(&[
-        "run",
-        plan.to_str().unwrap(),
-        "--out",
-        csv_dir.to_str().unwrap(),
-        "--format",
-        "csv",
-        "--quiet",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!csv_dir.join("jobs.parquet").exists());
-    let jobs = std::fs::read_to_string(csv_dir.join("jobs.csv")).unwrap();
-    let mut lines = jobs.lines();
-    assert_eq!(lines.next().unwrap(), gigafactory::sim::JOB_LOG_HEADER);
-    let ended = ["jobs_completed", "jobs_withdrawn", "jobs_rejected"]
-        .iter()
-        .map(|k| summary[k].as_u64().unwrap())
-        .sum::<u64>();
-    assert_eq!(lines.count() as u64, ended, "a row per job that ended");
-    assert!(jobs.contains(",\"lab, west\",s,"));
-    let series = std::fs::read_to_string(csv_dir.join("timeseries.csv")).unwrap();
-    let mut lines = series.lines();
-    let header = lines.next().unwrap();
-    assert!(header.starts_with("hour_start,hours_from_start,site,gpus_online,"));
-    assert!(
-        header.ends_with(
-            ",co2_t,\"queued_jobs_lab, west\",queued_jobs_sme,\"queued_gpus_lab, west\",\
-             queued_gpus_sme"
-        ),
-        "{header}"
-    );
-    assert_eq!(
-        lines.count(),
-        (365 + 366) * 24,
-        "a row per hour of 2027 and 2028 (leap)"
-    );
-}
-
-#[test]
-fn a_run_killed_while_writing_leaves_no_file_under_its_final_name() {
-    // A year of 4,096 GPUs, all simulated: seconds of streaming jobs.parquet.
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sampling-check.toml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gigafactory"))
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--sample",
-            "full",
-            "-q",
-            "--out",
-        ])
-        .arg(&out)
-        .spawn()
-        .unwrap();
-    let partial = |out: &Path| -> Option<u64> {
-        std::fs::read_dir(out).ok()?.find_map(|e| {
-            let e = e.ok()?;
-            let name = e.file_name().into_string().ok()?;
-            name.starts_with(".jobs.parquet.partial-")
-                .then(|| e.metadata().map_or(0, |m| m.len()))
-        })
-    };
-    let started = std::time::Instant::now();
-    // Wait until the job table is part-way written: its temporary file holds data.
-    while partial(&out).is_none_or(|n| n == 0) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before it could be interrupted"
-        );
-        assert!(
-            started.elapsed().as_secs() < 120,
-            "no job table being written"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let names = file_names(&out);
-    for final_name in RUN_OUTPUTS {
-        assert!(
-            !names.iter().any(|n| n == final_name),
-            "{final_name} is there after the kill: {names:?}"
-        );
-    }
-    assert!(
-        names
-            .iter()
-            .all(|n| n.starts_with('.') && n.contains(".partial-")),
-        "{names:?}"
-    );
-    // The next run into the folder clears what the killed one left.
-    let again = gigafactory(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--until",
-        "2027-01-10",
-        "-q",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    let left: Vec<String> = file_names(&out)
-        .into_iter()
-        .filter(|n| n.contains(".partial-"))
-        .collect();
-    assert!(left.is_empty(), "{left:?}");
-}
-
-/// Three candidates and one tenant: small enough to optimise, validate and simulate in
-/// a test.
-const SMALL_OPTIMIZE: &str = r#"
-name = "three candidates"
-start = "2027-01-01"
-years = 2
-[budget]
-capex_eur = 1e9
-[[site]]
-name = "kajaani"
-country = "FI"
-grid_mw = 3
-[[site]]
-name = "julich"
-country = "DE"
-grid_mw = 10
-[[site]]
-name = "bologna"
-country = "IT"
-grid_mw = 10
-[optimize]
-accelerators = ["H100", "B200"]
-required_h100_equivalents = 3000
-hall_gpus = 256
-[[tenant]]
-name = "research"
-class = "academia"
-share = 1.0
-preset = "helios"
-load = 0.3
-"#;
-
-#[test]
-fn optimize_writes_a_plan_that_validates_and_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let q = dir.path().join("q.toml");
-    std::fs::write(&q, SMALL_OPTIMIZE).unwrap();
-    let plan = dir.path().join("plan.toml");
-    let out = gigafactory(&[
-        "optimize",
-        q.to_str().unwrap(),
-        "--out",
-        plan.to_str().unwrap(),
-        "--pareto",
-        "3",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
-    // Finland has the cheapest electricity and the cleanest grid of the three: it is
-    // chosen, full, and its grid connection binds with a shadow price.
-    assert!(text.contains("kajaani"), "{text}");
-    assert!(text.contains("Binding constraints:"), "{text}");
-    assert!(text.contains("the grid connection at kajaani"), "{text}");
-    assert!(
-        text.contains("another 100 MW of grid connection at kajaani"),
-        "{text}"
-    );
-    assert!(text.contains("Cost against CO2"), "{text}");
-    assert_eq!(
-        text.lines()
-            .skip_while(|l| !l.starts_with("Point"))
-            .skip(1)
-            .take_while(|l| !l.is_empty())
-            .count(),
-        3,
-        "three points on the front:\n{text}"
-    );
-    let v = gigafactory(&["validate", plan.to_str().unwrap()]);
-    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
-    let run = gigafactory(&[
-        "run",
-        plan.to_str().unwrap(),
-        "--json",
-        "--until",
-        "2027-03-01",
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    let s: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert!(s["h100_equivalents"].as_f64().unwrap() >= 3000.0);
-    // --simulate does the same in one go.
-    let sim = gigafactory(&[
-        "optimize",
-        q.to_str().unwrap(),
-        "--out",
-        plan.to_str().unwrap(),
-        "--simulate",
-        "--force",
-    ]);
-    assert_eq!(sim.status.code(), Some(0), "{}", stderr(&sim));
-    assert!(stdout(&sim).contains("Simulation"), "{}", stdout(&sim));
-    // The question itself does not run: it names the command that answers it.
-    let r = gigafactory(&["run", q.to_str().unwrap()]);
-    assert_eq!(r.status.code(), Some(2));
-    assert!(
-        stderr(&r).contains("gigafactory optimize"),
-        "{}",
-        stderr(&r)
-    );
-}
-
-#[test]
-fn an_infeasible_question_is_answered_as_such() {
-    let dir = tempfile::tempdir().unwrap();
-    let q = dir.path().join("q.toml");
-    std::fs::write(
-        &q,
-        SMALL_OPTIMIZE.replace(
-            "required_h100_equivalents = 3000",
-            "required_h100_equivalents = 500000",
-        ),
-    )
-    .unwrap();
-    let plan = dir.path().join("plan.toml");
-    let out = gigafactory(&[
-        "optimize",
-        q.to_str().unwrap(),
-        "--out",
-        plan.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("no plan"), "{err}");
-    assert!(
-        err.contains("required capacity") && err.contains("grid"),
-        "{err}"
-    );
-    assert!(!plan.exists(), "no plan file for no plan");
-}
-
-/// Issue 12, defect 16: what the README says of the repository's files holds: the count of
-/// invalid scenarios in tests/bad, the many-problems excerpt (its first three problems, as
-/// the program prints them), and no shipped file sends a reader to a file the repository
-/// does not have.
-#[test]
-fn the_readme_and_shipped_files_tell_the_truth_about_the_repository() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let bad = bad_files().len();
-    assert!(
-        readme.contains(&format!(
-            "`crates/gigafactory-cli/tests/bad/` holds {bad} invalid scenarios"
-        )),
-        "the README's count of tests/bad scenarios is not {bad}"
-    );
-    let stderr = std::fs::read_to_string(tests_dir().join("bad/many-problems.stderr"))
-        .unwrap()
-        .replace("bad/many-problems.toml", "plan.toml");
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .collect();
-    let shown: Vec<&str> = readme
-        .split("first three of its")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .take(3)
-        .collect();
-    assert_eq!(shown, errors[..3], "the README's many-problems excerpt");
-    // Files that exist only outside the repository.
-    for dir in ["crates", "examples"] {
-        let mut stack = vec![root.join(dir)];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if matches!(
-                    p.extension().and_then(|x| x.to_str()),
-                    Some("rs" | "toml" | "md" | "py")
-                ) && !p.ends_with("cli.rs")
-                {
-                    let text = std::fs::read_to_string(&p).unwrap_or_default();
-                    for missing in ["facts.md", "STACK.md", "SOURCES.md", "shared/"] {
-                        assert!(
-                            !text.contains(missing),
-                            "{} refers to {missing}, not in the repository",
-                            p.display()
-                        );
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Whether two JSON values agree: the same shape and strings, numbers within a relative
-/// 1e-9 (a refactor may add floating-point terms in another order, not change a figure).
-fn json_agrees(a: &serde_json::Value, b: &serde_json::Value, at: &str, diffs: &mut Vec<String>) {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            if (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1e-9) {
-                diffs.push(format!("{at}: {x} in the snapshot, now {y}"));
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (x, y)) in x.iter().zip(y).enumerate() {
-                json_agrees(x, y, &format!("{at}[{i}]"), diffs);
-            }
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                match (x.get(k), y.get(k)) {
-                    (Some(x), Some(y)) => json_agrees(x, y, &format!("{at}.{k}"), diffs),
-                    (Some(_), None) => diffs.push(format!("{at}.{k}: gone")),
-                    _ => diffs.push(format!("{at}.{k}: new")),
-                }
-            }
-        }
-        _ if a == b => {}
-        _ => diffs.push(format!("{at}: {a} in the snapshot, now {b}")),
-    }
-}
-
-/// Snapshots of the small scenarios' terminal summary and `summary.json`, and of their
-/// comparison (issue 14: a
-/// refactor that changes a figure shows up here; a change meant to move a figure rewrites
-/// them with `UPDATE_GOLDEN=1` and says why in its commit).
-#[test]
-fn the_small_scenarios_summaries_match_their_snapshots() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut diffs = Vec::new();
-    let (a, b) = ("scenarios/two-tenants.toml", "scenarios/trace.toml");
-    for (name, args) in [
-        ("two-tenants", vec!["run", a]),
-        ("trace", vec!["run", b]),
-        ("compare", vec!["compare", a, b]),
-    ] {
-        let text = gigafactory(&args);
-        assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
-        let json = gigafactory(&[&args[..], &["--json"]].concat());
-        assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
-        let mut value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-        // The version moves with every release, not with a figure.
-        value.as_object_mut().unwrap().remove("gigafactory_version");
-        let name = name.to_string();
-        let dir = tests_dir().join("snapshots");
-        let (text_file, json_file) = (
-            dir.join(format!("{name}.txt")),
-            dir.join(format!("{name}.json")),
-        );
-        if update {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&text_file, stdout(&text)).unwrap();
-            std::fs::write(
-                &json_file,
-                serde_json::to_string_pretty(&value).unwrap() + "\n",
-            )
-            .unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&text_file).unwrap();
-        if stdout(&text) != expected {
-            diffs.push(format!(
-                "--- {name}.txt: expected\n{expected}--- got\n{}",
-                stdout(&text)
-            ));
-        }
-        let expected: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
-        json_agrees(&expected, &value, &name, &mut diffs);
-    }
-    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
-}
+#[path = "cli/plans.rs"]
+mod plans;

@@ -1,21 +1,150 @@
-//! The run layer: one scenario evaluated end to end, as `run`, `compare` and
-//! `optimize --simulate` all need it: simulated (sampled as [`Sample`] says) where it has a
-//! workload, and assessed at the simulated utilisation, else at its assumed one.
+//! The run layer: one scenario resolved into a [`Plan`] and evaluated end to end, as `run`,
+//! `compare`, `optimize --simulate` and any other front end need it: simulated (sampled as
+//! [`Sample`] says) where it has a workload, and assessed at the simulated utilisation,
+//! else at its assumed one.
+//!
+//! Front ends use this layer and not `sim` or `model` directly: the types its functions
+//! take and return are re-exported here, so that a caller names one interface.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
-use crate::model::{self, Assessment, Facility};
-use crate::scenario::Scenario;
-use crate::sim::{self, Sample, SimError, SimOptions, SimOutcome};
+use crate::model::{self, Facility};
+
+pub use crate::model::Assessment;
+use crate::scenario::{Problem, Scenario};
+use crate::units::Date;
+use crate::workload::{JobSource, ReadError};
+
+pub use crate::sim::{
+    CsvJobLog, JOB_LOG_HEADER, JobRecord, JobSink, PhaseOutcome, Sample, Sampling, SimError,
+    SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries, YearOutcome, csv_field,
+};
 
 /// What an assessment made at the simulated utilisation says it assumes.
 pub const SIMULATED_BASIS: &str =
     "yearly figures with every build phase in service, at the simulated utilisation";
 
-/// A scenario evaluated.
+/// A scenario resolved: validated, its facility built from the catalogue, and the folder
+/// its trace paths are relative to.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// How the plan is named (its file or built-in name).
+    pub label: String,
+    /// The scenario as read.
+    pub scenario: Scenario,
+    /// Its facility.
+    pub facility: Facility,
+    /// The folder its trace paths are relative to.
+    pub base_dir: PathBuf,
+}
+
+impl Plan {
+    /// Read, validate and resolve scenario `text`, named `label`, whose trace paths are
+    /// relative to `base_dir`.
+    ///
+    /// # Errors
+    /// Every problem found, located in `text`.
+    pub fn prepare(
+        label: &str,
+        text: &str,
+        base_dir: PathBuf,
+        catalog: &Catalog,
+    ) -> Result<Plan, Vec<Problem>> {
+        let (scenario, facility) = model::prepare(text, catalog)?;
+        Ok(Plan {
+            label: label.to_string(),
+            scenario,
+            facility,
+            base_dir,
+        })
+    }
+
+    /// The horizon cut to its first `years`.
+    ///
+    /// # Errors
+    /// `years` is longer than the horizon (the message names the horizon).
+    pub fn shorten(&mut self, years: u32) -> Result<(), String> {
+        if years > self.scenario.years {
+            return Err(format!("has a horizon of {} years", self.scenario.years));
+        }
+        self.scenario.years = years;
+        self.facility.years = years;
+        Ok(())
+    }
+
+    /// Whether the plan has a workload to simulate (tenants or a trace).
+    #[must_use]
+    pub fn has_workload(&self) -> bool {
+        self.scenario.workload.is_some() || !self.scenario.tenants.is_empty()
+    }
+
+    /// Whether the plan builds anything (a plan with only an `[optimize]` table does not).
+    #[must_use]
+    pub fn has_builds(&self) -> bool {
+        !self.scenario.builds.is_empty()
+    }
+
+    /// The start of the horizon.
+    #[must_use]
+    pub fn start(&self) -> Date {
+        self.scenario.start
+    }
+
+    /// The seconds from the start to `date`, to simulate until it.
+    ///
+    /// # Errors
+    /// `date` is not after the start or is past the horizon's end (the message gives the
+    /// range).
+    pub fn seconds_until(&self, date: Date) -> Result<u64, String> {
+        let start = self.scenario.start;
+        let end = start.add_years(self.scenario.years);
+        if date <= start || date > end {
+            return Err(format!(
+                "expected a date after {start} and no later than {end}"
+            ));
+        }
+        Ok(date.days_since(&start) as u64 * crate::units::SECONDS_PER_DAY)
+    }
+
+    /// The plan's jobs as a run of the whole facility meets them: read from its trace or
+    /// generated for its tenants; `None` without a workload.
+    ///
+    /// # Errors
+    /// The trace cannot be opened.
+    pub fn job_source(&self) -> Result<Option<JobSource>, ReadError> {
+        JobSource::from_scenario(&self.scenario, &self.facility, &self.base_dir)
+    }
+
+    /// The jobs a run sampled as `sample` will simulate, when they can be told before
+    /// it starts (generated workloads), for an estimate of its length.
+    ///
+    /// # Errors
+    /// As [`evaluate`].
+    pub fn simulated_jobs(
+        &self,
+        sample: Sample,
+        until_s: Option<u64>,
+    ) -> Result<Option<f64>, SimError> {
+        crate::sim::simulated_jobs(
+            &self.scenario,
+            &self.facility,
+            &self.base_dir,
+            sample,
+            until_s,
+        )
+    }
+}
+
+/// A plan evaluated.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
+    /// How the plan is named (its file or built-in name).
+    pub label: String,
+    /// The start of the horizon.
+    pub start: Date,
+    /// The horizon, years.
+    pub horizon_years: u32,
     /// The facility's figures: at the simulated utilisation when simulated, else at the
     /// scenario's assumed one.
     pub assessment: Assessment,
@@ -23,28 +152,39 @@ pub struct Evaluation {
     pub outcome: Option<SimOutcome>,
 }
 
-/// Evaluate scenario `s` on its facility `f`: simulate it if it has a workload (reading a
-/// trace relative to `base_dir`), sampled as `sample` says, then assess the facility at the
-/// utilisation simulated.
+/// Evaluate `plan`: simulate it if it has a workload, sampled as `sample` says, then assess
+/// its facility at the utilisation simulated.
 ///
 /// # Errors
-/// As [`sim::run_sampled`]: the trace cannot be read, the job log written, or the sample
+/// The trace cannot be read, the job log written, the run was cancelled, or the sample
 /// asked for cannot give the scenario's figures.
 pub fn evaluate(
-    s: &Scenario,
-    f: &Facility,
+    plan: &Plan,
     catalog: &Catalog,
-    base_dir: &Path,
     sample: Sample,
     options: SimOptions<'_>,
 ) -> Result<Evaluation, SimError> {
-    let outcome = sim::run_sampled(s, f, catalog, base_dir, sample, options)?;
+    let (s, f) = (&plan.scenario, &plan.facility);
+    let outcome = crate::sim::run_sampled(s, f, catalog, &plan.base_dir, sample, options)?;
     let assessment = match &outcome {
         None => model::assess(f),
         Some(o) => model::assess_at(f, o.utilization, SIMULATED_BASIS),
     };
     Ok(Evaluation {
+        label: plan.label.clone(),
+        start: s.start,
+        horizon_years: s.years,
         assessment,
         outcome,
     })
+}
+
+/// The folder a scenario file's trace paths are relative to: its own (`.` for a built-in
+/// scenario, read from no file).
+#[must_use]
+pub fn base_dir(file: Option<&Path>) -> PathBuf {
+    match file {
+        None => PathBuf::from("."),
+        Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+    }
 }

@@ -11,6 +11,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Hours in a (non-leap) year: 365 × 24. Yearly figures are for a year of this length.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
 
+/// Seconds in a day: the simulation's clock counts seconds from the start of the horizon,
+/// and calendar dates are whole days from it.
+pub const SECONDS_PER_DAY: u64 = 86_400;
+
+/// Seconds in an hour.
+pub const SECONDS_PER_HOUR: u64 = 3_600;
+
 /// Accelerators in a node (an HGX/DGX board of 8): jobs larger than a node take whole
 /// nodes, and the cluster is built of such nodes.
 pub const NODE_GPUS: u32 = 8;

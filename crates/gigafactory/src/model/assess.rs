@@ -9,7 +9,7 @@ use super::power;
 use crate::units::HOURS_PER_YEAR;
 
 /// One site's figures. Yearly figures assume every build phase is in service.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SiteAssessment {
     /// Site name.
     pub name: String,
@@ -43,7 +43,7 @@ pub struct SiteAssessment {
 
 /// The whole facility's figures: yearly figures for the phases the scenario asked for;
 /// refreshes add their capex to `refresh_capex_eur` and appear in `phases`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// Scenario name.
     pub name: String,

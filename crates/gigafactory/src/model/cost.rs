@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::units::HOURS_PER_YEAR;
 
 /// Capital expenditure, by part, EUR.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Capex {
     /// Accelerators (or whole systems, for system-priced parts).
     pub accelerators_eur: f64,
@@ -73,7 +73,7 @@ pub fn it_capex(
 }
 
 /// Operating expenditure per year, by part, EUR.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Opex {
     /// Electricity.
     pub energy_eur: f64,

@@ -21,7 +21,7 @@ pub fn date_of(year: f64) -> Date {
 
 /// The market rent of an H100-hour: `eur_per_h100_hour` at `year0`, changing by
 /// `change_per_year` (−0.18 = 18% cheaper each year) exponentially.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct RentCurve {
     /// Rent at `year0`, EUR per H100-hour.
     pub eur_per_h100_hour: f64,
@@ -77,7 +77,7 @@ impl RentCurve {
 }
 
 /// One build phase's economics over time.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct PhaseValue {
     /// Site name.
     pub site: String,

@@ -3,30 +3,12 @@
 //! `gigafactory compare` prints and writes, decided here so that any front end gives the
 //! same answer.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 use super::{PlanFigures, best, figures};
 use crate::catalog::Catalog;
-use crate::model::Facility;
-use crate::run;
-use crate::scenario::Scenario;
-use crate::sim::{Sample, SimError, SimOptions, SimOutcome};
-
-/// One plan to compare.
-#[derive(Debug, Clone)]
-pub struct PlanInput {
-    /// How the plan is named in the comparison (its file or built-in name).
-    pub label: String,
-    /// The scenario.
-    pub scenario: Scenario,
-    /// Its facility.
-    pub facility: Facility,
-    /// The folder its trace paths are relative to.
-    pub base_dir: PathBuf,
-}
+use crate::run::{self, Plan, Sample, SimError, SimOptions, SimOutcome};
 
 /// How a compared figure reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +115,7 @@ impl Comparison {
 /// # Errors
 /// The first plan, in order, that could not be evaluated.
 pub fn compare(
-    mut plans: Vec<PlanInput>,
+    mut plans: Vec<Plan>,
     catalog: &Catalog,
     sample: Sample,
 ) -> Result<Comparison, CompareError> {
@@ -148,18 +130,12 @@ pub fn compare(
             .iter()
             .map(|p| {
                 scope.spawn(move || {
-                    let e = run::evaluate(
-                        &p.scenario,
-                        &p.facility,
-                        catalog,
-                        &p.base_dir,
-                        sample,
-                        SimOptions::default(),
-                    )
-                    .map_err(|source| CompareError {
-                        label: p.label.clone(),
-                        source,
-                    })?;
+                    let e = run::evaluate(p, catalog, sample, SimOptions::default()).map_err(
+                        |source| CompareError {
+                            label: p.label.clone(),
+                            source,
+                        },
+                    )?;
                     let f = figures(&p.scenario, &p.facility, &e.assessment, e.outcome.as_ref());
                     Ok((f, e.outcome))
                 })

@@ -4,7 +4,7 @@
 mod compare;
 
 pub use compare::{
-    CompareError, Comparison, ComparisonJson, LabelledFigures, PlanInput, Row, Unit, compare, rows,
+    CompareError, Comparison, ComparisonJson, LabelledFigures, Row, Unit, compare, rows,
 };
 
 use serde::Serialize;

@@ -7,7 +7,7 @@ use super::series::TimeSeries;
 use crate::engine::Time;
 
 /// One tenant's results.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct TenantOutcome {
     /// Name.
     pub name: String,
@@ -47,7 +47,7 @@ pub struct TenantOutcome {
 }
 
 /// Energy, cost and emissions of one site over the simulated time.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct SiteEnergy {
     /// Site name.
     pub name: String,
@@ -137,7 +137,7 @@ impl SimOutcome {
 
 /// One year of the horizon (years run from the start date, so a horizon starting
 /// 2027-01-01 has calendar years).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct YearOutcome {
     /// Calendar year in which this year of the horizon starts.
     pub year: i32,
@@ -168,7 +168,7 @@ pub struct YearOutcome {
 }
 
 /// One build phase over the simulated time: what it delivered against what it cost.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct PhaseOutcome {
     /// Site name.
     pub site: String,
@@ -193,7 +193,7 @@ pub struct PhaseOutcome {
 }
 
 /// The simulation's results.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct SimOutcome {
     /// Seconds simulated.
     pub simulated_s: Time,
@@ -271,7 +271,7 @@ pub struct SimOutcome {
 }
 
 /// How a sampled run was scaled back to the whole facility.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Sampling {
     /// 1 in `factor` accelerators of every build phase were simulated.
     pub factor: u32,

@@ -100,7 +100,7 @@ impl Default for ReadOptions {
 }
 
 /// What a reader passed over.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct SkipCounts {
     /// Jobs that asked for no GPU (CPU jobs).
     pub zero_gpu: u64,

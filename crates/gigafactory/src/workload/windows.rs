@@ -6,7 +6,7 @@ use serde::Serialize;
 /// first `warmup_s + measured_s` seconds (the active part) and are measured during the
 /// last `measured_s` of those. Between active parts no jobs arrive: the facility drains, and
 /// the warm-up fills it again before measuring.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Windows {
     /// Length of one period, s.
     pub period_s: f64,

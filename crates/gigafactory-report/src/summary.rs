@@ -1,0 +1,137 @@
+//! `summary.json`: a run's figures as one typed value, the same that `run --json` prints.
+//! Its JSON Schema is printed by `gigafactory schema --summary`.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use gigafactory::model::Assessment;
+use gigafactory::run::{Evaluation, SimOutcome, TenantOutcome, YearOutcome};
+use gigafactory::units::Date;
+
+/// A run's summary: where it came from, the facility's figures and, when simulated, the
+/// simulation's headline figures at the top level with the whole outcome under
+/// `simulation`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Summary {
+    /// The version of gigafactory that made it.
+    pub gigafactory_version: String,
+    /// The scenario file (or built-in name) evaluated.
+    pub scenario_source: String,
+    /// The start of the horizon.
+    pub start: Date,
+    /// The horizon, years.
+    pub horizon_years: u32,
+    /// The facility's figures (at the simulated utilisation when simulated).
+    #[serde(flatten)]
+    pub assessment: Assessment,
+    /// The simulation's headline figures, when simulated.
+    #[serde(flatten)]
+    pub headline: Option<Headline>,
+    /// The simulation's whole outcome, when simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<SimOutcome>,
+}
+
+/// The figures of a simulation that `summary.json` also holds at its top level, as they
+/// are in `simulation`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Headline {
+    /// Jobs submitted: completed + withdrawn + refused + unfinished.
+    pub jobs_submitted: u64,
+    /// Jobs completed.
+    pub jobs_completed: u64,
+    /// Jobs withdrawn after waiting past their tenant's patience.
+    pub jobs_withdrawn: u64,
+    /// Jobs refused on arrival.
+    pub jobs_rejected: u64,
+    /// Jobs still queued or running at the end.
+    pub jobs_unfinished: u64,
+    /// Allocated GPU-time over GPU-time in service.
+    pub utilization: f64,
+    /// Useful reference GPU-time over allocated GPU-time in H100-equivalents.
+    pub goodput_fraction: f64,
+    /// Mean wait of jobs that started, s.
+    pub wait_s_mean: f64,
+    /// Median wait, s.
+    pub wait_s_p50: f64,
+    /// 95th percentile wait, s.
+    pub wait_s_p95: f64,
+    /// 99th percentile wait, s.
+    pub wait_s_p99: f64,
+    /// Mean time completed jobs spent queued in all, s.
+    pub queued_s_mean: f64,
+    /// 95th percentile of the same, s.
+    pub queued_s_p95: f64,
+    /// Mean time from submission to completion, s.
+    pub jct_s_mean: f64,
+    /// Jobs interrupted by failures.
+    pub interruptions: u64,
+    /// GPU-hours of work lost to interruptions.
+    pub lost_gpu_hours: f64,
+    /// Jain's index over tenants of served share over entitled share.
+    pub fairness_jain: f64,
+    /// Per tenant.
+    pub tenants: Vec<TenantOutcome>,
+    /// Per year of the horizon simulated.
+    pub years: Vec<YearOutcome>,
+}
+
+impl Headline {
+    /// The headline figures of outcome `o`.
+    #[must_use]
+    pub fn of(o: &SimOutcome) -> Headline {
+        Headline {
+            jobs_submitted: o.jobs_submitted,
+            jobs_completed: o.jobs_completed,
+            jobs_withdrawn: o.jobs_withdrawn,
+            jobs_rejected: o.jobs_rejected,
+            jobs_unfinished: o.jobs_unfinished,
+            utilization: o.utilization,
+            goodput_fraction: o.goodput_fraction,
+            wait_s_mean: o.wait_s_mean,
+            wait_s_p50: o.wait_s_p50,
+            wait_s_p95: o.wait_s_p95,
+            wait_s_p99: o.wait_s_p99,
+            queued_s_mean: o.queued_s_mean,
+            queued_s_p95: o.queued_s_p95,
+            jct_s_mean: o.jct_s_mean,
+            interruptions: o.interruptions,
+            lost_gpu_hours: o.lost_gpu_hours,
+            fairness_jain: o.fairness_jain,
+            tenants: o.tenants.clone(),
+            years: o.years.clone(),
+        }
+    }
+}
+
+impl Summary {
+    /// The summary of evaluation `e`.
+    #[must_use]
+    pub fn of(e: &Evaluation) -> Summary {
+        Summary {
+            gigafactory_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_source: e.label.clone(),
+            start: e.start,
+            horizon_years: e.horizon_years,
+            assessment: e.assessment.clone(),
+            headline: e.outcome.as_ref().map(Headline::of),
+            simulation: e.outcome.clone(),
+        }
+    }
+
+    /// As `summary.json` holds it: pretty-printed, keys in alphabetical order, a newline
+    /// at the end.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        // Through a `Value`, whose maps keep their keys sorted, so that a reader finds a
+        // key where it was in every earlier version.
+        let value = serde_json::to_value(self).expect("a summary is JSON");
+        serde_json::to_string_pretty(&value).expect("JSON") + "\n"
+    }
+
+    /// The JSON Schema of `summary.json`.
+    #[must_use]
+    pub fn schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Summary)).expect("a schema is JSON")
+    }
+}
