@@ -148,139 +148,13 @@ impl Facility {
     /// Every site whose peak rated draw exceeds its `grid_mw`, at `site[i].grid_mw`; and,
     /// should the scenario not have been validated, the names it could not resolve.
     pub fn build(s: &Scenario, catalog: &Catalog) -> Result<Facility, Vec<Problem>> {
-        let d = &catalog.defaults;
-        let e = &s.economics;
-        let p = &s.power;
-        let eur_per_usd = e.eur_per_usd.unwrap_or(d.eur_per_usd.value);
-        let rent = catalog.reference_rent();
-        let (market_rent_usd, market_rent_source) = match e.market_rent_usd_per_gpu_hour {
-            Some(x) => (
-                x,
-                "scenario (economics.market_rent_usd_per_gpu_hour)".to_string(),
-            ),
-            None => (
-                rent.usd_per_gpu_hour,
-                format!(
-                    "{}, {} ({}), converted at {eur_per_usd} EUR/USD",
-                    rent.offer, rent.as_of, rent.source
-                ),
-            ),
-        };
-        let params = Params {
-            assumed_utilization: e.assumed_utilization.unwrap_or(d.assumed_utilization.value),
-            eur_per_usd,
-            server_multiplier: e.server_multiplier.unwrap_or(d.server_multiplier.value),
-            network_multiplier: e.network_multiplier.unwrap_or(d.network_multiplier.value),
-            building_eur_per_mw_it: e
-                .building_eur_per_mw_it
-                .unwrap_or(d.building_eur_per_mw_it.value),
-            grid_connection_eur_per_mw: e
-                .grid_connection_eur_per_mw
-                .unwrap_or(d.grid_connection_eur_per_mw.value),
-            maintenance_share_per_year: e
-                .maintenance_share_per_year
-                .unwrap_or(d.maintenance_share_per_year.value),
-            staff_fte_per_beur_capex: e
-                .staff_fte_per_beur_capex
-                .unwrap_or(d.staff_fte_per_beur_capex.value),
-            labour_cost_eur_per_hour: e
-                .labour_cost_eur_per_hour
-                .unwrap_or(d.labour_cost_eur_per_hour.value),
-            hours_per_fte_year: e.hours_per_fte_year.unwrap_or(d.hours_per_fte_year.value),
-            market_rent_eur_per_gpu_hour: market_rent_usd * eur_per_usd,
-            market_rent_source,
-            rent: super::RentCurve {
-                eur_per_h100_hour: market_rent_usd * eur_per_usd,
-                // An overriding rent holds at the start; the catalogue's at its date.
-                year0: if e.market_rent_usd_per_gpu_hour.is_some() {
-                    super::year_of(&s.start)
-                } else {
-                    catalog.reference_rent_year()
-                },
-                change_per_year: e
-                    .rent_change_per_year
-                    .unwrap_or_else(|| catalog.rent_change_per_year()),
-            },
-            short_life_years: e.short_life_years.unwrap_or(d.short_life_years.value),
-            busy_fraction_of_rated: p
-                .busy_fraction_of_rated
-                .unwrap_or(d.busy_fraction_of_rated.value),
-            idle_fraction_of_rated: p
-                .idle_fraction_of_rated
-                .unwrap_or(d.idle_fraction_of_rated.value),
-        };
-
+        let params = Params::resolve(s, catalog);
         let mut problems = Vec::new();
+        let sites = site_plans(s, catalog, &mut problems);
+        let families_builds = build_plans(s, catalog, &sites, params.eur_per_usd, &mut problems);
+        let (families, mut builds): (Vec<String>, Vec<BuildPlan>) =
+            families_builds.into_iter().unzip();
         let root = FieldPath::root();
-        let mut sites = Vec::with_capacity(s.sites.len());
-        for (i, site) in s.sites.iter().enumerate() {
-            let country = site.country.as_deref().and_then(|c| catalog.country(c));
-            let price = site
-                .electricity_eur_per_kwh
-                .or(country.map(|c| c.electricity_eur_per_kwh));
-            let carbon = site
-                .carbon_g_per_kwh
-                .or(country.map(|c| c.carbon_g_per_kwh));
-            let (Some(price), Some(carbon)) = (price, carbon) else {
-                problems.push(Problem::value(
-                    root.key("site").index(i),
-                    "no electricity price or carbon intensity: give `country` or both figures",
-                ));
-                continue;
-            };
-            sites.push(SitePlan {
-                name: site.name.clone(),
-                country: country.map(|c| c.code.clone()),
-                grid_mw: site.grid_mw,
-                pue: site.pue.unwrap_or(d.pue.value),
-                electricity_eur_per_kwh: price,
-                carbon_g_per_kwh: carbon,
-                building_cost_multiplier: site.building_cost_multiplier.unwrap_or(1.0),
-            });
-        }
-
-        let mut builds = Vec::with_capacity(s.builds.len());
-        let mut families = Vec::with_capacity(s.builds.len());
-        for (i, b) in s.builds.iter().enumerate() {
-            let path = root.key("build").index(i);
-            let site = sites.iter().position(|x| x.name == b.site);
-            let acc = catalog.accelerator(&b.accelerator);
-            let (Some(site), Some(acc)) = (site, acc) else {
-                problems.push(Problem::value(
-                    path,
-                    "names a site or accelerator that does not exist",
-                ));
-                continue;
-            };
-            let Some(price_usd) = b.price_usd.or_else(|| catalog_price(acc, e.price_point)) else {
-                problems.push(Problem::value(
-                    path.key("accelerator"),
-                    "no price: give `price_usd`",
-                ));
-                continue;
-            };
-            // Validation guarantees one of the two.
-            let requested = match (b.online, b.ordered, b.lead_time_months) {
-                (Some(d), _, _) => d,
-                (None, Some(o), Some(m)) => o.add_months(m),
-                _ => s.start,
-            };
-            families.push(acc.family.clone());
-            builds.push(BuildPlan {
-                site,
-                accelerator: acc.id.clone(),
-                count: b.count,
-                online: requested,
-                ordered: b.ordered,
-                requested_online: requested,
-                life_years: b.life_years.unwrap_or(d.life_years.value),
-                price_eur: price_usd * eur_per_usd,
-                system_priced: acc.price_basis == PriceBasis::System,
-                rated_w: acc.rated_w(),
-                relative_throughput: b.relative_throughput.unwrap_or(acc.relative_throughput),
-                replaces: None,
-            });
-        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -625,4 +499,163 @@ fn catalog_price(a: &Accelerator, point: PricePoint) -> Option<f64> {
         PricePoint::Mid => a.price_usd_mid(),
         PricePoint::High => a.price_usd_high,
     }
+}
+
+impl Params {
+    /// The scenario's settings, each defaulting to the catalogue's.
+    fn resolve(s: &Scenario, catalog: &Catalog) -> Params {
+        let d = &catalog.defaults;
+        let e = &s.economics;
+        let p = &s.power;
+        let eur_per_usd = e.eur_per_usd.unwrap_or(d.eur_per_usd.value);
+        let rent = catalog.reference_rent();
+        let (market_rent_usd, market_rent_source) = match e.market_rent_usd_per_gpu_hour {
+            Some(x) => (
+                x,
+                "scenario (economics.market_rent_usd_per_gpu_hour)".to_string(),
+            ),
+            None => (
+                rent.usd_per_gpu_hour,
+                format!(
+                    "{}, {} ({}), converted at {eur_per_usd} EUR/USD",
+                    rent.offer, rent.as_of, rent.source
+                ),
+            ),
+        };
+        Params {
+            assumed_utilization: e.assumed_utilization.unwrap_or(d.assumed_utilization.value),
+            eur_per_usd,
+            server_multiplier: e.server_multiplier.unwrap_or(d.server_multiplier.value),
+            network_multiplier: e.network_multiplier.unwrap_or(d.network_multiplier.value),
+            building_eur_per_mw_it: e
+                .building_eur_per_mw_it
+                .unwrap_or(d.building_eur_per_mw_it.value),
+            grid_connection_eur_per_mw: e
+                .grid_connection_eur_per_mw
+                .unwrap_or(d.grid_connection_eur_per_mw.value),
+            maintenance_share_per_year: e
+                .maintenance_share_per_year
+                .unwrap_or(d.maintenance_share_per_year.value),
+            staff_fte_per_beur_capex: e
+                .staff_fte_per_beur_capex
+                .unwrap_or(d.staff_fte_per_beur_capex.value),
+            labour_cost_eur_per_hour: e
+                .labour_cost_eur_per_hour
+                .unwrap_or(d.labour_cost_eur_per_hour.value),
+            hours_per_fte_year: e.hours_per_fte_year.unwrap_or(d.hours_per_fte_year.value),
+            market_rent_eur_per_gpu_hour: market_rent_usd * eur_per_usd,
+            market_rent_source,
+            rent: super::RentCurve {
+                eur_per_h100_hour: market_rent_usd * eur_per_usd,
+                // An overriding rent holds at the start; the catalogue's at its date.
+                year0: if e.market_rent_usd_per_gpu_hour.is_some() {
+                    super::year_of(&s.start)
+                } else {
+                    catalog.reference_rent_year()
+                },
+                change_per_year: e
+                    .rent_change_per_year
+                    .unwrap_or_else(|| catalog.rent_change_per_year()),
+            },
+            short_life_years: e.short_life_years.unwrap_or(d.short_life_years.value),
+            busy_fraction_of_rated: p
+                .busy_fraction_of_rated
+                .unwrap_or(d.busy_fraction_of_rated.value),
+            idle_fraction_of_rated: p
+                .idle_fraction_of_rated
+                .unwrap_or(d.idle_fraction_of_rated.value),
+        }
+    }
+}
+
+/// The sites with their prices and carbon intensities resolved (problems for a site with
+/// neither a country nor its own figures, should the scenario not have been validated).
+fn site_plans(s: &Scenario, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<SitePlan> {
+    let d = &catalog.defaults;
+    let root = FieldPath::root();
+    let mut sites = Vec::with_capacity(s.sites.len());
+    for (i, site) in s.sites.iter().enumerate() {
+        let country = site.country.as_deref().and_then(|c| catalog.country(c));
+        let price = site
+            .electricity_eur_per_kwh
+            .or(country.map(|c| c.electricity_eur_per_kwh));
+        let carbon = site
+            .carbon_g_per_kwh
+            .or(country.map(|c| c.carbon_g_per_kwh));
+        let (Some(price), Some(carbon)) = (price, carbon) else {
+            problems.push(Problem::value(
+                root.key("site").index(i),
+                "no electricity price or carbon intensity: give `country` or both figures",
+            ));
+            continue;
+        };
+        sites.push(SitePlan {
+            name: site.name.clone(),
+            country: country.map(|c| c.code.clone()),
+            grid_mw: site.grid_mw,
+            pue: site.pue.unwrap_or(d.pue.value),
+            electricity_eur_per_kwh: price,
+            carbon_g_per_kwh: carbon,
+            building_cost_multiplier: site.building_cost_multiplier.unwrap_or(1.0),
+        });
+    }
+    sites
+}
+
+/// The build phases resolved against the catalogue, each with its accelerator's family
+/// (problems for names that do not resolve or a phase without a price).
+fn build_plans(
+    s: &Scenario,
+    catalog: &Catalog,
+    sites: &[SitePlan],
+    eur_per_usd: f64,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, BuildPlan)> {
+    let d = &catalog.defaults;
+    let e = &s.economics;
+    let root = FieldPath::root();
+    let mut builds = Vec::with_capacity(s.builds.len());
+    for (i, b) in s.builds.iter().enumerate() {
+        let path = root.key("build").index(i);
+        let site = sites.iter().position(|x| x.name == b.site);
+        let acc = catalog.accelerator(&b.accelerator);
+        let (Some(site), Some(acc)) = (site, acc) else {
+            problems.push(Problem::value(
+                path,
+                "names a site or accelerator that does not exist",
+            ));
+            continue;
+        };
+        let Some(price_usd) = b.price_usd.or_else(|| catalog_price(acc, e.price_point)) else {
+            problems.push(Problem::value(
+                path.key("accelerator"),
+                "no price: give `price_usd`",
+            ));
+            continue;
+        };
+        // Validation guarantees one of the two.
+        let requested = match (b.online, b.ordered, b.lead_time_months) {
+            (Some(d), _, _) => d,
+            (None, Some(o), Some(m)) => o.add_months(m),
+            _ => s.start,
+        };
+        builds.push((
+            acc.family.clone(),
+            BuildPlan {
+                site,
+                accelerator: acc.id.clone(),
+                count: b.count,
+                online: requested,
+                ordered: b.ordered,
+                requested_online: requested,
+                life_years: b.life_years.unwrap_or(d.life_years.value),
+                price_eur: price_usd * eur_per_usd,
+                system_priced: acc.price_basis == PriceBasis::System,
+                rated_w: acc.rated_w(),
+                relative_throughput: b.relative_throughput.unwrap_or(acc.relative_throughput),
+                replaces: None,
+            },
+        ));
+    }
+    builds
 }

@@ -248,76 +248,21 @@ impl<'a> Walker<'a> {
                 self.mismatch(path, v, "a string");
                 None
             }
-            (Want::OneOf(options), DeValue::String(s)) => {
-                if options.contains(&s.as_ref()) {
-                    return Some(Value::String(s.to_string()));
-                }
-                let list = quoted_list(&options);
-                let hint = did_you_mean(s, options.iter().copied())
-                    .map(|m| format!(" (did you mean \"{m}\"?)"))
-                    .unwrap_or_default();
-                let found = self.found(v.get_ref(), &v.span());
-                self.problems.push(
-                    Problem::value(
-                        path.clone(),
-                        format!("expected one of {list}, found {found}{hint}"),
-                    )
-                    .at(v.span()),
-                );
-                None
-            }
+            (Want::OneOf(options), DeValue::String(s)) => self.one_of(path, v, s, &options),
             (Want::OneOf(options), _) => {
                 self.mismatch(path, v, &format!("one of {}", quoted_list(&options)));
                 None
             }
             (Want::Integer { min, max }, DeValue::Integer(i)) => {
                 let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
-                let in_range = n.is_some_and(|n| {
-                    min.is_none_or(|m| n as f64 >= m) && max.is_none_or(|m| n as f64 <= m)
-                });
-                match n {
-                    Some(n) if in_range => Some(Value::Number(n.into())),
-                    _ => {
-                        // The type's own range (a u32's 0 to 4294967295) says little: below
-                        // its minimum, say what the least is; above, what the most is.
-                        let range = match (min, max, n) {
-                            (Some(a), _, Some(n)) if (n as f64) < a => {
-                                format!("a whole number of {a} or more")
-                            }
-                            (_, Some(b), _) => format!("a whole number of at most {b}"),
-                            (Some(a), None, _) => format!("a whole number of {a} or more"),
-                            _ => "an integer".to_string(),
-                        };
-                        self.mismatch(path, v, &range);
-                        None
-                    }
-                }
+                self.integer(path, v, n, min, max)
             }
             (Want::Integer { .. }, _) => {
                 self.mismatch(path, v, "an integer");
                 None
             }
             (Want::Number { min, max }, DeValue::Integer(_) | DeValue::Float(_)) => {
-                let raw = match v.get_ref() {
-                    DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                        .ok()
-                        .map(|n| n as f64),
-                    DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-                    _ => None,
-                };
-                match raw {
-                    Some(x)
-                        if x.is_finite()
-                            && min.is_none_or(|m| x >= m)
-                            && max.is_none_or(|m| x <= m) =>
-                    {
-                        Number::from_f64(x).map(Value::Number)
-                    }
-                    _ => {
-                        self.mismatch(path, v, "a finite number");
-                        None
-                    }
-                }
+                self.number(path, v, min, max)
             }
             (Want::Number { .. }, _) => {
                 self.mismatch(path, v, "a number");
@@ -326,6 +271,91 @@ impl<'a> Walker<'a> {
             (Want::Bool, DeValue::Boolean(b)) => Some(Value::Bool(*b)),
             (Want::Bool, _) => {
                 self.mismatch(path, v, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A string that must be one of `options`.
+    fn one_of(
+        &mut self,
+        path: &FieldPath,
+        v: &Spanned<DeValue<'_>>,
+        s: &str,
+        options: &[&str],
+    ) -> Option<Value> {
+        if options.contains(&s) {
+            return Some(Value::String(s.to_string()));
+        }
+        let list = quoted_list(options);
+        let hint = did_you_mean(s, options.iter().copied())
+            .map(|m| format!(" (did you mean \"{m}\"?)"))
+            .unwrap_or_default();
+        let found = self.found(v.get_ref(), &v.span());
+        self.problems.push(
+            Problem::value(
+                path.clone(),
+                format!("expected one of {list}, found {found}{hint}"),
+            )
+            .at(v.span()),
+        );
+        None
+    }
+
+    /// A whole number `n` (`None` where it does not fit an i64) within `min` and `max`.
+    fn integer(
+        &mut self,
+        path: &FieldPath,
+        v: &Spanned<DeValue<'_>>,
+        n: Option<i64>,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Option<Value> {
+        let in_range = n.is_some_and(|n| {
+            min.is_none_or(|m| n as f64 >= m) && max.is_none_or(|m| n as f64 <= m)
+        });
+        match n {
+            Some(n) if in_range => Some(Value::Number(n.into())),
+            _ => {
+                // The type's own range (a u32's 0 to 4294967295) says little: below
+                // its minimum, say what the least is; above, what the most is.
+                let range = match (min, max, n) {
+                    (Some(a), _, Some(n)) if (n as f64) < a => {
+                        format!("a whole number of {a} or more")
+                    }
+                    (_, Some(b), _) => format!("a whole number of at most {b}"),
+                    (Some(a), None, _) => format!("a whole number of {a} or more"),
+                    _ => "an integer".to_string(),
+                };
+                self.mismatch(path, v, &range);
+                None
+            }
+        }
+    }
+
+    /// A finite number within `min` and `max`.
+    fn number(
+        &mut self,
+        path: &FieldPath,
+        v: &Spanned<DeValue<'_>>,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Option<Value> {
+        let raw = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+            _ => None,
+        };
+        match raw {
+            Some(x)
+                if x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m) =>
+            {
+                Number::from_f64(x).map(Value::Number)
+            }
+            _ => {
+                self.mismatch(path, v, "a finite number");
                 None
             }
         }

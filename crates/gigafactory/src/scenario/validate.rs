@@ -33,7 +33,6 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         "a horizon",
         " years",
     );
-    let end = s.start.add_years(s.years);
     let (first, last) = (
         crate::units::Date::from_ymd(2010, 1, 1).expect("a valid day"),
         crate::units::Date::from_ymd(2070, 12, 31).expect("a valid day"),
@@ -59,6 +58,22 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
         );
     }
 
+    validate_sites(s, catalog, &mut v);
+    if let Some(o) = &s.optimize {
+        optimize(&mut v, o, s, catalog);
+    }
+    validate_builds(s, catalog, &mut v);
+    validate_economics(s, &mut v);
+    validate_workload(s, &mut v);
+    validate_simulation(s, catalog, &mut v);
+
+    validate_power(s, catalog, &mut v);
+    v.0
+}
+
+/// The `[[site]]` tables: names, countries (or a site's own prices), grid, PUE, prices.
+fn validate_sites(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
+    let root = FieldPath::root();
     let catalogue_candidates = s
         .optimize
         .as_ref()
@@ -166,9 +181,12 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
             );
         }
     }
-    if let Some(o) = &s.optimize {
-        optimize(&mut v, o, s, catalog);
-    }
+}
+
+/// The `[[build]]` phases: their site, accelerator, count, dates, life and prices.
+fn validate_builds(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
+    let root = FieldPath::root();
+    let end = s.start.add_years(s.years);
     if s.builds.is_empty() && s.optimize.is_none() {
         v.push(
             root.key("build"),
@@ -273,7 +291,11 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
             );
         }
     }
+}
 
+/// The `[economics]` table's ranges.
+fn validate_economics(s: &Scenario, v: &mut Checks) {
+    let root = FieldPath::root();
     let e = &s.economics;
     let ep = root.key("economics");
     let checks: [(&str, Option<f64>, f64, f64, &str); 12] = [
@@ -353,10 +375,11 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
             "expected a utilisation above 0, found 0",
         );
     }
+}
 
-    validate_workload(s, &mut v);
-    validate_simulation(s, catalog, &mut v);
-
+/// The `[power]` table: shares of rated power, idle no more than busy.
+fn validate_power(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
+    let root = FieldPath::root();
     let pp = root.key("power");
     let busy = s.power.busy_fraction_of_rated;
     let idle = s.power.idle_fraction_of_rated;
@@ -378,7 +401,6 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
             format!("an idle node cannot draw more than a busy one: idle {idle_v} > busy {busy}"),
         );
     }
-    v.0
 }
 
 /// Preset ids, listed here so that the scenario layer need not import the workload layer;
@@ -500,6 +522,8 @@ fn validate_workload(s: &Scenario, v: &mut Checks) {
     }
 }
 
+/// The simulation's settings: scheduler, demand ramp, shocks, procurement caps, pods,
+/// failures.
 fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
     let root = FieldPath::root();
     let sp = root.key("scheduler");
@@ -538,6 +562,23 @@ fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
             " months",
         );
     }
+    validate_shocks_and_caps(s, catalog, v);
+    if let Some(n) = s.cluster.pod_nodes {
+        v.range(
+            root.key("cluster").key("pod_nodes"),
+            f64::from(n),
+            1.0,
+            100_000.0,
+            "a pod size",
+            " nodes",
+        );
+    }
+    validate_failures(s, v);
+}
+
+/// Demand shocks inside the horizon; procurement caps naming a family or a country.
+fn validate_shocks_and_caps(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
+    let root = FieldPath::root();
     let end = s.start.add_years(s.years);
     for (i, sh) in s.shocks.iter().enumerate() {
         let p = root.key("shock").index(i);
@@ -588,16 +629,11 @@ fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
             );
         }
     }
-    if let Some(n) = s.cluster.pod_nodes {
-        v.range(
-            root.key("cluster").key("pod_nodes"),
-            f64::from(n),
-            1.0,
-            100_000.0,
-            "a pod size",
-            " nodes",
-        );
-    }
+}
+
+/// The `[failures]` table's ranges.
+fn validate_failures(s: &Scenario, v: &mut Checks) {
+    let root = FieldPath::root();
     let fp = root.key("failures");
     let f = &s.failures;
     if let Some(x) = f.gpu_hours_per_interruption {

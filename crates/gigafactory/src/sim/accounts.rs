@@ -402,113 +402,20 @@ impl Accumulator {
         for (t, &u) in unfinished.iter().enumerate() {
             self.tenant(t).unfinished = u;
         }
-        let jw = self.job_weight;
-        if jw != 1.0 {
-            for t in &mut self.tenants {
-                t.scale_jobs(jw);
-                // Served hours are integrated over measured time, already weighted.
-                t.lost_demand_gpu_s *= jw;
-            }
-            for y in &mut self.years {
-                y.lost_demand_gpu_s *= jw;
-            }
-            self.lost_gpu_s *= jw;
-            self.checkpoint_gpu_s *= jw;
-            self.useful_ref_gpu_s *= jw;
-            self.jct_sum *= jw;
-            self.interruptions = (self.interruptions as f64 * jw).round() as u64;
-            self.preemptions = (self.preemptions as f64 * jw).round() as u64;
-        }
+        self.weigh_jobs();
         let n = views.len().max(self.tenants.len());
         let _ = self.tenant(n.saturating_sub(1));
         let served: f64 = self.tenants.iter().map(|t| t.served_gpu_s).sum();
-        let shares: Vec<f64> = (0..n)
-            .map(|i| views.get(i).map_or(0.0, |v| v.share))
-            .collect();
-        let equal = shares.iter().all(|s| *s == 0.0);
-        let xs: Vec<f64> = (0..n)
-            .filter_map(|i| {
-                let share = if equal { 1.0 / n as f64 } else { shares[i] };
-                (share > 0.0).then(|| self.tenants[i].served_gpu_s / served.max(1e-9) / share)
-            })
-            .collect();
-        let sx: f64 = xs.iter().sum();
-        let sx2: f64 = xs.iter().map(|x| x * x).sum();
-        let fairness_jain = if sx2 > 0.0 {
-            sx * sx / (xs.len() as f64 * sx2)
-        } else {
-            1.0
-        };
+        let fairness_jain = self.fairness(views, n, served);
 
-        let mut sites: Vec<SiteEnergy> = self
-            .sites
-            .iter()
-            .map(|(name, ..)| SiteEnergy {
-                name: name.clone(),
-                gpu_hours_available: 0.0,
-                gpu_hours_allocated: 0.0,
-                energy_mwh: 0.0,
-                electricity_cost_eur: 0.0,
-                co2_t: 0.0,
-            })
-            .collect();
-        for p in &self.parts {
-            let (_, pue, price, carbon) = self.sites[p.site];
-            // Node draw is linear in allocated GPUs between idle and busy (model::power).
-            let it_wh = p.rated_w
-                * (self.idle * p.up_gpu_s + (self.busy - self.idle) * p.alloc_gpu_s)
-                / 3600.0;
-            let mwh = power::facility_mw(it_wh / 1e6, pue);
-            let s = &mut sites[p.site];
-            s.gpu_hours_available += p.up_gpu_s / 3600.0;
-            s.gpu_hours_allocated += p.alloc_gpu_s / 3600.0;
-            s.energy_mwh += mwh;
-            s.electricity_cost_eur += power::energy_cost_eur(mwh, price);
-            s.co2_t += power::co2_t(mwh, carbon);
-        }
+        let sites = self.site_energy();
         let years = self.year_outcomes(end);
         let phases = self.phase_outcomes(end);
         let up: f64 = self.parts.iter().map(|p| p.up_gpu_s).sum();
         let alloc: f64 = self.parts.iter().map(|p| p.alloc_gpu_s).sum();
         let alloc_ref: f64 = self.parts.iter().map(|p| p.alloc_ref_gpu_s).sum();
         let completed: u64 = self.tenants.iter().map(|t| t.completed).sum();
-        let tenants = self
-            .tenants
-            .iter()
-            .enumerate()
-            .map(|(i, t)| TenantOutcome {
-                name: names(i as u32),
-                jobs_submitted: t.submitted,
-                jobs_completed: t.completed,
-                jobs_withdrawn: t.withdrawn,
-                jobs_rejected: t.rejected,
-                jobs_unfinished: t.unfinished,
-                wait_s_mean: if t.waits.is_empty() {
-                    0.0
-                } else {
-                    t.wait_sum / t.waits.len() as f64
-                },
-                wait_s_p50: pct(&t.waits, 0.5),
-                wait_s_p95: pct(&t.waits, 0.95),
-                wait_s_p99: pct(&t.waits, 0.99),
-                wait_s_by_percentile: if t.waits.is_empty() {
-                    Vec::new()
-                } else {
-                    (0..=100)
-                        .map(|q| pct(&t.waits, f64::from(q) / 100.0))
-                        .collect()
-                },
-                queued_s_mean: mean(t.queued_sum, &t.queued),
-                queued_s_p95: pct(&t.queued, 0.95),
-                served_gpu_hours: t.served_gpu_s / 3600.0,
-                share_of_service: if served > 0.0 {
-                    t.served_gpu_s / served
-                } else {
-                    0.0
-                },
-                lost_demand_gpu_hours: t.lost_demand_gpu_s / 3600.0,
-            })
-            .collect();
+        let tenants = self.tenant_outcomes(names, served);
         SimOutcome {
             simulated_s: end,
             stopped_early,
@@ -555,6 +462,120 @@ impl Accumulator {
             passed_over: None,
             series: self.series.finish(names),
         }
+    }
+
+    /// Scale the counts of a run whose jobs stand for more than one each (time sampling).
+    fn weigh_jobs(&mut self) {
+        let jw = self.job_weight;
+        if jw != 1.0 {
+            for t in &mut self.tenants {
+                t.scale_jobs(jw);
+                // Served hours are integrated over measured time, already weighted.
+                t.lost_demand_gpu_s *= jw;
+            }
+            for y in &mut self.years {
+                y.lost_demand_gpu_s *= jw;
+            }
+            self.lost_gpu_s *= jw;
+            self.checkpoint_gpu_s *= jw;
+            self.useful_ref_gpu_s *= jw;
+            self.jct_sum *= jw;
+            self.interruptions = (self.interruptions as f64 * jw).round() as u64;
+            self.preemptions = (self.preemptions as f64 * jw).round() as u64;
+        }
+    }
+
+    /// Jain's index over the `n` tenants of served share over entitled share (equal
+    /// shares where none is set).
+    fn fairness(&self, views: &[TenantView], n: usize, served: f64) -> f64 {
+        let shares: Vec<f64> = (0..n)
+            .map(|i| views.get(i).map_or(0.0, |v| v.share))
+            .collect();
+        let equal = shares.iter().all(|s| *s == 0.0);
+        let xs: Vec<f64> = (0..n)
+            .filter_map(|i| {
+                let share = if equal { 1.0 / n as f64 } else { shares[i] };
+                (share > 0.0).then(|| self.tenants[i].served_gpu_s / served.max(1e-9) / share)
+            })
+            .collect();
+        let sx: f64 = xs.iter().sum();
+        let sx2: f64 = xs.iter().map(|x| x * x).sum();
+        if sx2 > 0.0 {
+            sx * sx / (xs.len() as f64 * sx2)
+        } else {
+            1.0
+        }
+    }
+
+    /// Each site's energy, cost and emissions from its parts' GPU-time.
+    fn site_energy(&self) -> Vec<SiteEnergy> {
+        let mut sites: Vec<SiteEnergy> = self
+            .sites
+            .iter()
+            .map(|(name, ..)| SiteEnergy {
+                name: name.clone(),
+                gpu_hours_available: 0.0,
+                gpu_hours_allocated: 0.0,
+                energy_mwh: 0.0,
+                electricity_cost_eur: 0.0,
+                co2_t: 0.0,
+            })
+            .collect();
+        for p in &self.parts {
+            let (_, pue, price, carbon) = self.sites[p.site];
+            // Node draw is linear in allocated GPUs between idle and busy (model::power).
+            let it_wh = p.rated_w
+                * (self.idle * p.up_gpu_s + (self.busy - self.idle) * p.alloc_gpu_s)
+                / 3600.0;
+            let mwh = power::facility_mw(it_wh / 1e6, pue);
+            let s = &mut sites[p.site];
+            s.gpu_hours_available += p.up_gpu_s / 3600.0;
+            s.gpu_hours_allocated += p.alloc_gpu_s / 3600.0;
+            s.energy_mwh += mwh;
+            s.electricity_cost_eur += power::energy_cost_eur(mwh, price);
+            s.co2_t += power::co2_t(mwh, carbon);
+        }
+        sites
+    }
+
+    /// Each tenant's figures, named by `names`; `served` is all tenants' GPU-seconds.
+    fn tenant_outcomes(&self, names: &dyn Fn(u32) -> String, served: f64) -> Vec<TenantOutcome> {
+        self.tenants
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TenantOutcome {
+                name: names(i as u32),
+                jobs_submitted: t.submitted,
+                jobs_completed: t.completed,
+                jobs_withdrawn: t.withdrawn,
+                jobs_rejected: t.rejected,
+                jobs_unfinished: t.unfinished,
+                wait_s_mean: if t.waits.is_empty() {
+                    0.0
+                } else {
+                    t.wait_sum / t.waits.len() as f64
+                },
+                wait_s_p50: pct(&t.waits, 0.5),
+                wait_s_p95: pct(&t.waits, 0.95),
+                wait_s_p99: pct(&t.waits, 0.99),
+                wait_s_by_percentile: if t.waits.is_empty() {
+                    Vec::new()
+                } else {
+                    (0..=100)
+                        .map(|q| pct(&t.waits, f64::from(q) / 100.0))
+                        .collect()
+                },
+                queued_s_mean: mean(t.queued_sum, &t.queued),
+                queued_s_p95: pct(&t.queued, 0.95),
+                served_gpu_hours: t.served_gpu_s / 3600.0,
+                share_of_service: if served > 0.0 {
+                    t.served_gpu_s / served
+                } else {
+                    0.0
+                },
+                lost_demand_gpu_hours: t.lost_demand_gpu_s / 3600.0,
+            })
+            .collect()
     }
 
     fn phase_outcomes(&self, end: Time) -> Vec<PhaseOutcome> {

@@ -2,6 +2,7 @@
 //! lifetimes, failures and spares, the policy, the accounting and the horizon's years.
 
 use super::*;
+use crate::units::NODE_GPUS;
 
 /// The end of each year of the horizon, seconds from the start: calendar years from the
 /// start date.
@@ -52,79 +53,15 @@ impl<'a> Sim<'a> {
         let pod_nodes = s.cluster.pod_nodes.unwrap_or(32);
         let mut cluster = Cluster::new();
         let mut q = EventQueue::new();
-        let mut phases = Vec::with_capacity(f.builds.len());
-        let mut lifetimes = Vec::with_capacity(f.builds.len());
-        // Hot spares per partition, when nodes fail at all: a share of its whole nodes,
-        // rounded (so none under ten nodes at the default 5%).
-        let spare_fraction = if s.failures.enabled {
-            s.failures
-                .spare_fraction
-                .unwrap_or(catalog.defaults.spare_fraction.value)
-        } else {
-            0.0
-        };
-        for (i, b) in f.builds.iter().enumerate() {
-            let whole_nodes = b.count / 8;
-            let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
-            let p =
-                cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
-            let spares = cluster.partitions[p].spare_nodes();
-            let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
-            let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
-            q.schedule(online, Ev::Online { partition: p });
-            q.schedule(retire, Ev::Retire { partition: p });
-            debug_assert_eq!(p, lifetimes.len(), "partitions are numbered in order");
-            lifetimes.push(Lifetime {
-                online,
-                retire,
-                // Jobs larger than a node take whole nodes, never the spares.
-                max_job_gpus: if b.count < 8 {
-                    b.count
-                } else {
-                    (whole_nodes - spares) * 8
-                },
-            });
-            // Capex is spent when the phase is ordered, where it was given as an order.
-            let paid = b.ordered.map_or(online, |o| {
-                (o.days_since(&f.start).max(0) as f64 * DAY_S) as Time
-            });
-            phases.push((online, retire, paid));
-        }
-        let capacity = f.peak_gpus().0;
-        let tenants: Vec<TenantView> = if s.tenants.is_empty() {
-            Vec::new()
-        } else {
-            s.tenants
-                .iter()
-                .map(|t| TenantView {
-                    share: t.share,
-                    quota_gpus: t
-                        .quota_gpus
-                        .map_or((t.share * capacity).round() as u64, u64::from),
-                    ..TenantView::default()
-                })
-                .collect()
-        };
+        let (lifetimes, phases) = partitions(s, f, catalog, pod_nodes, &mut cluster, &mut q);
+        let tenants = tenant_views(s, f);
         let patience_s = s
             .tenants
             .iter()
             .map(|t| t.patience_h.map(|h| (h * 3600.0) as Time))
             .collect();
         let fp = &s.failures;
-        let ckpt = FailureParams {
-            gpu_s_per_interruption: fp
-                .gpu_hours_per_interruption
-                .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
-                * 3600.0,
-            restart_delay_s: fp
-                .restart_delay_s
-                .unwrap_or(catalog.defaults.restart_delay_s.value as Time),
-            repair_s: (fp.repair_h.unwrap_or(catalog.defaults.repair_h.value) * 3600.0) as Time,
-            checkpoint_write_s: fp
-                .checkpoint_write_s
-                .unwrap_or(catalog.defaults.checkpoint_write_s.value),
-            checkpoint_interval_s: fp.checkpoint_interval_s,
-        };
+        let ckpt = FailureParams::resolve(s, catalog);
         let sc = &s.scheduler;
         let policy: Box<dyn Policy> = policies::make(sc);
         let track_usage = policy.needs_usage();
@@ -167,6 +104,97 @@ impl<'a> Sim<'a> {
             last: 0,
             windows: None,
             next_wake: None,
+        }
+    }
+}
+
+/// The partitions of the facility's build phases, added to `cluster` with their spare
+/// nodes, and their coming online and retiring scheduled on `q`: each partition's
+/// lifetime, and each phase's (online, retire, paid) times.
+fn partitions(
+    s: &Scenario,
+    f: &Facility,
+    catalog: &Catalog,
+    pod_nodes: u32,
+    cluster: &mut Cluster,
+    q: &mut EventQueue<Ev>,
+) -> (Vec<Lifetime>, Vec<(Time, Time, Time)>) {
+    let mut phases = Vec::with_capacity(f.builds.len());
+    let mut lifetimes = Vec::with_capacity(f.builds.len());
+    // Hot spares per partition, when nodes fail at all: a share of its whole nodes,
+    // rounded (so none under ten nodes at the default 5%).
+    let spare_fraction = if s.failures.enabled {
+        s.failures
+            .spare_fraction
+            .unwrap_or(catalog.defaults.spare_fraction.value)
+    } else {
+        0.0
+    };
+    for (i, b) in f.builds.iter().enumerate() {
+        let whole_nodes = b.count / NODE_GPUS;
+        let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
+        let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
+        let spares = cluster.partitions[p].spare_nodes();
+        let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
+        let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
+        q.schedule(online, Ev::Online { partition: p });
+        q.schedule(retire, Ev::Retire { partition: p });
+        debug_assert_eq!(p, lifetimes.len(), "partitions are numbered in order");
+        lifetimes.push(Lifetime {
+            online,
+            retire,
+            // Jobs larger than a node take whole nodes, never the spares.
+            max_job_gpus: if b.count < NODE_GPUS {
+                b.count
+            } else {
+                (whole_nodes - spares) * NODE_GPUS
+            },
+        });
+        // Capex is spent when the phase is ordered, where it was given as an order.
+        let paid = b.ordered.map_or(online, |o| {
+            (o.days_since(&f.start).max(0) as f64 * DAY_S) as Time
+        });
+        phases.push((online, retire, paid));
+    }
+    (lifetimes, phases)
+}
+
+/// The tenants' shares and quotas (a quota defaults to the share of the peak capacity).
+fn tenant_views(s: &Scenario, f: &Facility) -> Vec<TenantView> {
+    let capacity = f.peak_gpus().0;
+    if s.tenants.is_empty() {
+        Vec::new()
+    } else {
+        s.tenants
+            .iter()
+            .map(|t| TenantView {
+                share: t.share,
+                quota_gpus: t
+                    .quota_gpus
+                    .map_or((t.share * capacity).round() as u64, u64::from),
+                ..TenantView::default()
+            })
+            .collect()
+    }
+}
+
+impl FailureParams {
+    /// The scenario's failure and checkpoint settings, each defaulting to the catalogue's.
+    pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> FailureParams {
+        let fp = &s.failures;
+        FailureParams {
+            gpu_s_per_interruption: fp
+                .gpu_hours_per_interruption
+                .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
+                * 3600.0,
+            restart_delay_s: fp
+                .restart_delay_s
+                .unwrap_or(catalog.defaults.restart_delay_s.value as Time),
+            repair_s: (fp.repair_h.unwrap_or(catalog.defaults.repair_h.value) * 3600.0) as Time,
+            checkpoint_write_s: fp
+                .checkpoint_write_s
+                .unwrap_or(catalog.defaults.checkpoint_write_s.value),
+            checkpoint_interval_s: fp.checkpoint_interval_s,
         }
     }
 }

@@ -16,31 +16,7 @@ pub(super) fn optimize(
             "expected at least one accelerator to choose among",
         );
     }
-    for (i, a) in o.accelerators.iter().enumerate() {
-        match catalog.accelerator(a) {
-            None => {
-                let ids = catalog.accelerators.iter().map(|x| x.id.as_str());
-                let hint = did_you_mean(a, ids.clone())
-                    .map(|m| format!(" (did you mean \"{m}\"?)"))
-                    .unwrap_or_default();
-                v.push(
-                    p.key("accelerators").index(i),
-                    format!(
-                        "unknown accelerator \"{a}\"{hint}; expected one of: {}",
-                        ids.collect::<Vec<_>>().join(", ")
-                    ),
-                );
-            }
-            Some(x) if x.price_usd_low.is_none() => v.push(
-                p.key("accelerators").index(i),
-                format!(
-                    "the catalogue has no price for {}, so it cannot be costed",
-                    x.id
-                ),
-            ),
-            Some(_) => {}
-        }
-    }
+    accelerators(v, o, catalog);
     if o.hall_gpus == 0 {
         v.push(
             p.key("hall_gpus"),
@@ -89,6 +65,43 @@ pub(super) fn optimize(
             "the weighted objective needs a price per tonne of CO2e",
         );
     }
+    candidate_sites(v, o, s, catalog);
+}
+
+/// The accelerators to choose among: in the catalogue, with a price.
+fn accelerators(v: &mut Checks, o: &crate::scenario::Optimize, catalog: &Catalog) {
+    let p = FieldPath::root().key("optimize");
+    for (i, a) in o.accelerators.iter().enumerate() {
+        match catalog.accelerator(a) {
+            None => {
+                let ids = catalog.accelerators.iter().map(|x| x.id.as_str());
+                let hint = did_you_mean(a, ids.clone())
+                    .map(|m| format!(" (did you mean \"{m}\"?)"))
+                    .unwrap_or_default();
+                v.push(
+                    p.key("accelerators").index(i),
+                    format!(
+                        "unknown accelerator \"{a}\"{hint}; expected one of: {}",
+                        ids.collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            Some(x) if x.price_usd_low.is_none() => v.push(
+                p.key("accelerators").index(i),
+                format!(
+                    "the catalogue has no price for {}, so it cannot be costed",
+                    x.id
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The candidate sites: a grid headroom for the catalogue's, and site counts that the
+/// candidates can meet.
+fn candidate_sites(v: &mut Checks, o: &crate::scenario::Optimize, s: &Scenario, catalog: &Catalog) {
+    let p = FieldPath::root().key("optimize");
     let n = match o.candidates {
         crate::scenario::Candidates::Scenario => s.sites.len() as u32,
         crate::scenario::Candidates::EurohpcSites => catalog.sites.len() as u32,
