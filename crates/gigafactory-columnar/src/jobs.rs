@@ -8,29 +8,13 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use arrow_array::builder::StringBuilder;
-use arrow_array::{ArrayRef, Int32Array, Int64Array, RecordBatch, UInt64Array};
+use arrow_array::{ArrayRef, Int32Array, Int64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use gigafactory::sim::{CsvJobLog, JobRecord, JobSink};
+use gigafactory::run::{ColumnType, CsvJobLog, JOB_COLUMNS, JobEnd, JobRecord, JobSink};
+use gigafactory::workload::Outcome;
 use parquet::arrow::ArrowWriter;
 
 use crate::Error;
-
-/// The job table's columns, as in the CSV job log.
-pub const JOB_COLUMNS: [&str; 13] = [
-    "job_id",
-    "tenant",
-    "site",
-    "submit_s",
-    "start_s",
-    "end_s",
-    "gpus",
-    "wait_s",
-    "interruptions",
-    "preemptions",
-    "queued_s",
-    "outcome",
-    "recorded_outcome",
-];
 
 /// Rows per batch handed to the writing thread (and per Parquet page group).
 const BATCH_ROWS: usize = 1 << 16;
@@ -38,22 +22,19 @@ const BATCH_ROWS: usize = 1 << 16;
 /// The job table's Arrow schema. `site` and `start_s` are null for jobs that never
 /// started.
 pub fn jobs_schema() -> SchemaRef {
-    let t = |name: &str, ty: DataType, nullable: bool| Field::new(name, ty, nullable);
-    Arc::new(Schema::new(vec![
-        t("job_id", DataType::UInt64, false),
-        t("tenant", DataType::Utf8, false),
-        t("site", DataType::Utf8, true),
-        t("submit_s", DataType::Int64, false),
-        t("start_s", DataType::Int64, true),
-        t("end_s", DataType::Int64, false),
-        t("gpus", DataType::Int32, false),
-        t("wait_s", DataType::Int64, false),
-        t("interruptions", DataType::Int32, false),
-        t("preemptions", DataType::Int32, false),
-        t("queued_s", DataType::Int64, false),
-        t("outcome", DataType::Utf8, false),
-        t("recorded_outcome", DataType::Utf8, false),
-    ]))
+    let fields: Vec<Field> = JOB_COLUMNS
+        .iter()
+        .map(|c| {
+            let ty = match c.ty {
+                ColumnType::UInt64 => DataType::UInt64,
+                ColumnType::Int64 => DataType::Int64,
+                ColumnType::Int32 => DataType::Int32,
+                ColumnType::Text => DataType::Utf8,
+            };
+            Field::new(c.name, ty, c.nullable)
+        })
+        .collect();
+    Arc::new(Schema::new(fields))
 }
 
 /// Column buffers; strings as indexes into name tables.
@@ -70,8 +51,8 @@ struct Batch {
     interruptions: Vec<i32>,
     preemptions: Vec<i32>,
     queued_s: Vec<i64>,
-    outcome: Vec<u32>,
-    recorded: Vec<u32>,
+    outcome: Vec<JobEnd>,
+    recorded: Vec<Outcome>,
     // Snapshots of the name tables when the batch was sent.
     names: Vec<String>,
 }
@@ -133,8 +114,12 @@ impl Batch {
             Arc::new(Int32Array::from(self.interruptions)),
             Arc::new(Int32Array::from(self.preemptions)),
             Arc::new(Int64Array::from(self.queued_s)),
-            strings(&self.outcome),
-            strings(&self.recorded),
+            Arc::new(StringArray::from_iter_values(
+                self.outcome.iter().map(|o| o.as_str()),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                self.recorded.iter().map(|o| o.as_str()),
+            )),
         ];
         Ok(RecordBatch::try_new(schema.clone(), cols)?)
     }
@@ -168,8 +153,8 @@ fn write_csv<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> 
                 interruptions: b.interruptions[k] as u32,
                 preemptions: b.preemptions[k] as u32,
                 queued_s: b.queued_s[k] as u64,
-                outcome: name(b.outcome[k]).unwrap_or(""),
-                recorded_outcome: name(b.recorded[k]).unwrap_or(""),
+                outcome: b.outcome[k],
+                recorded_outcome: b.recorded[k],
             })?;
         }
     }
@@ -196,7 +181,7 @@ impl<W: Write + Send + 'static> JobsWriter<W> {
         Self::start(out, write_parquet)
     }
 
-    /// Start writing CSV (the columns of [`gigafactory::sim::JOB_LOG_HEADER`]) to `out`.
+    /// Start writing CSV (the columns of [`gigafactory::run::JOB_COLUMNS`]) to `out`.
     ///
     /// # Errors
     /// The writing thread could not be started.
@@ -277,8 +262,6 @@ impl<W: Write + Send + 'static> JobSink for JobsWriter<W> {
     fn record(&mut self, r: &JobRecord<'_>) -> std::io::Result<()> {
         let tenant = self.name(r.tenant);
         let site = r.site.map_or(NONE, |s| self.name(s));
-        let outcome = self.name(r.outcome);
-        let recorded = self.name(r.recorded_outcome);
         let b = &mut self.batch;
         b.job_id.push(r.job_id);
         b.tenant.push(tenant);
@@ -291,8 +274,8 @@ impl<W: Write + Send + 'static> JobSink for JobsWriter<W> {
         b.interruptions.push(r.interruptions as i32);
         b.preemptions.push(r.preemptions as i32);
         b.queued_s.push(r.queued_s as i64);
-        b.outcome.push(outcome);
-        b.recorded.push(recorded);
+        b.outcome.push(r.outcome);
+        b.recorded.push(r.recorded_outcome);
         if b.len() >= BATCH_ROWS {
             self.send()?;
         }
@@ -319,8 +302,12 @@ mod tests {
             interruptions: (i % 2) as u32,
             preemptions: (i % 3) as u32,
             queued_s: 7 + i % 4,
-            outcome: if i % 5 == 0 { "withdrawn" } else { "completed" },
-            recorded_outcome: "completed",
+            outcome: if i % 5 == 0 {
+                JobEnd::Withdrawn
+            } else {
+                JobEnd::Completed
+            },
+            recorded_outcome: Outcome::Completed,
         }
     }
 

@@ -9,7 +9,7 @@
 mod jobs;
 mod series;
 
-pub use jobs::{JOB_COLUMNS, JobsWriter, jobs_schema};
+pub use jobs::{JobsWriter, jobs_schema};
 pub use series::{series_columns, timeseries_csv, timeseries_parquet};
 
 /// An error writing a columnar file.

@@ -17,8 +17,9 @@ use crate::units::Date;
 use crate::workload::{JobSource, ReadError};
 
 pub use crate::sim::{
-    CsvJobLog, JOB_LOG_HEADER, JobRecord, JobSink, PhaseOutcome, Sample, Sampling, SimError,
-    SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries, YearOutcome, csv_field,
+    ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, PhaseOutcome,
+    Sample, Sampling, SimError, SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries,
+    YearOutcome, csv_field, job_log_header,
 };
 
 /// What an assessment made at the simulated utilisation says it assumes.

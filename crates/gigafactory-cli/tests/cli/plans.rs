@@ -146,6 +146,21 @@ fn the_readme_and_shipped_files_tell_the_truth_about_the_repository() {
         )),
         "the README's count of tests/bad scenarios is not {bad}"
     );
+    // The job table's row names every column of its one definition, in order.
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `jobs.parquet` |"))
+        .expect("the README describes jobs.parquet");
+    let mut at = 0;
+    for c in gigafactory::run::JOB_COLUMNS {
+        let found = row[at..].find(&format!("`{}`", c.name));
+        assert!(
+            found.is_some(),
+            "the README's jobs.parquet row lacks `{}` (or has it out of order)",
+            c.name
+        );
+        at += found.unwrap();
+    }
     let stderr = std::fs::read_to_string(tests_dir().join("bad/many-problems.stderr"))
         .unwrap()
         .replace("bad/many-problems.toml", "plan.toml");

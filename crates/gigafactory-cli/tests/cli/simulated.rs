@@ -284,7 +284,7 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     assert!(!csv_dir.join("jobs.parquet").exists());
     let jobs = std::fs::read_to_string(csv_dir.join("jobs.csv")).unwrap();
     let mut lines = jobs.lines();
-    assert_eq!(lines.next().unwrap(), gigafactory::sim::JOB_LOG_HEADER);
+    assert_eq!(lines.next().unwrap(), gigafactory::run::job_log_header());
     let ended = ["jobs_completed", "jobs_withdrawn", "jobs_rejected"]
         .iter()
         .map(|k| summary[k].as_u64().unwrap())

@@ -476,26 +476,58 @@ pub struct Power {
     pub idle_fraction_of_rated: Option<f64>,
 }
 
-/// The trace formats a `[workload]` can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// The trace formats a `[workload]` can name and the readers read (adding one is a variant
+/// here, its name in [`TraceFormat::ALL`], and its reader in `workload::readers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TraceFormat {
-    /// gigafactory's native CSV.
+    /// gigafactory's own CSV (`id,tenant,submit_s,gpus,duration_s`, optional columns).
     Native,
-    /// Helios `cluster_log.csv`.
+    /// Helios (SenseTime, SC'21) `cluster_log.csv`.
     Helios,
-    /// Acme `trace_seren.csv` / `trace_kalos.csv`.
+    /// Acme (Shanghai AI Lab, NSDI'24) `trace_seren.csv` / `trace_kalos.csv`.
     Acme,
-    /// Philly `cluster_job_log`.
+    /// Philly (Microsoft, ATC'19) `cluster_job_log`, one JSON array.
     Philly,
-    /// Alibaba PAI 2020 job table (task table beside it).
+    /// Alibaba PAI 2020 `pai_job_table.csv` with `pai_task_table.csv` beside it.
     Pai2020,
-    /// Alibaba GPU 2023 pod list.
+    /// Alibaba GPU 2023 ("openb") `openb_pod_list_*.csv`.
     Openb,
-    /// Tiresias simulator CSV.
+    /// Tiresias simulator input CSV.
     Tiresias,
-    /// Standard Workload Format.
+    /// Standard Workload Format (Parallel Workloads Archive).
     Swf,
+}
+
+impl TraceFormat {
+    /// Every format, by name.
+    pub const ALL: [(TraceFormat, &'static str); 8] = [
+        (TraceFormat::Native, "native"),
+        (TraceFormat::Helios, "helios"),
+        (TraceFormat::Acme, "acme"),
+        (TraceFormat::Philly, "philly"),
+        (TraceFormat::Pai2020, "pai2020"),
+        (TraceFormat::Openb, "openb"),
+        (TraceFormat::Tiresias, "tiresias"),
+        (TraceFormat::Swf, "swf"),
+    ];
+
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        TraceFormat::ALL
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("?")
+    }
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Option<TraceFormat> {
+        TraceFormat::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(f, _)| *f)
+    }
 }
 
 /// A job trace to replay.

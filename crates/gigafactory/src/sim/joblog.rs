@@ -5,10 +5,150 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use crate::engine::Time;
+use crate::workload::Outcome;
 
-/// The job log's columns, in order, with their units.
-pub const JOB_LOG_HEADER: &str = "job_id,tenant,site,submit_s,start_s,end_s,gpus,wait_s,\
-                                  interruptions,preemptions,queued_s,outcome,recorded_outcome";
+/// How a job-table column's values are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Unsigned 64-bit integer.
+    UInt64,
+    /// Signed 64-bit integer (times in seconds).
+    Int64,
+    /// Signed 32-bit integer (counts).
+    Int32,
+    /// Text (names and outcomes).
+    Text,
+}
+
+/// One column of the job table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobColumn {
+    /// Its name (the CSV header's and the Parquet field's).
+    pub name: &'static str,
+    /// How its values are stored.
+    pub ty: ColumnType,
+    /// Whether it may be empty (null): only for jobs that never started.
+    pub nullable: bool,
+    /// What it holds, with its unit.
+    pub description: &'static str,
+}
+
+const fn column(
+    name: &'static str,
+    ty: ColumnType,
+    nullable: bool,
+    description: &'static str,
+) -> JobColumn {
+    JobColumn {
+        name,
+        ty,
+        nullable,
+        description,
+    }
+}
+
+/// The job table's columns, in order: the one definition that the CSV log, the Parquet
+/// schema and the README's table follow (adding a column is an entry here, a field of
+/// [`JobRecord`], and its value in each writer, which the writers' tests check).
+pub const JOB_COLUMNS: [JobColumn; 13] = [
+    column(
+        "job_id",
+        ColumnType::UInt64,
+        false,
+        "the trace's id, or the generator's ordinal",
+    ),
+    column("tenant", ColumnType::Text, false, "the tenant's name"),
+    column(
+        "site",
+        ColumnType::Text,
+        true,
+        "the site it last ran at; empty if it never started",
+    ),
+    column(
+        "submit_s",
+        ColumnType::Int64,
+        false,
+        "submitted, s from the start",
+    ),
+    column(
+        "start_s",
+        ColumnType::Int64,
+        true,
+        "first started, s from the start; empty if never",
+    ),
+    column(
+        "end_s",
+        ColumnType::Int64,
+        false,
+        "ended (completed, withdrawn or refused), s from the start",
+    ),
+    column("gpus", ColumnType::Int32, false, "GPUs asked for"),
+    column(
+        "wait_s",
+        ColumnType::Int64,
+        false,
+        "submission to first start (to the end if it never started), s",
+    ),
+    column(
+        "interruptions",
+        ColumnType::Int32,
+        false,
+        "times a failure interrupted it",
+    ),
+    column(
+        "preemptions",
+        ColumnType::Int32,
+        false,
+        "times the policy preempted it",
+    ),
+    column(
+        "queued_s",
+        ColumnType::Int64,
+        false,
+        "time queued in all, before the first start and after each interruption or preemption, s",
+    ),
+    column(
+        "outcome",
+        ColumnType::Text,
+        false,
+        "completed, withdrawn or rejected",
+    ),
+    column(
+        "recorded_outcome",
+        ColumnType::Text,
+        false,
+        "the outcome its trace records: completed, cancelled or failed",
+    ),
+];
+
+/// The job log's CSV header: the columns' names.
+#[must_use]
+pub fn job_log_header() -> String {
+    JOB_COLUMNS.map(|c| c.name).join(",")
+}
+
+/// How a job ended in the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobEnd {
+    /// Ran to the end.
+    Completed,
+    /// Waited past its tenant's patience.
+    Withdrawn,
+    /// Refused: larger than any partition, or than its tenant's quota.
+    Rejected,
+}
+
+impl JobEnd {
+    /// Its name in the job table.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobEnd::Completed => "completed",
+            JobEnd::Withdrawn => "withdrawn",
+            JobEnd::Rejected => "rejected",
+        }
+    }
+}
 
 /// One job as it ends (completed, withdrawn or rejected). Times are seconds from the
 /// simulation's start.
@@ -37,11 +177,10 @@ pub struct JobRecord<'a> {
     /// Seconds it spent queued in all: before its first start, and after every
     /// interruption or preemption until it ran again (or ended).
     pub queued_s: Time,
-    /// `completed`, `withdrawn` (waited past its tenant's patience) or `rejected`
-    /// (larger than any partition).
-    pub outcome: &'a str,
-    /// The outcome its trace records (`completed`, `failed`, `killed`).
-    pub recorded_outcome: &'a str,
+    /// How it ended here.
+    pub outcome: JobEnd,
+    /// The outcome its trace records.
+    pub recorded_outcome: Outcome,
 }
 
 /// Where job records go.
@@ -64,7 +203,7 @@ impl<W: Write> CsvJobLog<W> {
     /// # Errors
     /// The header could not be written.
     pub fn new(mut out: W) -> std::io::Result<Self> {
-        writeln!(out, "{JOB_LOG_HEADER}")?;
+        writeln!(out, "{}", job_log_header())?;
         Ok(CsvJobLog { out })
     }
 
@@ -108,8 +247,8 @@ impl<W: Write> JobSink for CsvJobLog<W> {
             r.interruptions,
             r.preemptions,
             r.queued_s,
-            r.outcome,
-            r.recorded_outcome
+            r.outcome.as_str(),
+            r.recorded_outcome.as_str()
         )
     }
 }
@@ -133,21 +272,21 @@ mod tests {
             interruptions: 0,
             preemptions: 0,
             queued_s: 60,
-            outcome: "withdrawn",
-            recorded_outcome: "completed",
+            outcome: JobEnd::Withdrawn,
+            recorded_outcome: Outcome::Completed,
         };
         log.record(&r).unwrap();
         log.record(&JobRecord {
             site: Some("Kajaani"),
             start_s: Some(20),
             tenant: "say \"hi\"",
-            outcome: "completed",
+            outcome: JobEnd::Completed,
             ..r.clone()
         })
         .unwrap();
         let text = String::from_utf8(log.into_inner().unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], JOB_LOG_HEADER);
+        assert_eq!(lines[0], job_log_header());
         assert_eq!(
             lines[1],
             "7,\"SMEs, start-ups\",,10,,70,8,60,0,0,60,withdrawn,completed"

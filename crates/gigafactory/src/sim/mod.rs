@@ -15,7 +15,10 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 pub use failures::FailureParams;
-pub use joblog::{CsvJobLog, JOB_LOG_HEADER, JobRecord, JobSink, csv_field};
+pub use joblog::{
+    ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, csv_field,
+    job_log_header,
+};
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
 pub use sample::{
@@ -342,7 +345,15 @@ impl<'a> Sim<'a> {
                 self.o.rejected(t, a.gpus, a.remaining_ref_s);
             }
         }
-        self.log_job(&a, now, if withdrawn { "withdrawn" } else { "rejected" })
+        self.log_job(
+            &a,
+            now,
+            if withdrawn {
+                JobEnd::Withdrawn
+            } else {
+                JobEnd::Rejected
+            },
+        )
     }
 
     /// Name tenant `i` with its stream's name.
@@ -436,7 +447,7 @@ impl<'a> Sim<'a> {
             if measured {
                 self.o.rejected(t, gpus, a.remaining_ref_s);
             }
-            return self.log_job(&a, now, "rejected");
+            return self.log_job(&a, now, JobEnd::Rejected);
         }
         let waiting: u64 = self.tenants.iter().map(|v| v.queued_jobs).sum();
         if waiting >= self.max_waiting as u64 && a.job.duration_s > 0 {
@@ -445,7 +456,7 @@ impl<'a> Sim<'a> {
                 self.o.rejected(t, gpus, a.remaining_ref_s);
                 self.refused_full += 1;
             }
-            return self.log_job(&a, now, "rejected");
+            return self.log_job(&a, now, JobEnd::Rejected);
         }
         if a.job.duration_s == 0 {
             // Cancelled before it started, in the trace: it ends as it arrives.
@@ -593,7 +604,7 @@ impl<'a> Sim<'a> {
         if a.measured {
             self.o.completed(t, &a.job, now - a.submit, a.queued_s);
         }
-        self.log_job(&a, now, "completed")
+        self.log_job(&a, now, JobEnd::Completed)
     }
 
     /// A job of tenant `t` asking for `gpus` joins (`true`) or leaves the queue.
@@ -608,7 +619,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn log_job(&mut self, a: &Active, now: Time, how: &'static str) -> Result<(), SimError> {
+    fn log_job(&mut self, a: &Active, now: Time, how: JobEnd) -> Result<(), SimError> {
         let Some(w) = self.log.as_deref_mut() else {
             return Ok(());
         };
@@ -632,7 +643,7 @@ impl<'a> Sim<'a> {
                     0
                 },
             outcome: how,
-            recorded_outcome: a.job.outcome.as_str(),
+            recorded_outcome: a.job.outcome,
         })?;
         Ok(())
     }

@@ -22,57 +22,9 @@ pub use source::{JobSource, JobStream, TraceCheck, Unnamed, check_trace, weekday
 pub use stats::{Stats, StatsBuilder};
 pub use windows::Windows;
 
-/// The trace formats read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// gigafactory's own CSV (`id,tenant,submit_s,gpus,duration_s`, optional columns).
-    Native,
-    /// Helios (SenseTime, SC'21) `cluster_log.csv`.
-    Helios,
-    /// Acme (Shanghai AI Lab, NSDI'24) `trace_seren.csv` / `trace_kalos.csv`.
-    Acme,
-    /// Philly (Microsoft, ATC'19) `cluster_job_log`, one JSON array.
-    Philly,
-    /// Alibaba PAI 2020 `pai_job_table.csv` with `pai_task_table.csv` beside it.
-    Pai2020,
-    /// Alibaba GPU 2023 ("openb") `openb_pod_list_*.csv`.
-    Openb,
-    /// Tiresias simulator input CSV.
-    Tiresias,
-    /// Standard Workload Format (Parallel Workloads Archive).
-    Swf,
-}
-
-impl Format {
-    /// Every format, by name.
-    pub const ALL: [(Format, &'static str); 8] = [
-        (Format::Native, "native"),
-        (Format::Helios, "helios"),
-        (Format::Acme, "acme"),
-        (Format::Philly, "philly"),
-        (Format::Pai2020, "pai2020"),
-        (Format::Openb, "openb"),
-        (Format::Tiresias, "tiresias"),
-        (Format::Swf, "swf"),
-    ];
-
-    /// The format's name.
-    pub fn name(self) -> &'static str {
-        Format::ALL
-            .iter()
-            .find(|(f, _)| *f == self)
-            .map(|(_, n)| *n)
-            .unwrap_or("?")
-    }
-
-    /// The format called `name`.
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(f, _)| *f)
-    }
-}
+/// The trace formats read: the scenario's `[workload] format`, one definition for the file
+/// and the readers.
+pub use crate::scenario::TraceFormat as Format;
 
 /// How to read a trace.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
 use super::{Format, Job, ReadError, ReadOptions, SkipCounts, TenantId, Tenants, TraceReader};
 use crate::model::Facility;
-use crate::scenario::{Scenario, ShockTarget, TraceFormat, Workload};
+use crate::scenario::{Scenario, ShockTarget, Workload};
 
 /// Jobs in submit order, with the names of the tenants read so far: a simulation names each
 /// tenant as its first job arrives, so a job log is right from its first row.
@@ -46,19 +46,6 @@ pub enum JobSource {
     Generated(Generator),
 }
 
-fn format_of(f: TraceFormat) -> Format {
-    match f {
-        TraceFormat::Native => Format::Native,
-        TraceFormat::Helios => Format::Helios,
-        TraceFormat::Acme => Format::Acme,
-        TraceFormat::Philly => Format::Philly,
-        TraceFormat::Pai2020 => Format::Pai2020,
-        TraceFormat::Openb => Format::Openb,
-        TraceFormat::Tiresias => Format::Tiresias,
-        TraceFormat::Swf => Format::Swf,
-    }
-}
-
 /// The reader of a scenario's trace, relative to `base_dir` (the scenario file's folder).
 fn open_trace(w: &Workload, base_dir: &Path) -> Result<TraceReader, ReadError> {
     let options = ReadOptions {
@@ -66,7 +53,7 @@ fn open_trace(w: &Workload, base_dir: &Path) -> Result<TraceReader, ReadError> {
         utc_offset_hours: w.utc_offset_hours,
         ..ReadOptions::default()
     };
-    TraceReader::open(&base_dir.join(&w.trace), w.format.map(format_of), &options)
+    TraceReader::open(&base_dir.join(&w.trace), w.format, &options)
 }
 
 /// What [`check_trace`] read of a trace.
