@@ -596,7 +596,9 @@ fn site_plans(s: &Scenario, catalog: &Catalog, problems: &mut Vec<Problem>) -> V
             pue: site.pue.unwrap_or(d.pue.value),
             electricity_eur_per_kwh: price,
             carbon_g_per_kwh: carbon,
-            building_cost_multiplier: site.building_cost_multiplier.unwrap_or(1.0),
+            building_cost_multiplier: site
+                .building_cost_multiplier
+                .unwrap_or(crate::scenario::defaults::BUILDING_COST_MULTIPLIER),
         });
     }
     sites

@@ -7,6 +7,7 @@
 //! with a field path, placed in the text by the [`SpanIndex`]. Nothing here does I/O.
 
 mod builtin;
+pub mod defaults;
 mod problem;
 mod structure;
 mod types;

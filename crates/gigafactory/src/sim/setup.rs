@@ -2,6 +2,7 @@
 //! lifetimes, failures and spares, the policy, the accounting and the horizon's years.
 
 use super::*;
+use crate::scenario::defaults;
 use crate::units::NODE_GPUS;
 
 /// The end of each year of the horizon, seconds from the start: calendar years from the
@@ -50,7 +51,7 @@ impl<'a> Sim<'a> {
         end: Time,
         log: Option<&'a mut dyn JobSink>,
     ) -> Sim<'a> {
-        let pod_nodes = s.cluster.pod_nodes.unwrap_or(32);
+        let pod_nodes = s.cluster.pod_nodes.unwrap_or(defaults::POD_NODES);
         let mut cluster = Cluster::new();
         let mut q = EventQueue::new();
         let (lifetimes, phases) = partitions(s, f, catalog, pod_nodes, &mut cluster, &mut q);
@@ -84,7 +85,7 @@ impl<'a> Sim<'a> {
             end,
             lifetimes,
             generated: s.workload.is_none(),
-            walltime_factor: sc.walltime_factor.unwrap_or(1.0),
+            walltime_factor: sc.walltime_factor.unwrap_or(defaults::WALLTIME_FACTOR),
             max_rate: f
                 .builds
                 .iter()
@@ -100,7 +101,10 @@ impl<'a> Sim<'a> {
             max_waiting: MAX_WAITING,
             refused_full: 0,
             idle_spans: idle,
-            halflife_s: sc.halflife_days.unwrap_or(7.0) * DAY_S,
+            halflife_s: sc
+                .halflife_days
+                .unwrap_or(defaults::FAIR_SHARE_HALFLIFE_DAYS)
+                * DAY_S,
             last: 0,
             windows: None,
             next_wake: None,

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
 use super::{Format, Job, ReadError, ReadOptions, SkipCounts, TenantId, Tenants, TraceReader};
 use crate::model::Facility;
-use crate::scenario::{Scenario, ShockTarget, Workload};
+use crate::scenario::{Scenario, ShockTarget, Workload, defaults};
 
 /// Jobs in submit order, with the names of the tenants read so far: a simulation names each
 /// tenant as its first job arrives, so a job log is right from its first row.
@@ -122,7 +122,7 @@ impl JobSource {
             let reader = open_trace(w, base_dir)?;
             return Ok(Some(JobSource::Trace {
                 reader,
-                duration_scale: w.duration_scale.unwrap_or(1.0),
+                duration_scale: w.duration_scale.unwrap_or(defaults::DURATION_SCALE),
             }));
         }
         if s.tenants.is_empty() {
@@ -139,7 +139,12 @@ impl JobSource {
                 growth_per_year: t.growth_per_year,
                 daily_amplitude: t.daily_amplitude,
                 weekend_factor: t.weekend_factor,
-                adoption_s: s.demand.adoption_months.unwrap_or(0.0) * YEAR_S / 12.0,
+                adoption_s: s
+                    .demand
+                    .adoption_months
+                    .unwrap_or(defaults::ADOPTION_MONTHS)
+                    * YEAR_S
+                    / 12.0,
                 shocks: s
                     .shocks
                     .iter()

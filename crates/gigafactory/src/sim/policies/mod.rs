@@ -15,12 +15,14 @@ pub use quota::Quota;
 pub use sjf::Sjf;
 
 use super::policy::Policy;
-use crate::scenario::{PolicyName, Scheduler};
+use crate::scenario::{PolicyName, Scheduler, defaults};
 
 /// The policy a scenario names, with its parameters.
 pub fn make(s: &Scheduler) -> Box<dyn Policy> {
-    let depth = s.backfill_depth.unwrap_or(1000) as usize;
-    let interval = s.backfill_interval_s.unwrap_or(0);
+    let depth = s.backfill_depth.unwrap_or(defaults::BACKFILL_DEPTH) as usize;
+    let interval = s
+        .backfill_interval_s
+        .unwrap_or(defaults::BACKFILL_INTERVAL_S);
     match s.policy {
         PolicyName::Fifo => Box::new(Fifo::default()),
         PolicyName::EasyBackfill => Box::new(EasyBackfill::new(depth, interval)),
@@ -29,7 +31,7 @@ pub fn make(s: &Scheduler) -> Box<dyn Policy> {
         PolicyName::Las => Box::new(Las::new(
             s.las_thresholds_gpu_h
                 .as_deref()
-                .unwrap_or(&[1.0, 10.0, 100.0]),
+                .unwrap_or(&defaults::LAS_THRESHOLDS_GPU_H),
         )),
         PolicyName::Sjf => Box::new(Sjf::default()),
     }

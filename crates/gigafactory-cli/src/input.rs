@@ -1,0 +1,184 @@
+//! Reading scenarios (files or built-in names), resolving them into plans, and the
+//! commands about scenario files themselves: `validate` and `init`.
+
+use std::path::{Path, PathBuf};
+
+use gigafactory::catalog::Catalog;
+use gigafactory::run::{self, Plan};
+use gigafactory::scenario::{self, BUILTIN, Problem};
+use gigafactory::workload;
+
+use crate::Failure;
+use crate::output::outln;
+use crate::table;
+
+/// A scenario's text and the name to show in messages.
+pub(crate) struct Source {
+    pub label: String,
+    pub text: String,
+    /// The file read, or none for a built-in scenario.
+    pub file: Option<PathBuf>,
+}
+
+pub(crate) fn read_scenario(arg: Option<&str>) -> Result<Source, Failure> {
+    let arg = arg.unwrap_or(BUILTIN[0].id);
+    let path = Path::new(arg);
+    if !path.exists() {
+        if let Some(b) = scenario::builtin(arg) {
+            return Ok(Source {
+                label: format!("{} (built-in)", b.id),
+                text: b.text.to_string(),
+                file: None,
+            });
+        }
+    }
+    read_file(path).map(|text| Source {
+        label: arg.to_string(),
+        text,
+        file: Some(path.to_path_buf()),
+    })
+}
+
+fn read_file(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let names: Vec<&str> = BUILTIN.iter().map(|b| b.id).collect();
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            format!(" (nor is it a built-in scenario: {})", names.join(", "))
+        } else {
+            String::new()
+        };
+        Failure::Input(format!(
+            "error: cannot read {}: {e}{hint}\n",
+            path.display()
+        ))
+    })
+}
+
+pub(crate) fn report(label: &str, text: &str, problems: &[Problem]) -> String {
+    let mut out: String = problems.iter().map(|p| p.render(label, text)).collect();
+    let n = problems.len();
+    out.push_str(&format!(
+        "{label}: {n} problem{}\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+pub(crate) fn prepare(src: &Source) -> Result<Plan, Failure> {
+    let base = run::base_dir(src.file.as_deref());
+    Plan::prepare(&src.label, &src.text, base, Catalog::builtin())
+        .map_err(|p| Failure::Input(report(&src.label, &src.text, &p)))
+}
+
+/// How many jobs of a trace `validate` reads.
+const TRACE_CHECK_JOBS: u64 = 100_000;
+
+/// What `validate` read of a trace, in words.
+fn trace_checked(c: &workload::TraceCheck) -> String {
+    let mut s = if c.complete {
+        format!(
+            "all {} job{} read",
+            table::int(c.jobs),
+            if c.jobs == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "the first {} jobs read; `run` reads the rest",
+            table::int(c.jobs)
+        )
+    };
+    let k = c.skipped;
+    for (n, what) in [
+        (k.zero_gpu, "without GPUs"),
+        (k.no_gpu_record, "without a GPU record"),
+        (k.unfinished, "unfinished"),
+        (k.malformed, "malformed"),
+    ] {
+        if n > 0 {
+            s.push_str(&format!(", {} passed over {what}", table::int(n)));
+        }
+    }
+    s
+}
+
+pub(crate) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = String::new();
+    for f in files {
+        let text = match read_file(f) {
+            Ok(t) => t,
+            Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => {
+                failed.push_str(&m);
+                continue;
+            }
+        };
+        let src = Source {
+            label: f.display().to_string(),
+            text,
+            file: Some(f.clone()),
+        };
+        let scenario = match prepare(&src) {
+            Ok(p) => p.scenario,
+            Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => {
+                failed.push_str(&m);
+                continue;
+            }
+        };
+        // The trace is read as a run reads it, up to a limit that takes well under a second.
+        let base = f.parent().unwrap_or(Path::new("."));
+        match workload::check_trace(&scenario, base, TRACE_CHECK_JOBS) {
+            Ok(None) => outln!("{}: valid", src.label),
+            Ok(Some(c)) => outln!(
+                "{}: valid (trace {}, {}: {})",
+                src.label,
+                scenario.workload.as_ref().map_or("", |w| w.trace.as_str()),
+                c.format.name(),
+                trace_checked(&c)
+            ),
+            Err(e) => failed.push_str(&format!(
+                "error: {}: workload.trace: {e}\n{}: 1 problem\n",
+                src.label, src.label
+            )),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(failed))
+    }
+}
+
+pub(crate) fn init(
+    name: &str,
+    out: Option<PathBuf>,
+    force: bool,
+    list: bool,
+) -> Result<(), Failure> {
+    if list {
+        for b in &BUILTIN {
+            outln!("{:<16} {}", b.id, b.summary);
+        }
+        return Ok(());
+    }
+    let Some(b) = scenario::builtin(name) else {
+        let names: Vec<&str> = BUILTIN.iter().map(|b| b.id).collect();
+        return Err(Failure::Input(format!(
+            "error: no built-in scenario named \"{name}\"; the built-in scenarios are: {}\n",
+            names.join(", ")
+        )));
+    };
+    let path = out.unwrap_or_else(|| PathBuf::from(format!("{}.toml", b.id)));
+    if path.exists() && !force {
+        return Err(Failure::Input(format!(
+            "error: {} exists; pass --force to overwrite it\n",
+            path.display()
+        )));
+    }
+    gigafactory_report::folder::write_atomic(&path, b.text.as_bytes())
+        .map_err(|e| Failure::Run(format!("error: cannot write {}: {e}\n", path.display())))?;
+    outln!(
+        "Wrote {}; run it with: gigafactory run {}",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
