@@ -6,7 +6,7 @@ use crate::table::{Align, int, num, render};
 
 /// The catalogue's tables.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Table {
+pub(crate) enum Table {
     /// Accelerators: specifications, prices, power.
     Accelerators,
     /// Countries: electricity price and grid carbon intensity.
@@ -32,7 +32,7 @@ fn opt(x: Option<f64>, d: usize) -> String {
 }
 
 /// The table as text (or JSON).
-pub fn show(table: Table, json: bool) -> String {
+pub(crate) fn show(table: Table, json: bool) -> String {
     let c = Catalog::builtin();
     if json {
         let v = match table {

@@ -13,7 +13,7 @@ use crate::{Failure, prepare, read_scenario};
 
 /// Run and compare `plans` (files or built-in names), each sampled as `run` samples it
 /// (`sample`), so that a plan's figures here are those `run` gives it.
-pub fn run(
+pub(crate) fn run(
     plans: &[String],
     out: Option<&Path>,
     json: bool,

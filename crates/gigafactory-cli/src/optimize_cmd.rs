@@ -15,7 +15,7 @@ use crate::table::{Align, bold, eur, int, num, render};
 use crate::{Failure, read_scenario, report};
 
 /// What `optimize` was asked.
-pub struct Args<'a> {
+pub(crate) struct Args<'a> {
     pub scenario: &'a str,
     pub out: Option<&'a Path>,
     pub pareto: Option<usize>,
@@ -103,7 +103,7 @@ fn unit_rate(inst: &Instance, i: usize) -> f64 {
     inst.unit_objective(u) / (u.h100_hours_per_year * inst.years).max(1e-9)
 }
 
-pub fn run(args: &Args<'_>) -> Result<(), Failure> {
+pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
     let src = read_scenario(Some(args.scenario))?;
     let catalog = Catalog::builtin();
     let loaded =
@@ -129,7 +129,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         .map_err(|e| Failure::Input(format!("error: {}: {e}\n", src.label)))?;
     let started = Instant::now();
     let sol = gigafactory_optimize::solve(&inst, Limits::default(), args.solver)
-        .map_err(|e| Failure::NoPlan(format!("{}: no plan: {}.\n", src.label, e.message)))?;
+        .map_err(|e| Failure::NoPlan(format!("{}: no plan: {e}.\n", src.label)))?;
     let solved_s = started.elapsed().as_secs_f64();
     let mut plan = gigafactory_optimize::plan_scenario(&s, &inst, &sol);
     if let Some(w) = plan.workload.as_mut() {
@@ -142,9 +142,8 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let front = match args.pareto {
         None => None,
         Some(n) => Some(
-            gigafactory_optimize::pareto(&inst, n, args.solver).map_err(|e| {
-                Failure::NoPlan(format!("{}: no plan: {}.\n", src.label, e.message))
-            })?,
+            gigafactory_optimize::pareto(&inst, n, args.solver)
+                .map_err(|e| Failure::NoPlan(format!("{}: no plan: {e}.\n", src.label)))?,
         ),
     };
     if !args.quiet {

@@ -21,7 +21,7 @@ macro_rules! outln {
 pub(crate) use {out, outln};
 
 /// Write `args` to standard output (see [`out!`]).
-pub fn to_stdout(args: std::fmt::Arguments<'_>) {
+pub(crate) fn to_stdout(args: std::fmt::Arguments<'_>) {
     let mut o = std::io::stdout().lock();
     if let Err(e) = o.write_fmt(args).and_then(|()| o.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {

@@ -6,7 +6,7 @@ use gigafactory::units::Date;
 use crate::table::{Align, bold, eur, green, int, num, plural, red, render};
 
 /// The summary as the terminal shows it.
-pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> String {
+pub(crate) fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> String {
     let mut out = String::new();
     out.push_str(&format!("{}\n", bold(&a.name)));
     out.push_str(&format!(
@@ -215,7 +215,7 @@ pub fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> 
 }
 
 /// The simulation's figures.
-pub fn render_simulation(o: &SimOutcome, start: &Date) -> String {
+pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
     let mut out = format!("\n{}\n", bold("Simulation"));
     let days = o.simulated_s as f64 / 86_400.0;
     let end = start.add_days(days.round() as i64);

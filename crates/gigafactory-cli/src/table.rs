@@ -9,12 +9,12 @@ thread_local! {
 
 /// Whether to colour: only on a terminal, and never when `NO_COLOR` is set to anything
 /// but the empty string (no-color.org).
-pub fn wants_colour(on_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+pub(crate) fn wants_colour(on_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
     on_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Turn colour on or off for everything this thread renders after.
-pub fn set_colour(on: bool) {
+pub(crate) fn set_colour(on: bool) {
     COLOUR.with(|c| c.set(on));
 }
 
@@ -27,17 +27,17 @@ fn paint(code: &str, s: &str) -> String {
 }
 
 /// Bold, when colouring.
-pub fn bold(s: &str) -> String {
+pub(crate) fn bold(s: &str) -> String {
     paint("1", s)
 }
 
 /// Red (a figure that is worse than its yardstick), when colouring.
-pub fn red(s: &str) -> String {
+pub(crate) fn red(s: &str) -> String {
     paint("31", s)
 }
 
 /// Green (a figure that beats its yardstick), when colouring.
-pub fn green(s: &str) -> String {
+pub(crate) fn green(s: &str) -> String {
     paint("32", s)
 }
 
@@ -58,13 +58,13 @@ fn width(s: &str) -> usize {
 
 /// How a column is aligned.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// Render `rows` under `headers`, columns separated by two spaces, trailing spaces trimmed.
-pub fn render(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
+pub(crate) fn render(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -105,12 +105,12 @@ pub fn render(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String
 }
 
 /// An integer with thousands separators: 1,234,567.
-pub fn int(n: u64) -> String {
+pub(crate) fn int(n: u64) -> String {
     gigafactory::units::thousands(n)
 }
 
 /// A fixed-point number with thousands separators in its integer part.
-pub fn num(x: f64, decimals: usize) -> String {
+pub(crate) fn num(x: f64, decimals: usize) -> String {
     if x.abs() >= 1e18 {
         // Past what a whole number of digits shows usefully: scientific notation.
         return format!("{x:.2e}");
@@ -131,15 +131,15 @@ pub fn num(x: f64, decimals: usize) -> String {
 }
 
 /// `n` and the word, plural unless `n` is 1: "1 site", "1,234 jobs".
-pub fn plural(n: u64, word: &str) -> String {
+pub(crate) fn plural(n: u64, word: &str) -> String {
     format!("{} {word}{}", int(n), if n == 1 { "" } else { "s" })
 }
 
 /// Euros, scaled: €27.04 bn, €208.4 M, €2.34.
 /// What a per-hour figure says when no hour was delivered (its division has no answer).
-pub const NOTHING_SERVED: &str = "undefined: nothing served";
+pub(crate) const NOTHING_SERVED: &str = "undefined: nothing served";
 
-pub fn eur(x: f64) -> String {
+pub(crate) fn eur(x: f64) -> String {
     if !x.is_finite() {
         // Only a per-hour figure divides: by zero hours when nothing was served.
         return NOTHING_SERVED.into();

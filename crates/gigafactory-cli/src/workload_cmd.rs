@@ -17,7 +17,7 @@ use gigafactory_report::folder::AtomicFile;
 
 /// The `workload` subcommands.
 #[derive(clap::Subcommand)]
-pub enum WorkloadCommand {
+pub(crate) enum WorkloadCommand {
     /// Summary statistics of a trace file or of a scenario's workload, per tenant.
     Stats {
         /// A trace file (any supported format; gzip is fine).
@@ -64,7 +64,7 @@ fn preset_names() -> clap::builder::PossibleValuesParser {
 }
 
 /// Run a `workload` subcommand.
-pub fn run(cmd: WorkloadCommand) -> Result<(), Failure> {
+pub(crate) fn run(cmd: WorkloadCommand) -> Result<(), Failure> {
     match cmd {
         WorkloadCommand::Stats {
             file,

@@ -160,7 +160,7 @@ fn write_csv<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> 
     }
     log.into_inner()?
         .into_inner()
-        .map_err(|e| Error(e.error().to_string()))
+        .map_err(|e| Error::Io(e.into_error()))
 }
 
 fn write_parquet<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> {
@@ -221,7 +221,7 @@ impl<W: Write + Send + 'static> JobsWriter<W> {
         } else {
             // The writing thread stopped: its error says why.
             Err(self.join().err().map_or_else(
-                || std::io::Error::other("the Parquet writer stopped"),
+                || std::io::Error::other("the table's writing thread stopped"),
                 std::io::Error::from,
             ))
         }
@@ -231,8 +231,8 @@ impl<W: Write + Send + 'static> JobsWriter<W> {
         self.tx = None;
         match self.thread.take().map(JoinHandle::join) {
             Some(Ok(r)) => r,
-            Some(Err(_)) => Err(Error("the Parquet writer panicked".into())),
-            None => Err(Error("the Parquet writer has already finished".into())),
+            Some(Err(_)) => Err(Error::Writer("panicked")),
+            None => Err(Error::Writer("has already finished")),
         }
     }
 

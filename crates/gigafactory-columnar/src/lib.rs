@@ -13,38 +13,28 @@ pub use jobs::{JobsWriter, jobs_schema};
 pub use series::{series_columns, timeseries_csv, timeseries_parquet};
 
 /// An error writing a columnar file.
-#[derive(Debug)]
-pub struct Error(pub String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<parquet::errors::ParquetError> for Error {
-    fn from(e: parquet::errors::ParquetError) -> Self {
-        Error(e.to_string())
-    }
-}
-
-impl From<arrow_schema::ArrowError> for Error {
-    fn from(e: arrow_schema::ArrowError) -> Self {
-        Error(e.to_string())
-    }
-}
-
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error(e.to_string())
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Parquet could not encode or write.
+    #[error(transparent)]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// Arrow could not build a batch.
+    #[error(transparent)]
+    Arrow(#[from] arrow_schema::ArrowError),
+    /// The file could not be written.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The thread writing the table stopped (it panicked, or was already finished).
+    #[error("the table's writing thread {0}")]
+    Writer(&'static str),
 }
 
 impl From<Error> for std::io::Error {
     fn from(e: Error) -> Self {
-        std::io::Error::other(e.0)
+        match e {
+            Error::Io(e) => e,
+            other => std::io::Error::other(other),
+        }
     }
 }
 

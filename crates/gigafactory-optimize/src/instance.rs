@@ -128,16 +128,24 @@ pub fn candidates(s: &Scenario, catalog: &Catalog) -> Vec<Site> {
     }
 }
 
+/// Why a scenario gives no instance.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InstanceError {
+    /// The scenario asks no question.
+    #[error("the scenario has no [optimize] table")]
+    NoQuestion,
+    /// The facility model could not price a hall (the problems it found, by field).
+    #[error("{}", .0.iter().map(|x| format!("{}: {}", x.path, x.message)).collect::<Vec<_>>().join("; "))]
+    Unpriced(Vec<gigafactory::scenario::Problem>),
+}
+
 /// The instance of a scenario with an `[optimize]` table: its sites are the candidates,
 /// priced with the scenario's economics and the catalogue's defaults.
 ///
 /// # Errors
 /// The scenario has no `[optimize]` table, or the facility model cannot price a unit.
-pub fn instance(s: &Scenario, catalog: &Catalog) -> Result<Instance, String> {
-    let o = s
-        .optimize
-        .as_ref()
-        .ok_or("the scenario has no [optimize] table")?;
+pub fn instance(s: &Scenario, catalog: &Catalog) -> Result<Instance, InstanceError> {
+    let o = s.optimize.as_ref().ok_or(InstanceError::NoQuestion)?;
     let candidates = candidates(s, catalog);
     let mut s = s.clone();
     s.sites = candidates.clone();
@@ -167,12 +175,7 @@ pub fn instance(s: &Scenario, catalog: &Catalog) -> Result<Instance, String> {
             relative_throughput: None,
         })
         .collect();
-    let f = Facility::build(&priced, catalog).map_err(|p| {
-        p.iter()
-            .map(|x| format!("{}: {}", x.path, x.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let f = Facility::build(&priced, catalog).map_err(InstanceError::Unpriced)?;
     let u = f.params.assumed_utilization;
     let mut units = Vec::with_capacity(f.sites.len() * f.builds.len());
     for site in 0..f.sites.len() {

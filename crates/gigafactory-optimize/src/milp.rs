@@ -149,7 +149,8 @@ pub struct Solution {
 }
 
 /// Why there is no plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct Infeasible {
     /// The smallest set of constraint classes that cannot hold together (each one
     /// dropped makes the rest feasible).

@@ -52,8 +52,8 @@ pub fn plan_scenario(s: &Scenario, inst: &Instance, sol: &Solution) -> Scenario 
 ///
 /// # Errors
 /// The scenario cannot be written as TOML (it always can: it was read from TOML).
-pub fn plan_toml(p: &Scenario, source: &str) -> Result<String, String> {
-    let body = toml::to_string(p).map_err(|e| e.to_string())?;
+pub fn plan_toml(p: &Scenario, source: &str) -> Result<String, toml::ser::Error> {
+    let body = toml::to_string(p)?;
     Ok(format!(
         "# Written by `gigafactory optimize {source}` (gigafactory {}).\n\
          # An ordinary scenario: check it with `gigafactory validate`, run it with\n\

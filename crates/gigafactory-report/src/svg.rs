@@ -34,7 +34,7 @@ fn nice_max(x: f64) -> f64 {
 }
 
 /// Short number for axis ticks: 1.5k, 20M, 3bn.
-pub fn short(x: f64) -> String {
+pub(crate) fn short(x: f64) -> String {
     let a = x.abs();
     let (v, s) = if a >= 1e9 {
         (x / 1e9, "bn")

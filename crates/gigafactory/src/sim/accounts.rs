@@ -150,7 +150,7 @@ fn mean(sum: f64, h: &Histogram<u64>) -> f64 {
 impl Accumulator {
     /// `year_ends`: the end of each year of the horizon, s from the start; `phases`: each
     /// build's (online, retirement) times, s from the start.
-    pub fn new(
+    pub(super) fn new(
         f: &Facility,
         cluster: &Cluster,
         year_ends: Vec<Time>,
@@ -247,13 +247,13 @@ impl Accumulator {
     }
 
     /// Measure only within `w` (time sampling).
-    pub fn set_windows(&mut self, w: crate::workload::Windows) {
+    pub(super) fn set_windows(&mut self, w: crate::workload::Windows) {
         self.job_weight = 1.0 / w.measured_fraction();
         self.windows = Some(w);
         self.series.set_windows(w);
     }
 
-    pub fn site_name(&self, s: usize) -> &str {
+    pub(super) fn site_name(&self, s: usize) -> &str {
         &self.sites[s].0
     }
 
@@ -265,13 +265,19 @@ impl Accumulator {
     }
 
     /// The end of the current year of the horizon, s from the start.
-    pub fn year_end(&self) -> Time {
+    pub(super) fn year_end(&self) -> Time {
         self.year_ends.get(self.year).copied().unwrap_or(Time::MAX)
     }
 
     /// Integrate `dt` seconds (within the current year) and, at `t`, move to the year
     /// containing `t` when the current one has ended. `tenants` gives the queues.
-    pub fn integrate(&mut self, cluster: &Cluster, tenants: &[TenantView], dt: f64, t: Time) {
+    pub(super) fn integrate(
+        &mut self,
+        cluster: &Cluster,
+        tenants: &[TenantView],
+        dt: f64,
+        t: Time,
+    ) {
         let y = self.year.min(self.years.len().saturating_sub(1));
         let dt_all = dt;
         let dt = match &self.windows {
@@ -334,11 +340,11 @@ impl Accumulator {
         self.years.get_mut(self.year)
     }
 
-    pub fn submitted(&mut self, t: usize) {
+    pub(super) fn submitted(&mut self, t: usize) {
         self.tenant(t).submitted += 1;
     }
 
-    pub fn started(&mut self, t: usize, wait: Time) {
+    pub(super) fn started(&mut self, t: usize, wait: Time) {
         if let Some(y) = self.this_year() {
             y.waits.record(wait).expect("auto-resizing");
         }
@@ -350,16 +356,16 @@ impl Accumulator {
         a.wait_sum += wait as f64;
     }
 
-    pub fn lost(&mut self, gpu_s: f64) {
+    pub(super) fn lost(&mut self, gpu_s: f64) {
         self.lost_gpu_s += gpu_s;
     }
 
-    pub fn checkpoint_overhead(&mut self, gpu_s: f64) {
+    pub(super) fn checkpoint_overhead(&mut self, gpu_s: f64) {
         self.checkpoint_gpu_s += gpu_s;
     }
 
     /// A measured job completed `jct` s after its submission, `queued` s of them queued.
-    pub fn completed(&mut self, t: usize, job: &Job, jct: Time, queued: Time) {
+    pub(super) fn completed(&mut self, t: usize, job: &Job, jct: Time, queued: Time) {
         self.jct_sum += jct as f64;
         self.queued.record(queued).expect("auto-resizing");
         self.queued_sum += queued as f64;
@@ -373,7 +379,7 @@ impl Accumulator {
         a.queued_sum += queued as f64;
     }
 
-    pub fn withdrawn(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
+    pub(super) fn withdrawn(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
         if let Some(y) = self.this_year() {
             y.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
         }
@@ -382,7 +388,7 @@ impl Accumulator {
         a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
     }
 
-    pub fn rejected(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
+    pub(super) fn rejected(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
         if let Some(y) = self.this_year() {
             y.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
         }
@@ -391,7 +397,7 @@ impl Accumulator {
         a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
     }
 
-    pub fn finish(
+    pub(super) fn finish(
         mut self,
         names: &dyn Fn(u32) -> String,
         views: &[TenantView],

@@ -97,7 +97,7 @@ pub(crate) struct SeriesAcc {
 }
 
 impl SeriesAcc {
-    pub fn new(start_unix_s: i64, sites: Vec<String>, params: Vec<SiteParams>) -> Self {
+    pub(super) fn new(start_unix_s: i64, sites: Vec<String>, params: Vec<SiteParams>) -> Self {
         let n = sites.len();
         SeriesAcc {
             out: TimeSeries {
@@ -117,14 +117,14 @@ impl SeriesAcc {
         }
     }
 
-    pub fn set_windows(&mut self, w: Windows) {
+    pub(super) fn set_windows(&mut self, w: Windows) {
         self.windows = Some(w);
     }
 
     /// Add the piece of time [`from`, `to`) in which each site had `up` GPUs in service,
     /// `alloc` allocated and drew `it_w` watts, and each tenant had `queue` (jobs, GPUs)
     /// waiting.
-    pub fn add(
+    pub(super) fn add(
         &mut self,
         from: Time,
         to: Time,
@@ -208,7 +208,7 @@ impl SeriesAcc {
     }
 
     /// The series, with the last (maybe partial) hour closed and tenants named.
-    pub fn finish(mut self, names: &dyn Fn(u32) -> String) -> TimeSeries {
+    pub(super) fn finish(mut self, names: &dyn Fn(u32) -> String) -> TimeSeries {
         self.flush();
         let n = self.out.queued_jobs.len();
         self.out.tenants = (0..n as u32).map(names).collect();

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::input::split_csv;
 
 /// Indices of named columns in a header.
-pub struct Columns {
+pub(super) struct Columns {
     idx: Vec<Option<usize>>,
     pub width: usize,
 }
@@ -15,7 +15,7 @@ impl Columns {
     ///
     /// # Errors
     /// The first required column that is missing, with the columns found.
-    pub fn new(
+    pub(super) fn new(
         header: &[Cow<'_, str>],
         wanted: &[&str],
         optional: &[&str],
@@ -45,7 +45,7 @@ impl Columns {
     }
 
     /// Fixed positions, for files without a header.
-    pub fn fixed(n: usize) -> Columns {
+    pub(super) fn fixed(n: usize) -> Columns {
         Columns {
             idx: (0..n).map(Some).collect(),
             width: n,
@@ -54,7 +54,7 @@ impl Columns {
 
     /// The field of column number `k` (in the order given to `new`), trimmed; "" when an
     /// optional column is absent.
-    pub fn get<'a>(&self, fields: &'a [Cow<'a, str>], k: usize) -> &'a str {
+    pub(super) fn get<'a>(&self, fields: &'a [Cow<'a, str>], k: usize) -> &'a str {
         match self.idx[k] {
             Some(i) => fields.get(i).map_or("", |f| f.trim()),
             None => "",
@@ -63,7 +63,7 @@ impl Columns {
 }
 
 /// Check a record has as many fields as the header.
-pub fn check_width(fields: &[Cow<'_, str>], width: usize) -> Result<(), String> {
+pub(super) fn check_width(fields: &[Cow<'_, str>], width: usize) -> Result<(), String> {
     if fields.len() == width {
         Ok(())
     } else {
@@ -80,7 +80,7 @@ fn found(v: &str) -> String {
 }
 
 /// A non-negative number.
-pub fn number(col: &str, v: &str) -> Result<f64, String> {
+pub(super) fn number(col: &str, v: &str) -> Result<f64, String> {
     match v.parse::<f64>() {
         Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
         _ => Err(format!(
@@ -92,7 +92,7 @@ pub fn number(col: &str, v: &str) -> Result<f64, String> {
 
 /// A whole number of at least 0 (a float with no fraction is accepted: pandas writes
 /// `8.0`).
-pub fn whole(col: &str, v: &str) -> Result<u64, String> {
+pub(super) fn whole(col: &str, v: &str) -> Result<u64, String> {
     if let Ok(n) = v.parse::<u64>() {
         return Ok(n);
     }
@@ -106,7 +106,7 @@ pub fn whole(col: &str, v: &str) -> Result<u64, String> {
 }
 
 /// A signed whole number.
-pub fn signed(col: &str, v: &str) -> Result<i64, String> {
+pub(super) fn signed(col: &str, v: &str) -> Result<i64, String> {
     if let Ok(n) = v.parse::<i64>() {
         return Ok(n);
     }
@@ -120,7 +120,7 @@ pub fn signed(col: &str, v: &str) -> Result<i64, String> {
 }
 
 /// A timestamp parsed by `parse`, described as `what` in the message.
-pub fn time(
+pub(super) fn time(
     col: &str,
     v: &str,
     what: &str,
@@ -135,7 +135,7 @@ pub fn time(
 ///
 /// # Errors
 /// A malformed number or time, or an end before the start.
-pub fn run_time(
+pub(super) fn run_time(
     duration: &str,
     start: &str,
     end: &str,
@@ -159,16 +159,16 @@ pub fn run_time(
 }
 
 /// A data line: the file's columns and the line's fields.
-pub type Record<'c, 'r> = (&'c Columns, Vec<Cow<'r, str>>);
+pub(super) type Record<'c, 'r> = (&'c Columns, Vec<Cow<'r, str>>);
 
 /// A CSV file's columns, known once its header is read: the prologue every header-based
 /// reader shares.
 #[derive(Default)]
-pub struct CsvColumns(Option<Columns>);
+pub(super) struct CsvColumns(Option<Columns>);
 
 impl CsvColumns {
     /// Read the header line.
-    pub fn read_header(
+    pub(super) fn read_header(
         &mut self,
         record: &str,
         required: &[&str],
@@ -179,7 +179,7 @@ impl CsvColumns {
     }
 
     /// The columns and fields of a data line, `None` for a blank one.
-    pub fn record<'r>(&self, record: &'r str) -> Result<Option<Record<'_, 'r>>, String> {
+    pub(super) fn record<'r>(&self, record: &'r str) -> Result<Option<Record<'_, 'r>>, String> {
         if record.trim().is_empty() {
             return Ok(None);
         }

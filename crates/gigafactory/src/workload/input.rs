@@ -10,7 +10,7 @@ use std::path::Path;
 use super::job::Job;
 
 /// Open `path` for reading, decompressing gzip transparently.
-pub fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+pub(crate) fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
     let mut f = BufReader::with_capacity(1 << 16, File::open(path)?);
     let gz = f.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gz {
@@ -24,19 +24,19 @@ pub fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
 }
 
 /// Records one per line.
-pub struct Lines {
+pub(crate) struct Lines {
     input: Box<dyn BufRead + Send>,
     line: u64,
 }
 
 impl Lines {
-    pub fn new(input: Box<dyn BufRead + Send>) -> Self {
+    pub(crate) fn new(input: Box<dyn BufRead + Send>) -> Self {
         Lines { input, line: 0 }
     }
 
     /// Read the next line into `buf` (without its line ending); its number, or `None` at
     /// the end.
-    pub fn next(&mut self, buf: &mut String) -> io::Result<Option<u64>> {
+    pub(crate) fn next(&mut self, buf: &mut String) -> io::Result<Option<u64>> {
         buf.clear();
         if self.input.read_line(buf)? == 0 {
             return Ok(None);
@@ -55,7 +55,7 @@ impl Lines {
 
 /// The elements of one top-level JSON array, one at a time, without reading the whole
 /// array: bytes are scanned for the element's end (depth 0, outside strings).
-pub struct JsonArrayElements {
+pub(crate) struct JsonArrayElements {
     input: Box<dyn BufRead + Send>,
     line: u64,
     started: bool,
@@ -63,7 +63,7 @@ pub struct JsonArrayElements {
 }
 
 impl JsonArrayElements {
-    pub fn new(input: Box<dyn BufRead + Send>) -> Self {
+    pub(crate) fn new(input: Box<dyn BufRead + Send>) -> Self {
         JsonArrayElements {
             input,
             line: 1,
@@ -90,7 +90,7 @@ impl JsonArrayElements {
     ///
     /// # Errors
     /// `InvalidData` when the text is not a JSON array.
-    pub fn next(&mut self, buf: &mut String) -> io::Result<Option<u64>> {
+    pub(crate) fn next(&mut self, buf: &mut String) -> io::Result<Option<u64>> {
         buf.clear();
         if self.done {
             return Ok(None);
@@ -149,7 +149,7 @@ impl JsonArrayElements {
 }
 
 /// Split one CSV line into fields; double-quoted fields may hold commas and `""`.
-pub fn split_csv(line: &str) -> Vec<Cow<'_, str>> {
+pub(crate) fn split_csv(line: &str) -> Vec<Cow<'_, str>> {
     if !line.contains('"') {
         return line.split(',').map(Cow::Borrowed).collect();
     }
@@ -174,7 +174,7 @@ pub fn split_csv(line: &str) -> Vec<Cow<'_, str>> {
 }
 
 /// Quote a CSV field when it needs it.
-pub fn quote_csv(s: &str) -> Cow<'_, str> {
+pub(crate) fn quote_csv(s: &str) -> Cow<'_, str> {
     if s.contains([',', '"', '\n', '\r']) {
         Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
@@ -185,14 +185,14 @@ pub fn quote_csv(s: &str) -> Cow<'_, str> {
 /// Restores submit order for traces that are sorted only roughly: holds up to `capacity`
 /// jobs, sorted, and releases the earliest. In-order jobs cost O(1); a late one is placed by
 /// binary search. A job earlier than one already released is an error.
-pub struct Reorder {
+pub(crate) struct Reorder {
     held: VecDeque<(Job, u64)>,
     capacity: usize,
     last: Option<i64>,
 }
 
 impl Reorder {
-    pub fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize) -> Self {
         Reorder {
             held: VecDeque::with_capacity(capacity.min(1 << 16) + 1),
             capacity,
@@ -204,7 +204,7 @@ impl Reorder {
     ///
     /// # Errors
     /// The line of a job that comes before one already released, with both times.
-    pub fn push(&mut self, job: Job, line: u64) -> Result<Option<Job>, (u64, String)> {
+    pub(crate) fn push(&mut self, job: Job, line: u64) -> Result<Option<Job>, (u64, String)> {
         if let Some(last) = self.last {
             if job.submit_s < last {
                 return Err((
@@ -235,7 +235,7 @@ impl Reorder {
     }
 
     /// Release the earliest job held.
-    pub fn pop(&mut self) -> Option<Job> {
+    pub(crate) fn pop(&mut self) -> Option<Job> {
         let (job, _) = self.held.pop_front()?;
         self.last = Some(job.submit_s);
         Some(job)

@@ -21,7 +21,7 @@ fn hms(t: &str) -> Option<(u32, u32, u32)> {
 }
 
 /// `YYYY-MM-DD HH:MM:SS` (no zone) read as local time `offset_s` seconds east of UTC.
-pub fn parse_local(s: &str, offset_s: i64) -> Option<i64> {
+pub(crate) fn parse_local(s: &str, offset_s: i64) -> Option<i64> {
     let s = s.trim();
     if !s.is_ascii() || s.len() != 19 || !matches!(s.as_bytes()[10], b' ' | b'T') {
         return None;
@@ -33,7 +33,7 @@ pub fn parse_local(s: &str, offset_s: i64) -> Option<i64> {
 
 /// ISO 8601 with a zone: `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; a space may stand for T.
 /// Fractions of a second are dropped.
-pub fn parse_iso(s: &str) -> Option<i64> {
+pub(crate) fn parse_iso(s: &str) -> Option<i64> {
     let s = s.trim();
     // Timestamps are ASCII: anything else is malformed (and would not slice by bytes).
     if !s.is_ascii() || s.len() < 20 || !matches!(s.as_bytes()[10], b' ' | b'T') {

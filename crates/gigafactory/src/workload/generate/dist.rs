@@ -74,8 +74,11 @@ fn erfc(x: f64) -> f64 {
 /// A log-normal with median `median` and log-scale spread `sigma`, cut at `max`.
 #[derive(Debug, Clone, Copy)]
 pub struct TruncLogNormal {
+    /// The median (before the cut).
     pub median: f64,
+    /// The standard deviation of the logarithm.
     pub sigma: f64,
+    /// The largest value drawn.
     pub max: f64,
 }
 

@@ -9,7 +9,7 @@ use super::helios::slurm_state;
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
-pub struct Acme {
+pub(super) struct Acme {
     cols: CsvColumns,
 }
 

@@ -7,13 +7,13 @@ use super::super::time::parse_local;
 use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
-pub struct Helios {
+pub(super) struct Helios {
     cols: CsvColumns,
     offset_s: i64,
 }
 
 impl Helios {
-    pub fn new(offset_s: i64) -> Self {
+    pub(super) fn new(offset_s: i64) -> Self {
         Helios {
             cols: CsvColumns::default(),
             offset_s,
@@ -35,7 +35,7 @@ const OPTIONAL: [&str; 1] = ["duration"];
 
 /// Slurm job states in Helios, as outcomes: time-outs and node failures count as failed,
 /// as in the Helios paper's own summaries.
-pub fn slurm_state(col: &str, s: &str) -> Result<Outcome, String> {
+pub(super) fn slurm_state(col: &str, s: &str) -> Result<Outcome, String> {
     match s {
         "COMPLETED" => Ok(Outcome::Completed),
         "CANCELLED" => Ok(Outcome::Cancelled),

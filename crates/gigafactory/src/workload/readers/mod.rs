@@ -97,7 +97,7 @@ impl SeenIds {
 }
 
 impl Reader {
-    pub fn open(path: &Path, format: Format, o: &ReadOptions) -> Result<Reader, ReadError> {
+    pub(super) fn open(path: &Path, format: Format, o: &ReadOptions) -> Result<Reader, ReadError> {
         let file = path.display().to_string();
         let err = |m: String| ReadError {
             file: file.clone(),
@@ -159,7 +159,7 @@ impl Reader {
         }))
     }
 
-    pub fn next(&mut self) -> Option<Result<Job, ReadError>> {
+    pub(super) fn next(&mut self) -> Option<Result<Job, ReadError>> {
         loop {
             if self.finished {
                 return self.reorder.pop().map(Ok);

@@ -6,7 +6,7 @@ use super::super::{Job, JobKind, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
-pub struct Native {
+pub(super) struct Native {
     cols: CsvColumns,
 }
 

@@ -7,7 +7,7 @@ use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
-pub struct Openb {
+pub(super) struct Openb {
     cols: CsvColumns,
 }
 

@@ -21,13 +21,13 @@ struct TaskSummary {
     end: Option<i64>,
 }
 
-pub struct Pai2020 {
+pub(super) struct Pai2020 {
     tasks: HashMap<String, TaskSummary>,
     cols: Columns,
 }
 
 /// `pai_task_table.csv` (or `.csv.gz`) in the job table's folder.
-pub fn task_table_beside(job_table: &Path) -> PathBuf {
+pub(super) fn task_table_beside(job_table: &Path) -> PathBuf {
     let dir = job_table.parent().unwrap_or(Path::new("."));
     let gz = dir.join("pai_task_table.csv.gz");
     if gz.exists() {
@@ -46,7 +46,7 @@ fn seconds(col: &str, v: &str) -> Result<Option<i64>, String> {
 
 impl Pai2020 {
     /// Read the task table into per-job summaries.
-    pub fn load(path: &Path) -> Result<Pai2020, (Option<u64>, String)> {
+    pub(super) fn load(path: &Path) -> Result<Pai2020, (Option<u64>, String)> {
         let input =
             open(path).map_err(|e| (None, format!("cannot read the PAI task table: {e}")))?;
         let mut lines = Lines::new(input);

@@ -10,12 +10,12 @@ use super::super::time::parse_local;
 use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
-pub struct Philly {
+pub(super) struct Philly {
     offset_s: i64,
 }
 
 impl Philly {
-    pub fn new(offset_s: i64) -> Self {
+    pub(super) fn new(offset_s: i64) -> Self {
         Philly { offset_s }
     }
 }

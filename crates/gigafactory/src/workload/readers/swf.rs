@@ -9,7 +9,7 @@ use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
-pub struct Swf {
+pub(super) struct Swf {
     unix_start: i64,
 }
 

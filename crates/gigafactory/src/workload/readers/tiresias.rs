@@ -6,7 +6,7 @@ use super::super::{Job, Outcome, Tenants};
 use super::{Parsed, Parser, Skip};
 
 #[derive(Default)]
-pub struct Tiresias {
+pub(super) struct Tiresias {
     cols: CsvColumns,
 }
 
