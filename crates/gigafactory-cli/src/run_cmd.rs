@@ -129,7 +129,7 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             "{}",
             summary::render_summary(
                 &evaluation.assessment,
-                &evaluation.start.to_string(),
+                evaluation.start,
                 evaluation.horizon_years,
                 origin
             )

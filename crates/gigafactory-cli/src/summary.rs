@@ -6,7 +6,7 @@ use gigafactory::units::Date;
 use crate::table::{Align, bold, eur, green, int, num, plural, red, render};
 
 /// The summary as the terminal shows it.
-pub(crate) fn render_summary(a: &Assessment, start: &str, years: u32, origin: &str) -> String {
+pub(crate) fn render_summary(a: &Assessment, start: Date, years: u32, origin: &str) -> String {
     let mut out = String::new();
     out.push_str(&format!("{}\n", bold(&a.name)));
     out.push_str(&format!(

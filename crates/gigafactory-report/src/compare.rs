@@ -164,8 +164,9 @@ pub fn compare_html(c: &Comparison, cells: &[Vec<String>]) -> String {
             .filter_map(|p| p.outcome)
             .map(|o| o.simulated_s as f64 / 86_400.0)
             .fold(1.0f64, f64::max);
-        let ticks = (0..=(days / 365.25).ceil() as u32)
-            .map(|y| (f64::from(y) * 365.25, format!("year {y}")))
+        let year = gigafactory::units::MEAN_YEAR_DAYS;
+        let ticks = (0..=(days / year).ceil() as u32)
+            .map(|y| (f64::from(y) * year, format!("year {y}")))
             .filter(|(d, _)| *d <= days)
             .collect();
         let x = XAxis {

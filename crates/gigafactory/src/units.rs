@@ -8,8 +8,26 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Hours in a (non-leap) year: 365 × 24. Yearly figures are for a year of this length.
+/// Hours in a (non-leap) year: 365 × 24. The assessment's yearly figures (energy, hours
+/// delivered, cost per hour) are for a year of this length.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// Days in a Julian year (365.25), the length of a year in the simulation's time-based
+/// amounts: a yearly amount spread over calendar time (fixed opex over the days a phase is
+/// in service), growth per year of generated demand, a useful life in fractional years;
+/// so that whole years of a horizon add up to whole yearly amounts on average. Calendar
+/// years themselves (the year rows, generated arrivals' horizon) are counted by date: 365
+/// or 366 days. The assessment's yearly figures are for a year of [`HOURS_PER_YEAR`].
+pub const MEAN_YEAR_DAYS: f64 = 365.25;
+
+/// Days in a Gregorian year on average (365.2425, the calendar's 400-year mean): a date as
+/// a fractional year, for the rent curve. (That this and [`MEAN_YEAR_DAYS`] differ moves
+/// no figure by more than 0.02%; making them one would change every simulated figure's
+/// random path, and is a change of its own.)
+pub const GREGORIAN_YEAR_DAYS: f64 = 365.2425;
+
+/// Seconds in a year of [`MEAN_YEAR_DAYS`].
+pub const MEAN_YEAR_S: f64 = MEAN_YEAR_DAYS * 86_400.0;
 
 /// Seconds in a day: the simulation's clock counts seconds from the start of the horizon,
 /// and calendar dates are whole days from it.

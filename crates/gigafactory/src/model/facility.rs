@@ -107,7 +107,7 @@ impl BuildPlan {
         let whole = self.life_years.max(0.0).floor().min(10_000.0);
         self.online
             .add_years(whole as u32)
-            .add_days(((self.life_years - whole) * 365.25).round() as i64)
+            .add_days(((self.life_years - whole) * crate::units::MEAN_YEAR_DAYS).round() as i64)
     }
 
     /// Rated IT power, MW.
@@ -359,8 +359,9 @@ impl Facility {
             while old.online.add_years(whole + 1) <= day {
                 whole += 1;
             }
-            self.builds[i].life_years =
-                f64::from(whole) + day.days_since(&old.online.add_years(whole)) as f64 / 365.25;
+            self.builds[i].life_years = f64::from(whole)
+                + day.days_since(&old.online.add_years(whole)) as f64
+                    / crate::units::MEAN_YEAR_DAYS;
             if count == 0 {
                 continue;
             }

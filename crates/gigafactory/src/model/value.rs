@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::units::Date;
 
 /// Days in a mean Gregorian year, to turn dates into fractional years.
-const DAYS_PER_YEAR: f64 = 365.2425;
+use crate::units::GREGORIAN_YEAR_DAYS as DAYS_PER_YEAR;
 
 /// A date as a fractional year (2027-01-01 is 2027.0).
 pub fn year_of(d: &Date) -> f64 {

@@ -11,6 +11,7 @@ use super::series::SeriesAcc;
 use crate::cluster::Cluster;
 use crate::engine::Time;
 use crate::model::{self, Facility, power};
+use crate::units::GREGORIAN_YEAR_DAYS;
 use crate::workload::{Job, Outcome};
 
 #[derive(Clone)]
@@ -285,7 +286,10 @@ impl Accumulator {
             Some(w) => w.measured_within(t as f64 - dt, t as f64) * self.job_weight,
         };
         // The rent's exact mean over this piece of time, for the value of what was served.
-        let to_years = |s: f64| self.start_year + s / 86_400.0 / 365.2425;
+        // Years as the rent curve counts them (dates as fractional Gregorian years).
+        let to_years = |s: f64| {
+            self.start_year + s / crate::units::SECONDS_PER_DAY as f64 / GREGORIAN_YEAR_DAYS
+        };
         let rent = self
             .rent
             .mean(to_years(t as f64 - dt_all), to_years(t as f64));
@@ -585,7 +589,7 @@ impl Accumulator {
     }
 
     fn phase_outcomes(&self, end: Time) -> Vec<PhaseOutcome> {
-        let year_s = 365.25 * 86_400.0;
+        let year_s = crate::units::MEAN_YEAR_S;
         self.parts
             .iter()
             .enumerate()
@@ -641,7 +645,7 @@ impl Accumulator {
                 eur += e.1;
                 co2 += e.2;
             }
-            let year_s = 365.25 * 86_400.0;
+            let year_s = crate::units::MEAN_YEAR_S;
             let mut capex = 0.0;
             let mut fixed = 0.0;
             for ph in &self.phases {

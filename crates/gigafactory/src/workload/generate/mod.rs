@@ -18,8 +18,8 @@ pub use presets::{PRESETS, Preset, PublishedSummary, preset, published};
 
 use super::{Job, Outcome, TenantId, Tenants};
 
-/// Seconds in a year of 365.25 days.
-pub const YEAR_S: f64 = 365.25 * 86_400.0;
+/// Seconds in a mean year, for growth per year.
+pub const YEAR_S: f64 = crate::units::MEAN_YEAR_S;
 
 /// One synthetic tenant.
 #[derive(Debug, Clone)]
