@@ -146,6 +146,22 @@ fn the_readme_and_shipped_files_tell_the_truth_about_the_repository() {
         )),
         "the README's count of tests/bad scenarios is not {bad}"
     );
+    // The speed figures are the benchmark baseline's, in its words.
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let baseline =
+        std::fs::read_to_string(root.join("crates/gigafactory/benches/baseline.toml")).unwrap();
+    let quoted: Vec<&str> = baseline
+        .lines()
+        .filter_map(|l| l.strip_prefix("readme = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert_eq!(quoted.len(), 6, "the baseline's figures");
+    for q in quoted {
+        assert!(
+            flat(&readme).contains(&flat(q)),
+            "the README does not say \"{q}\" (benches/baseline.toml)"
+        );
+    }
     // The job table's row names every column of its one definition, in order.
     let row = readme
         .lines()
