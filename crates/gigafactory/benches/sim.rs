@@ -15,7 +15,7 @@ use std::time::Instant;
 use gigafactory::catalog::Catalog;
 use gigafactory::engine::EventQueue;
 use gigafactory::model;
-use gigafactory::sim::{SimOptions, simulate};
+use gigafactory::sim::{SimConfig, SimOptions, simulate};
 use gigafactory::workload::JobSource;
 use gigafactory::workload::generate::Stream;
 
@@ -96,9 +96,8 @@ fn year(file: &str, policy: &str, until_days: Option<u64>, key: &str) {
         .unwrap();
     let start = Instant::now();
     let out = simulate(
-        &s,
+        &SimConfig::resolve(&s, catalog),
         &f,
-        catalog,
         &mut jobs,
         SimOptions {
             until_s: until_days.map(|d| d * 86_400),

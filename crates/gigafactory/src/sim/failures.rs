@@ -5,7 +5,7 @@ use super::{Ev, JobKey, Sim};
 use crate::engine::Time;
 
 /// Failure parameters, resolved.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FailureParams {
     /// Mean accelerator-seconds between interruptions.
     pub gpu_s_per_interruption: f64,

@@ -2,18 +2,19 @@
 //! the cluster, a policy and the accounting; records the outcome.
 
 mod accounts;
+mod config;
 mod failures;
 mod joblog;
 mod outcome;
 pub mod policies;
 pub mod policy;
-mod sample;
 mod series;
 mod setup;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+pub use config::{PolicyConfig, SimConfig, TenantConfig};
 pub use failures::FailureParams;
 pub use joblog::{
     ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, csv_field,
@@ -21,18 +22,11 @@ pub use joblog::{
 };
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
 pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
-pub use sample::{
-    JOB_BUDGET, MIN_SAMPLE_ROOM, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample,
-    run_sampled, simulated_jobs,
-};
 pub use series::{STEP_S, TimeSeries};
-use setup::year_ends;
 
-use crate::catalog::Catalog;
 use crate::cluster::{Allocation, Cluster};
 use crate::engine::{EventQueue, Time};
 use crate::model::Facility;
-use crate::scenario::Scenario;
 use crate::workload::generate::Stream;
 use crate::workload::{Job, JobStream, ReadError};
 
@@ -138,16 +132,15 @@ type Arrival = (Time, Job, Option<String>);
 /// # Errors
 /// The job stream fails, or the job log cannot be written.
 pub fn simulate(
-    scenario: &Scenario,
+    config: &SimConfig,
     facility: &Facility,
-    catalog: &Catalog,
     jobs: &mut dyn JobStream,
     mut options: SimOptions<'_>,
 ) -> Result<SimOutcome, SimError> {
-    let horizon = year_ends(scenario).last().copied().unwrap_or(0);
+    let horizon = config.horizon_s();
     let end = options.until_s.map_or(horizon, |u| u.min(horizon));
     let log = options.job_log.take();
-    let mut sim = Sim::new(scenario, facility, catalog, end, log);
+    let mut sim = Sim::new(config, facility, end, log);
     sim.max_waiting = options.max_waiting.unwrap_or(MAX_WAITING);
     if let Some(w) = options.windows {
         sim.windows = Some(w);
@@ -804,6 +797,4 @@ impl<'a> Sim<'a> {
 #[cfg(test)]
 mod policy_tests;
 #[cfg(test)]
-mod sample_tests;
-#[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -2,16 +2,8 @@
 //! lifetimes, failures and spares, the policy, the accounting and the horizon's years.
 
 use super::*;
-use crate::scenario::defaults;
 use crate::units::NODE_GPUS;
-
-/// The end of each year of the horizon, seconds from the start: calendar years from the
-/// start date.
-pub(super) fn year_ends(s: &Scenario) -> Vec<Time> {
-    (1..=s.years)
-        .map(|k| s.start.add_years(k).days_since(&s.start) as Time * DAY_S as Time)
-        .collect()
-}
+use crate::workload::generate::purpose;
 
 /// The spans of `[0, end)` in which no partition is in service, as dates from `start`.
 fn idle_spans(
@@ -45,47 +37,37 @@ fn idle_spans(
 
 impl<'a> Sim<'a> {
     pub(super) fn new(
-        s: &Scenario,
+        c: &SimConfig,
         f: &Facility,
-        catalog: &Catalog,
         end: Time,
         log: Option<&'a mut dyn JobSink>,
     ) -> Sim<'a> {
-        let pod_nodes = s.cluster.pod_nodes.unwrap_or(defaults::POD_NODES);
         let mut cluster = Cluster::new();
         let mut q = EventQueue::new();
-        let (lifetimes, phases) = partitions(s, f, catalog, pod_nodes, &mut cluster, &mut q);
-        let tenants = tenant_views(s, f);
-        let patience_s = s
-            .tenants
-            .iter()
-            .map(|t| t.patience_h.map(|h| (h * 3600.0) as Time))
-            .collect();
-        let fp = &s.failures;
-        let ckpt = FailureParams::resolve(s, catalog);
-        let sc = &s.scheduler;
-        let policy: Box<dyn Policy> = policies::make(sc);
+        let (lifetimes, phases) = partitions(c, f, &mut cluster, &mut q);
+        let policy: Box<dyn Policy> = policies::make(&c.policy);
         let track_usage = policy.needs_usage();
         let idle = idle_spans(&lifetimes, end, &f.start);
+        let ckpt = c.failures;
         Sim {
             log,
-            tenant_names: s.tenants.iter().map(|t| t.name.clone()).collect(),
-            named: vec![true; s.tenants.len()],
-            o: accounts::Accumulator::new(f, &cluster, year_ends(s), &phases),
+            tenant_names: c.tenants.iter().map(|t| t.name.clone()).collect(),
+            named: vec![true; c.tenants.len()],
+            o: accounts::Accumulator::new(f, &cluster, c.year_ends.clone(), &phases),
             q,
             cluster,
             policy,
             running: Running::default(),
-            tenants,
-            patience_s,
+            tenants: tenant_views(c, f),
+            patience_s: c.tenants.iter().map(|t| t.patience_s).collect(),
             active: KeyMap::default(),
             arrived: Vec::new(),
             track_usage,
             next_key: 0,
             end,
             lifetimes,
-            generated: s.workload.is_none(),
-            walltime_factor: sc.walltime_factor.unwrap_or(defaults::WALLTIME_FACTOR),
+            generated: c.generated,
+            walltime_factor: c.policy.walltime_factor,
             max_rate: f
                 .builds
                 .iter()
@@ -93,18 +75,15 @@ impl<'a> Sim<'a> {
                 .fold(0.0, f64::max)
                 .max(1e-9),
             ckpt,
-            failures_on: fp.enabled,
-            fail_rng: Stream::new(s.seed, u64::MAX, 7),
+            failures_on: c.failures_on,
+            fail_rng: Stream::new(c.seed, purpose::FACILITY, purpose::FAILURES),
             outrun_gpus: ckpt.gpu_s_per_interruption
                 / (ckpt.restart_delay_s as f64 + ckpt.checkpoint_write_s).max(1.0),
             cannot_outrun: 0,
             max_waiting: MAX_WAITING,
             refused_full: 0,
             idle_spans: idle,
-            halflife_s: sc
-                .halflife_days
-                .unwrap_or(defaults::FAIR_SHARE_HALFLIFE_DAYS)
-                * DAY_S,
+            halflife_s: c.policy.halflife_s,
             last: 0,
             windows: None,
             next_wake: None,
@@ -116,24 +95,14 @@ impl<'a> Sim<'a> {
 /// nodes, and their coming online and retiring scheduled on `q`: each partition's
 /// lifetime, and each phase's (online, retire, paid) times.
 fn partitions(
-    s: &Scenario,
+    c: &SimConfig,
     f: &Facility,
-    catalog: &Catalog,
-    pod_nodes: u32,
     cluster: &mut Cluster,
     q: &mut EventQueue<Ev>,
 ) -> (Vec<Lifetime>, Vec<(Time, Time, Time)>) {
     let mut phases = Vec::with_capacity(f.builds.len());
     let mut lifetimes = Vec::with_capacity(f.builds.len());
-    // Hot spares per partition, when nodes fail at all: a share of its whole nodes,
-    // rounded (so none under ten nodes at the default 5%).
-    let spare_fraction = if s.failures.enabled {
-        s.failures
-            .spare_fraction
-            .unwrap_or(catalog.defaults.spare_fraction.value)
-    } else {
-        0.0
-    };
+    let (spare_fraction, pod_nodes) = (c.spare_fraction, c.pod_nodes);
     for (i, b) in f.builds.iter().enumerate() {
         let whole_nodes = b.count / NODE_GPUS;
         let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
@@ -164,12 +133,12 @@ fn partitions(
 }
 
 /// The tenants' shares and quotas (a quota defaults to the share of the peak capacity).
-fn tenant_views(s: &Scenario, f: &Facility) -> Vec<TenantView> {
+fn tenant_views(c: &SimConfig, f: &Facility) -> Vec<TenantView> {
     let capacity = f.peak_gpus().0;
-    if s.tenants.is_empty() {
+    if c.tenants.is_empty() {
         Vec::new()
     } else {
-        s.tenants
+        c.tenants
             .iter()
             .map(|t| TenantView {
                 share: t.share,
@@ -179,26 +148,5 @@ fn tenant_views(s: &Scenario, f: &Facility) -> Vec<TenantView> {
                 ..TenantView::default()
             })
             .collect()
-    }
-}
-
-impl FailureParams {
-    /// The scenario's failure and checkpoint settings, each defaulting to the catalogue's.
-    pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> FailureParams {
-        let fp = &s.failures;
-        FailureParams {
-            gpu_s_per_interruption: fp
-                .gpu_hours_per_interruption
-                .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
-                * 3600.0,
-            restart_delay_s: fp
-                .restart_delay_s
-                .unwrap_or(catalog.defaults.restart_delay_s.value as Time),
-            repair_s: (fp.repair_h.unwrap_or(catalog.defaults.repair_h.value) * 3600.0) as Time,
-            checkpoint_write_s: fp
-                .checkpoint_write_s
-                .unwrap_or(catalog.defaults.checkpoint_write_s.value),
-            checkpoint_interval_s: fp.checkpoint_interval_s,
-        }
     }
 }

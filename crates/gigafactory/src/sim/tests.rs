@@ -56,7 +56,7 @@ pub(crate) fn simulate_jobs(
     let catalog = Catalog::builtin();
     let (s, f) = model::prepare(text, catalog).unwrap();
     let mut it = crate::workload::Unnamed(jobs.into_iter().map(Ok));
-    simulate(&s, &f, catalog, &mut it, options)
+    simulate(&SimConfig::resolve(&s, catalog), &f, &mut it, options)
 }
 
 pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
@@ -394,12 +394,12 @@ fn a_trace_replay_logs_the_trace_tenant_names_from_the_first_row() {
     let catalog = Catalog::builtin();
     let (s, f) = model::prepare(&text, catalog).unwrap();
     let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
-    let out = run_sampled(
+    let out = crate::run::run_sampled(
         &s,
         &f,
         catalog,
         &fixtures,
-        Sample::Full,
+        crate::run::Sample::Full,
         SimOptions {
             job_log: Some(&mut log),
             ..SimOptions::default()
@@ -504,9 +504,8 @@ fn a_queue_at_its_cap_refuses_arrivals_and_says_so() {
     let (s, f) = model::prepare(&scenario(8, 1, "[failures]\nenabled = false\n"), catalog).unwrap();
     let jobs: Vec<Job> = (0..2000).map(|i| job(i, 0, 8.0, 3600)).collect();
     let out = simulate(
-        &s,
+        &SimConfig::resolve(&s, catalog),
         &f,
-        catalog,
         &mut crate::workload::Unnamed(jobs.into_iter().map(Ok)),
         SimOptions {
             max_waiting: Some(100),

@@ -15,6 +15,24 @@ fn splitmix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// What each random stream is for: the `purpose` of [`Stream::new`], named so that no two
+/// uses share a stream. The numbers are part of every seed's results: changing one changes
+/// the figures of every run that draws from it.
+pub mod purpose {
+    /// A tenant's arrival times.
+    pub const ARRIVALS: u64 = 1;
+    /// A tenant's job sizes (GPUs).
+    pub const SIZES: u64 = 2;
+    /// A tenant's run times.
+    pub const DURATIONS: u64 = 3;
+    /// A tenant's recorded outcomes (completed, cancelled, failed).
+    pub const OUTCOMES: u64 = 4;
+    /// Node failures: when and where (with [`FACILITY`] as the tenant).
+    pub const FAILURES: u64 = 7;
+    /// The "tenant" of streams that belong to the facility rather than to a tenant.
+    pub const FACILITY: u64 = u64::MAX;
+}
+
 impl Stream {
     /// The stream for `purpose` of tenant `tenant` under `seed`. Changing one tenant's or
     /// one purpose's draws leaves every other stream as it was.

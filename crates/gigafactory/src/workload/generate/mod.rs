@@ -13,7 +13,7 @@ use crate::workload::Windows;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-pub use dist::{Stream, TruncLogNormal, normal_cdf};
+pub use dist::{Stream, TruncLogNormal, normal_cdf, purpose};
 pub use presets::{PRESETS, Preset, PublishedSummary, preset, published};
 
 use super::{Job, Outcome, TenantId, Tenants};
@@ -250,10 +250,10 @@ impl Generator {
                 TenantGen {
                     id: tenants.intern(&s.name),
                     cumulative_sizes,
-                    arrivals: Stream::new(seed, i, 1),
-                    sizes: Stream::new(seed, i, 2),
-                    durations: Stream::new(seed, i, 3),
-                    outcomes: Stream::new(seed, i, 4),
+                    arrivals: Stream::new(seed, i, purpose::ARRIVALS),
+                    sizes: Stream::new(seed, i, purpose::SIZES),
+                    durations: Stream::new(seed, i, purpose::DURATIONS),
+                    outcomes: Stream::new(seed, i, purpose::OUTCOMES),
                     rate0: s.load * capacity_h100 / gpu_s_per_job,
                     norm: (5.0 + 2.0 * s.weekend_factor) / 7.0,
                     start_weekday,

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use super::{SimError, SimOptions, SimOutcome, simulate};
 use crate::catalog::Catalog;
 use crate::model::Facility;
 use crate::scenario::Scenario;
+use crate::sim::{SimConfig, SimError, SimOptions, SimOutcome, simulate};
 use crate::workload::{JobSource, ReadError, TenantId, Windows, generate::preset};
 
 /// How much of a run to simulate.
@@ -296,6 +296,7 @@ pub fn run_sampled(
     let Some(source) = JobSource::from_scenario(s, f, base_dir)? else {
         return Ok(None);
     };
+    let config = SimConfig::resolve(s, catalog);
     let JobSource::Generated(jobs) = source else {
         if let Sample::Factor(k @ 2..) = sample {
             return Err(SimError::Sample(format!(
@@ -303,7 +304,7 @@ pub fn run_sampled(
             )));
         }
         let mut source = source;
-        let mut out = simulate(s, f, catalog, &mut source, options)?;
+        let mut out = simulate(&config, f, &mut source, options)?;
         if let JobSource::Trace { reader, .. } = &source {
             out.passed_over = Some(reader.skipped());
         }
@@ -312,7 +313,7 @@ pub fn run_sampled(
     let plan = choose(s, f, jobs.expected_jobs(), sample, options.until_s)?;
     if plan.factor == 1 && plan.windows.is_none() {
         let mut source = JobSource::Generated(jobs);
-        return simulate(s, f, catalog, &mut source, options).map(Some);
+        return simulate(&config, f, &mut source, options).map(Some);
     }
     let (g, weight) = f.sampled(plan.factor);
     // The same scenario, so the same tenants: a generator again.
@@ -330,7 +331,7 @@ pub fn run_sampled(
         windows: plan.windows,
         ..options
     };
-    let mut out = simulate(s, &g, catalog, &mut counted, options)?;
+    let mut out = simulate(&config, &g, &mut counted, options)?;
     out.scale(weight);
     let simulated_gpus: u64 = g.planned().map(|b| u64::from(b.count)).sum();
     let mut note = format!(
@@ -351,7 +352,7 @@ pub fn run_sampled(
         ));
     }
     note.push_str("; utilisation, shares and waits as simulated");
-    out.sampling = Some(super::Sampling {
+    out.sampling = Some(crate::sim::Sampling {
         factor: plan.factor,
         simulated_gpus,
         weight,

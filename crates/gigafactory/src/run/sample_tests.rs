@@ -1,10 +1,11 @@
 //! Sampling against its rules: whole years of capacity measured, every total's identities
 //! under every sampling mode, and every phase of the built-in scenarios large enough.
 
-use super::tests::scenario;
 use super::*;
 use crate::catalog::Catalog;
 use crate::model;
+use crate::sim::tests::scenario;
+use crate::sim::*;
 
 #[test]
 fn time_sampling_measures_whole_years_of_capacity() {
@@ -21,9 +22,8 @@ fn time_sampling_measures_whole_years_of_capacity() {
         offset_s: 25.0 * WEEK,
     };
     let out = simulate(
-        &s,
+        &SimConfig::resolve(&s, catalog),
         &f,
-        catalog,
         &mut crate::workload::Unnamed(std::iter::empty()),
         SimOptions {
             windows: Some(w),
@@ -98,7 +98,7 @@ patience_h = 12
         ),
     ];
     for (name, mode) in modes {
-        let mut log = super::CsvJobLog::new(Vec::new()).unwrap();
+        let mut log = crate::sim::CsvJobLog::new(Vec::new()).unwrap();
         let out = run_sampled(
             &s,
             &f,
@@ -238,11 +238,11 @@ fn the_automatic_sample_keeps_every_phase_refreshes_included_large_enough() {
         }
         // Within twice the budget, except where the shortest windows at the least room
         // cannot get there:
-        let jobs = crate::sim::simulated_jobs(
+        let jobs = crate::run::simulated_jobs(
             &s,
             &f,
             std::path::Path::new("."),
-            crate::sim::Sample::Auto,
+            crate::run::Sample::Auto,
             None,
         )
         .unwrap()

@@ -16,10 +16,18 @@ use crate::scenario::{Problem, Scenario};
 use crate::units::Date;
 use crate::workload::{JobSource, ReadError};
 
+mod sample;
+#[cfg(test)]
+mod sample_tests;
+
 pub use crate::sim::{
     ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, PhaseOutcome,
-    Sample, Sampling, SimError, SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries,
-    YearOutcome, csv_field, job_log_header,
+    Sampling, SimError, SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries, YearOutcome,
+    csv_field, job_log_header,
+};
+pub use sample::{
+    JOB_BUDGET, MIN_SAMPLE_ROOM, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample,
+    run_sampled, simulated_jobs,
 };
 
 /// What an assessment made at the simulated utilisation says it assumes.
@@ -127,7 +135,7 @@ impl Plan {
         sample: Sample,
         until_s: Option<u64>,
     ) -> Result<Option<f64>, SimError> {
-        crate::sim::simulated_jobs(
+        sample::simulated_jobs(
             &self.scenario,
             &self.facility,
             &self.base_dir,
@@ -166,7 +174,7 @@ pub fn evaluate(
     options: SimOptions<'_>,
 ) -> Result<Evaluation, SimError> {
     let (s, f) = (&plan.scenario, &plan.facility);
-    let outcome = crate::sim::run_sampled(s, f, catalog, &plan.base_dir, sample, options)?;
+    let outcome = sample::run_sampled(s, f, catalog, &plan.base_dir, sample, options)?;
     let assessment = match &outcome {
         None => model::assess(f),
         Some(o) => model::assess_at(f, o.utilization, SIMULATED_BASIS),

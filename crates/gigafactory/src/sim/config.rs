@@ -1,0 +1,152 @@
+//! What a simulation needs of a scenario, with every default filled in: resolved once
+//! (`SimConfig::resolve`), so that the simulation itself reads neither the scenario nor
+//! the catalogue, and a front end or a sweep can change a setting on the resolved value.
+
+use crate::catalog::Catalog;
+use crate::engine::Time;
+use crate::scenario::{PolicyName, Scenario, defaults};
+use crate::units::SECONDS_PER_DAY;
+
+use super::FailureParams;
+
+/// One tenant's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantConfig {
+    /// Its name.
+    pub name: String,
+    /// Its entitled share of the facility (0 to 1).
+    pub share: f64,
+    /// GPUs it may hold at once; `None`: its share of the peak capacity.
+    pub quota_gpus: Option<u32>,
+    /// How long its jobs wait before they are withdrawn; `None`: for ever.
+    pub patience_s: Option<Time>,
+}
+
+/// The scheduling policy and its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyConfig {
+    /// The policy.
+    pub name: PolicyName,
+    /// Queued jobs one backfill pass looks at.
+    pub backfill_depth: usize,
+    /// Seconds between backfill passes (0: at every event).
+    pub backfill_interval_s: u64,
+    /// LAS's attained-service thresholds between queues, GPU-hours.
+    pub las_thresholds_gpu_h: Vec<f64>,
+    /// Fair share's half-life of past usage, s.
+    pub halflife_s: f64,
+    /// Requested wall time over true run time.
+    pub walltime_factor: f64,
+}
+
+/// A simulation's settings, resolved from a scenario and the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    /// The seed of every random stream.
+    pub seed: u64,
+    /// The end of each year of the horizon, s from the start (calendar years by date).
+    pub year_ends: Vec<Time>,
+    /// Nodes per pod (network domain).
+    pub pod_nodes: u32,
+    /// Whether nodes fail.
+    pub failures_on: bool,
+    /// Failure, repair, restart and checkpoint parameters (checkpoints are written on
+    /// preemption too, so these hold with failures off).
+    pub failures: FailureParams,
+    /// Share of each partition's whole nodes held as hot spares (0 with failures off).
+    pub spare_fraction: f64,
+    /// The tenants, in the scenario's order (none for a trace that names its own).
+    pub tenants: Vec<TenantConfig>,
+    /// The scheduling policy.
+    pub policy: PolicyConfig,
+    /// Whether the jobs are generated (arrival times from 0) rather than a trace's
+    /// (shifted so that its first job arrives at 0).
+    pub generated: bool,
+}
+
+impl SimConfig {
+    /// The settings of scenario `s`, each defaulting to the catalogue's measured figure or
+    /// to the model's choice in `scenario::defaults`.
+    #[must_use]
+    pub fn resolve(s: &Scenario, catalog: &Catalog) -> SimConfig {
+        let sc = &s.scheduler;
+        SimConfig {
+            seed: s.seed,
+            year_ends: year_ends(s),
+            pod_nodes: s.cluster.pod_nodes.unwrap_or(defaults::POD_NODES),
+            failures_on: s.failures.enabled,
+            failures: FailureParams::resolve(s, catalog),
+            // Hot spares per partition, when nodes fail at all: a share of its whole
+            // nodes, rounded (so none under ten nodes at the default 5%).
+            spare_fraction: if s.failures.enabled {
+                s.failures
+                    .spare_fraction
+                    .unwrap_or(catalog.defaults.spare_fraction.value)
+            } else {
+                0.0
+            },
+            tenants: s
+                .tenants
+                .iter()
+                .map(|t| TenantConfig {
+                    name: t.name.clone(),
+                    share: t.share,
+                    quota_gpus: t.quota_gpus,
+                    patience_s: t.patience_h.map(|h| (h * 3600.0) as Time),
+                })
+                .collect(),
+            policy: PolicyConfig {
+                name: sc.policy,
+                backfill_depth: sc.backfill_depth.unwrap_or(defaults::BACKFILL_DEPTH) as usize,
+                backfill_interval_s: sc
+                    .backfill_interval_s
+                    .unwrap_or(defaults::BACKFILL_INTERVAL_S),
+                las_thresholds_gpu_h: sc
+                    .las_thresholds_gpu_h
+                    .clone()
+                    .unwrap_or_else(|| defaults::LAS_THRESHOLDS_GPU_H.to_vec()),
+                halflife_s: sc
+                    .halflife_days
+                    .unwrap_or(defaults::FAIR_SHARE_HALFLIFE_DAYS)
+                    * SECONDS_PER_DAY as f64,
+                walltime_factor: sc.walltime_factor.unwrap_or(defaults::WALLTIME_FACTOR),
+            },
+            generated: s.workload.is_none(),
+        }
+    }
+
+    /// The end of the horizon, s from the start.
+    #[must_use]
+    pub fn horizon_s(&self) -> Time {
+        self.year_ends.last().copied().unwrap_or(0)
+    }
+}
+
+/// The end of each year of the horizon, seconds from the start: calendar years from the
+/// start date.
+fn year_ends(s: &Scenario) -> Vec<Time> {
+    (1..=s.years)
+        .map(|k| s.start.add_years(k).days_since(&s.start) as Time * SECONDS_PER_DAY)
+        .collect()
+}
+
+impl FailureParams {
+    /// The scenario's failure and checkpoint settings, each defaulting to the catalogue's.
+    fn resolve(s: &Scenario, catalog: &Catalog) -> FailureParams {
+        let fp = &s.failures;
+        FailureParams {
+            gpu_s_per_interruption: fp
+                .gpu_hours_per_interruption
+                .unwrap_or_else(|| catalog.failures.gpu_hours_per_interruption())
+                * 3600.0,
+            restart_delay_s: fp
+                .restart_delay_s
+                .unwrap_or(catalog.defaults.restart_delay_s.value as Time),
+            repair_s: (fp.repair_h.unwrap_or(catalog.defaults.repair_h.value) * 3600.0) as Time,
+            checkpoint_write_s: fp
+                .checkpoint_write_s
+                .unwrap_or(catalog.defaults.checkpoint_write_s.value),
+            checkpoint_interval_s: fp.checkpoint_interval_s,
+        }
+    }
+}
