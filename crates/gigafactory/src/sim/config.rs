@@ -4,10 +4,11 @@
 
 use crate::catalog::Catalog;
 use crate::engine::Time;
-use crate::scenario::{PolicyName, Scenario, defaults};
+use crate::scenario::{Scenario, defaults};
 use crate::units::SECONDS_PER_DAY;
 
 use super::FailureParams;
+use crate::sched::PolicyConfig;
 
 /// One tenant's settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,23 +21,6 @@ pub struct TenantConfig {
     pub quota_gpus: Option<u32>,
     /// How long its jobs wait before they are withdrawn; `None`: for ever.
     pub patience_s: Option<Time>,
-}
-
-/// The scheduling policy and its parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PolicyConfig {
-    /// The policy.
-    pub name: PolicyName,
-    /// Queued jobs one backfill pass looks at.
-    pub backfill_depth: usize,
-    /// Seconds between backfill passes (0: at every event).
-    pub backfill_interval_s: u64,
-    /// LAS's attained-service thresholds between queues, GPU-hours.
-    pub las_thresholds_gpu_h: Vec<f64>,
-    /// Fair share's half-life of past usage, s.
-    pub halflife_s: f64,
-    /// Requested wall time over true run time.
-    pub walltime_factor: f64,
 }
 
 /// A simulation's settings, resolved from a scenario and the catalogue.

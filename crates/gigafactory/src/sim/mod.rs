@@ -6,22 +6,19 @@ mod config;
 mod failures;
 mod joblog;
 mod outcome;
-pub mod policies;
-pub mod policy;
 mod series;
 mod setup;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-pub use config::{PolicyConfig, SimConfig, TenantConfig};
+pub use crate::sched::PolicyConfig;
+pub use crate::sched::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
+pub(crate) use crate::sched::{KeyMap, policies};
+pub use config::{SimConfig, TenantConfig};
 pub use failures::FailureParams;
 pub use joblog::{
     ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, csv_field,
     job_log_header,
 };
 pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
-pub use policy::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
 pub use series::{STEP_S, TimeSeries};
 
 use crate::cluster::{Allocation, Cluster};
@@ -218,27 +215,6 @@ pub fn simulate(
     };
     Ok(sim.finish(&name, end < horizon))
 }
-
-/// A hasher for the simulation's own integer keys (never adversarial input): one
-/// multiplication (Fibonacci hashing) instead of SipHash.
-#[derive(Default)]
-pub(crate) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-pub(crate) type KeyMap<V> = HashMap<JobKey, V, BuildHasherDefault<KeyHasher>>;
 
 /// How a running job stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

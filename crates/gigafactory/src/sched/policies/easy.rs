@@ -5,10 +5,10 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{
+use crate::engine::Time;
+use crate::sched::policy::{
     Decision, JobKey, Pace, Policy, QueuedJob, Reservation, ScanState, View,
 };
-use crate::engine::Time;
 
 /// EASY backfilling.
 pub struct EasyBackfill {

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
 use crate::cluster::{GPUS_PER_NODE, nodes_for};
 use crate::engine::Time;
+use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, View};
 
 /// Shortest job first.
 #[derive(Default)]

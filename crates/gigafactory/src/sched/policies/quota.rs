@@ -6,8 +6,8 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, TenantView, View};
 use super::easy::{clean_head, insert_ordered};
+use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, TenantView, View};
 
 /// Quotas.
 #[derive(Default)]

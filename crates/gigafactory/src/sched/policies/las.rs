@@ -9,10 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::super::KeyMap;
+use crate::sched::KeyMap;
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
 use crate::engine::Time;
+use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, View};
 
 /// A running job's service: attained GPU-seconds at its start, the start, its GPUs, and
 /// the next threshold it has yet to cross.

@@ -6,9 +6,9 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Pace, Policy, QueuedJob, ScanState, View};
 use super::easy::{Reserved, backfill, clean_head, insert_ordered};
 use crate::engine::Time;
+use crate::sched::policy::{Decision, JobKey, Pace, Policy, QueuedJob, ScanState, View};
 
 /// Fair share with backfill.
 pub struct FairShare {

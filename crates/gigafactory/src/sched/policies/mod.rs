@@ -1,4 +1,4 @@
-//! The scheduling policies, one per file, behind [`super::policy::Policy`].
+//! The scheduling policies, one per file, behind [`crate::sched::Policy`].
 
 mod easy;
 mod fairshare;
@@ -14,9 +14,9 @@ pub use las::Las;
 pub use quota::Quota;
 pub use sjf::Sjf;
 
-use super::config::PolicyConfig;
-use super::policy::Policy;
 use crate::scenario::PolicyName;
+use crate::sched::PolicyConfig;
+use crate::sched::policy::Policy;
 
 /// The policy configured, with its parameters.
 pub fn make(c: &PolicyConfig) -> Box<dyn Policy> {

@@ -2,7 +2,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::super::policy::{Decision, JobKey, Policy, QueuedJob, View};
+use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, View};
 
 /// Strict FIFO.
 #[derive(Default)]
