@@ -50,315 +50,15 @@ pub(crate) fn show(table: Table, json: bool) -> String {
             + "\n";
     }
     let (body, notes): (String, Vec<String>) = match table {
-        Table::Accelerators => {
-            let rows = c
-                .accelerators
-                .iter()
-                .map(|a| {
-                    vec![
-                        a.id.clone(),
-                        a.vendor.clone(),
-                        a.year.to_string(),
-                        num(a.bf16_dense_tflops, 0),
-                        opt(a.fp8_dense_tflops, 0),
-                        num(a.memory_gb, 0),
-                        num(a.bandwidth_tb_s, 2),
-                        num(a.tdp_w, 0),
-                        num(a.server_overhead_w, 0),
-                        match (a.price_usd_low, a.price_usd_high) {
-                            (Some(l), Some(h)) if l == h => num(l, 0),
-                            (Some(l), Some(h)) => format!("{}-{}", num(l, 0), num(h, 0)),
-                            _ => "-".into(),
-                        },
-                        format!("{:?}", a.price_basis).to_lowercase(),
-                        num(a.relative_throughput, 3),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            let mut align = vec![Align::Left, Align::Left];
-            align.extend([Align::Right; 8]);
-            align.extend([Align::Left, Align::Right]);
-            let body = render(
-                &[
-                    "Id",
-                    "Vendor",
-                    "Year",
-                    "BF16 TF",
-                    "FP8 TF",
-                    "HBM GB",
-                    "TB/s",
-                    "TDP W",
-                    "+server W",
-                    "Price USD",
-                    "Price of",
-                    "vs H100",
-                ],
-                &align,
-                &rows,
-            );
-            let notes = c
-                .accelerators
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{}: specs {}; price {}{}; server {}; throughput {}",
-                        a.id,
-                        a.spec_source,
-                        a.price_source,
-                        a.price_as_of
-                            .as_ref()
-                            .map(|d| format!(" ({d})"))
-                            .unwrap_or_default(),
-                        a.overhead_source,
-                        a.throughput_source
-                    )
-                })
-                .collect();
-            (body, notes)
-        }
-        Table::Countries => {
-            let rows = c
-                .countries
-                .iter()
-                .map(|k| {
-                    vec![
-                        k.code.clone(),
-                        k.name.clone(),
-                        num(k.electricity_eur_per_kwh, 4),
-                        k.electricity_period.clone(),
-                        num(k.carbon_g_per_kwh, 0),
-                        k.carbon_year.to_string(),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            let body = render(
-                &["Code", "Country", "EUR/kWh", "Period", "gCO2e/kWh", "Year"],
-                &[
-                    Align::Left,
-                    Align::Left,
-                    Align::Right,
-                    Align::Left,
-                    Align::Right,
-                    Align::Left,
-                ],
-                &rows,
-            );
-            let mut notes: Vec<String> = c
-                .countries
-                .iter()
-                .filter(|k| !k.electricity_source.ends_with("excl. VAT"))
-                .map(|k| format!("{}: {}", k.code, k.electricity_source))
-                .collect();
-            notes.insert(0, "price: E1, Eurostat nrg_pc_205, band IE (20-70 GWh/yr), excl. VAT; carbon: E3, Ember lifecycle".into());
-            (body, notes)
-        }
-        Table::Sites => {
-            let rows = c
-                .sites
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.id.clone(),
-                        s.name.clone(),
-                        s.country.clone(),
-                        s.system.clone(),
-                        s.selected.clone(),
-                        s.source.clone(),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            let body = render(
-                &["Id", "Name", "Country", "System", "Selected", "Source"],
-                &[Align::Left; 6],
-                &rows,
-            );
-            (
-                body,
-                vec!["per-site accelerator counts are mostly not public (H1)".into()],
-            )
-        }
-        Table::Rents => {
-            let rows = c
-                .rents
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.accelerator.clone(),
-                        num(r.usd_per_gpu_hour, 2),
-                        r.as_of.clone(),
-                        r.source.clone(),
-                        format!(
-                            "{}{}",
-                            r.offer,
-                            if r.reference { "  [reference]" } else { "" }
-                        ),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            let body = render(
-                &["Accelerator", "USD/h", "As of", "Source", "Offer"],
-                &[
-                    Align::Left,
-                    Align::Right,
-                    Align::Left,
-                    Align::Left,
-                    Align::Left,
-                ],
-                &rows,
-            );
-            (body, vec![])
-        }
-        Table::Depreciation => {
-            let rows = c
-                .depreciation
-                .iter()
-                .map(|d| {
-                    vec![
-                        d.company.clone(),
-                        num(d.life_years, 1),
-                        d.since.clone(),
-                        d.source.clone(),
-                        d.note.clone(),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            let body = render(
-                &["Company", "Years", "Since", "Source", "Note"],
-                &[
-                    Align::Left,
-                    Align::Right,
-                    Align::Left,
-                    Align::Left,
-                    Align::Left,
-                ],
-                &rows,
-            );
-            (body, vec![])
-        }
-        Table::Roadmap => {
-            let mid = |a: &gigafactory::catalog::Accelerator| a.price_usd_mid();
-            let first = c.roadmap.generation.first().map_or(2023, |g| g.from_year);
-            let last = c.roadmap.generation.last().map_or(2028, |g| g.from_year);
-            let rows = (first..=last + 3)
-                .filter_map(|y| c.part_in(y, mid).map(|p| (y, p)))
-                .map(|(y, p)| {
-                    let source = c
-                        .roadmap
-                        .generation
-                        .iter()
-                        .rev()
-                        .find(|g| g.from_year <= y)
-                        .map_or_else(String::new, |g| g.source.clone());
-                    vec![
-                        y.to_string(),
-                        p.id.clone(),
-                        num(p.relative_throughput, 2),
-                        num(p.rated_w, 0),
-                        num(p.price_usd, 0),
-                        p.basis.clone(),
-                        if p.basis == "projected" {
-                            c.roadmap.projection.source.clone()
-                        } else {
-                            source
-                        },
-                    ]
-                })
-                .collect::<Vec<_>>();
-            let body = render(
-                &[
-                    "Year",
-                    "Part",
-                    "x H100",
-                    "Rated W",
-                    "Price USD (mid)",
-                    "Basis",
-                    "Source",
-                ],
-                &[
-                    Align::Left,
-                    Align::Left,
-                    Align::Right,
-                    Align::Right,
-                    Align::Right,
-                    Align::Left,
-                    Align::Left,
-                ],
-                &rows,
-            );
-            let p = &c.roadmap.projection;
-            (
-                body,
-                vec![
-                    format!(
-                        "Projection ({}): throughput per dollar doubles every {} years, anchored on the {} \
-                         at its {} price; {}.",
-                        p.source,
-                        p.price_performance_doubling_years,
-                        p.anchor,
-                        p.anchor_year,
-                        p.power_rule
-                    ),
-                    "Rated W: the accelerator with its share of the server or rack.".into(),
-                ],
-            )
-        }
-        Table::Failures => {
-            let f = &c.failures;
-            let rows = vec![
-                vec!["run".into(), f.run.clone()],
-                vec![
-                    "accelerators".into(),
-                    format!("{} x {}", int(u64::from(f.gpus)), f.accelerator),
-                ],
-                vec!["days".into(), num(f.days, 0)],
-                vec![
-                    "interruptions (planned / unexpected)".into(),
-                    format!(
-                        "{} ({} / {})",
-                        f.interruptions_total, f.interruptions_planned, f.interruptions_unexpected
-                    ),
-                ],
-                vec![
-                    "GPU-related share of unexpected".into(),
-                    num(f.gpu_related_share_of_unexpected, 3),
-                ],
-                vec![
-                    "accelerator-hours per unexpected interruption".into(),
-                    num(f.gpu_hours_per_interruption(), 0),
-                ],
-            ];
-            (
-                render(&["Figure", "Value"], &[Align::Left, Align::Left], &rows),
-                vec![f.source.clone()],
-            )
-        }
-        Table::Defaults => {
-            let rows = c
-                .defaults
-                .entries()
-                .into_iter()
-                .map(|(k, d)| vec![k.to_string(), format!("{}", d.value), d.source.clone()])
-                .collect::<Vec<_>>();
-            (
-                render(
-                    &["Parameter", "Value", "Source"],
-                    &[Align::Left, Align::Right, Align::Left],
-                    &rows,
-                ),
-                vec![],
-            )
-        }
-        Table::Sources => {
-            let rows = c
-                .sources
-                .iter()
-                .map(|(k, v)| vec![k.clone(), v.clone()])
-                .collect::<Vec<_>>();
-            (
-                render(&["Key", "Reference"], &[Align::Left, Align::Left], &rows),
-                vec![],
-            )
-        }
+        Table::Accelerators => accelerators_table(c),
+        Table::Countries => countries_table(c),
+        Table::Sites => sites_table(c),
+        Table::Rents => rents_table(c),
+        Table::Depreciation => depreciation_table(c),
+        Table::Roadmap => roadmap_table(c),
+        Table::Failures => failures_table(c),
+        Table::Defaults => defaults_table(c),
+        Table::Sources => sources_table(c),
     };
     let mut out = body;
     if !notes.is_empty() {
@@ -368,4 +68,319 @@ pub(crate) fn show(table: Table, json: bool) -> String {
         }
     }
     out
+}
+
+/// The `accelerators` table and its source notes.
+fn accelerators_table(c: &Catalog) -> (String, Vec<String>) {
+    let rows = c
+        .accelerators
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.clone(),
+                a.vendor.clone(),
+                a.year.to_string(),
+                num(a.bf16_dense_tflops, 0),
+                opt(a.fp8_dense_tflops, 0),
+                num(a.memory_gb, 0),
+                num(a.bandwidth_tb_s, 2),
+                num(a.tdp_w, 0),
+                num(a.server_overhead_w, 0),
+                match (a.price_usd_low, a.price_usd_high) {
+                    (Some(l), Some(h)) if l == h => num(l, 0),
+                    (Some(l), Some(h)) => format!("{}-{}", num(l, 0), num(h, 0)),
+                    _ => "-".into(),
+                },
+                format!("{:?}", a.price_basis).to_lowercase(),
+                num(a.relative_throughput, 3),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let mut align = vec![Align::Left, Align::Left];
+    align.extend([Align::Right; 8]);
+    align.extend([Align::Left, Align::Right]);
+    let body = render(
+        &[
+            "Id",
+            "Vendor",
+            "Year",
+            "BF16 TF",
+            "FP8 TF",
+            "HBM GB",
+            "TB/s",
+            "TDP W",
+            "+server W",
+            "Price USD",
+            "Price of",
+            "vs H100",
+        ],
+        &align,
+        &rows,
+    );
+    let notes = c
+        .accelerators
+        .iter()
+        .map(|a| {
+            format!(
+                "{}: specs {}; price {}{}; server {}; throughput {}",
+                a.id,
+                a.spec_source,
+                a.price_source,
+                a.price_as_of
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default(),
+                a.overhead_source,
+                a.throughput_source
+            )
+        })
+        .collect();
+    (body, notes)
+}
+/// The `countries` table and its source notes.
+fn countries_table(c: &Catalog) -> (String, Vec<String>) {
+    let rows = c
+        .countries
+        .iter()
+        .map(|k| {
+            vec![
+                k.code.clone(),
+                k.name.clone(),
+                num(k.electricity_eur_per_kwh, 4),
+                k.electricity_period.clone(),
+                num(k.carbon_g_per_kwh, 0),
+                k.carbon_year.to_string(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let body = render(
+        &["Code", "Country", "EUR/kWh", "Period", "gCO2e/kWh", "Year"],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+        ],
+        &rows,
+    );
+    let mut notes: Vec<String> = c
+        .countries
+        .iter()
+        .filter(|k| !k.electricity_source.ends_with("excl. VAT"))
+        .map(|k| format!("{}: {}", k.code, k.electricity_source))
+        .collect();
+    notes.insert(0, "price: E1, Eurostat nrg_pc_205, band IE (20-70 GWh/yr), excl. VAT; carbon: E3, Ember lifecycle".into());
+    (body, notes)
+}
+/// The `sites` table and its source notes.
+fn sites_table(c: &Catalog) -> (String, Vec<String>) {
+    let rows = c
+        .sites
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.clone(),
+                s.name.clone(),
+                s.country.clone(),
+                s.system.clone(),
+                s.selected.clone(),
+                s.source.clone(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let body = render(
+        &["Id", "Name", "Country", "System", "Selected", "Source"],
+        &[Align::Left; 6],
+        &rows,
+    );
+    (
+        body,
+        vec!["per-site accelerator counts are mostly not public (H1)".into()],
+    )
+}
+/// The `rents` table and its source notes.
+fn rents_table(c: &Catalog) -> (String, Vec<String>) {
+    let rows = c
+        .rents
+        .iter()
+        .map(|r| {
+            vec![
+                r.accelerator.clone(),
+                num(r.usd_per_gpu_hour, 2),
+                r.as_of.clone(),
+                r.source.clone(),
+                format!(
+                    "{}{}",
+                    r.offer,
+                    if r.reference { "  [reference]" } else { "" }
+                ),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let body = render(
+        &["Accelerator", "USD/h", "As of", "Source", "Offer"],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+        ],
+        &rows,
+    );
+    (body, vec![])
+}
+/// The `depreciation` table and its source notes.
+fn depreciation_table(c: &Catalog) -> (String, Vec<String>) {
+    let rows = c
+        .depreciation
+        .iter()
+        .map(|d| {
+            vec![
+                d.company.clone(),
+                num(d.life_years, 1),
+                d.since.clone(),
+                d.source.clone(),
+                d.note.clone(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let body = render(
+        &["Company", "Years", "Since", "Source", "Note"],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+        ],
+        &rows,
+    );
+    (body, vec![])
+}
+/// The `roadmap` table and its source notes.
+fn roadmap_table(c: &Catalog) -> (String, Vec<String>) {
+    let mid = |a: &gigafactory::catalog::Accelerator| a.price_usd_mid();
+    let first = c.roadmap.generation.first().map_or(2023, |g| g.from_year);
+    let last = c.roadmap.generation.last().map_or(2028, |g| g.from_year);
+    let rows = (first..=last + 3)
+        .filter_map(|y| c.part_in(y, mid).map(|p| (y, p)))
+        .map(|(y, p)| {
+            let source = c
+                .roadmap
+                .generation
+                .iter()
+                .rev()
+                .find(|g| g.from_year <= y)
+                .map_or_else(String::new, |g| g.source.clone());
+            vec![
+                y.to_string(),
+                p.id.clone(),
+                num(p.relative_throughput, 2),
+                num(p.rated_w, 0),
+                num(p.price_usd, 0),
+                p.basis.clone(),
+                if p.basis == "projected" {
+                    c.roadmap.projection.source.clone()
+                } else {
+                    source
+                },
+            ]
+        })
+        .collect::<Vec<_>>();
+    let body = render(
+        &[
+            "Year",
+            "Part",
+            "x H100",
+            "Rated W",
+            "Price USD (mid)",
+            "Basis",
+            "Source",
+        ],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+        ],
+        &rows,
+    );
+    let p = &c.roadmap.projection;
+    (
+        body,
+        vec![
+            format!(
+                "Projection ({}): throughput per dollar doubles every {} years, anchored on the {} \
+                 at its {} price; {}.",
+                p.source, p.price_performance_doubling_years, p.anchor, p.anchor_year, p.power_rule
+            ),
+            "Rated W: the accelerator with its share of the server or rack.".into(),
+        ],
+    )
+}
+/// The `failures` table and its source notes.
+fn failures_table(c: &Catalog) -> (String, Vec<String>) {
+    let f = &c.failures;
+    let rows = vec![
+        vec!["run".into(), f.run.clone()],
+        vec![
+            "accelerators".into(),
+            format!("{} x {}", int(u64::from(f.gpus)), f.accelerator),
+        ],
+        vec!["days".into(), num(f.days, 0)],
+        vec![
+            "interruptions (planned / unexpected)".into(),
+            format!(
+                "{} ({} / {})",
+                f.interruptions_total, f.interruptions_planned, f.interruptions_unexpected
+            ),
+        ],
+        vec![
+            "GPU-related share of unexpected".into(),
+            num(f.gpu_related_share_of_unexpected, 3),
+        ],
+        vec![
+            "accelerator-hours per unexpected interruption".into(),
+            num(f.gpu_hours_per_interruption(), 0),
+        ],
+    ];
+    (
+        render(&["Figure", "Value"], &[Align::Left, Align::Left], &rows),
+        vec![f.source.clone()],
+    )
+}
+/// The `defaults` table and its source notes.
+fn defaults_table(c: &Catalog) -> (String, Vec<String>) {
+    let rows = c
+        .defaults
+        .entries()
+        .into_iter()
+        .map(|(k, d)| vec![k.to_string(), format!("{}", d.value), d.source.clone()])
+        .collect::<Vec<_>>();
+    (
+        render(
+            &["Parameter", "Value", "Source"],
+            &[Align::Left, Align::Right, Align::Left],
+            &rows,
+        ),
+        vec![],
+    )
+}
+/// The `sources` table and its source notes.
+fn sources_table(c: &Catalog) -> (String, Vec<String>) {
+    let rows = c
+        .sources
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect::<Vec<_>>();
+    (
+        render(&["Key", "Reference"], &[Align::Left, Align::Left], &rows),
+        vec![],
+    )
 }

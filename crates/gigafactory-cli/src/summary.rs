@@ -26,143 +26,9 @@ pub(crate) fn render_summary(a: &Assessment, start: Date, years: u32, origin: &s
         num(a.assumed_utilization * 100.0, 0)
     ));
 
-    let headers = [
-        "Site",
-        "Country",
-        "Accelerators",
-        "IT MW",
-        "Facility MW",
-        "Grid MW",
-        "Mean MW",
-        "Energy GWh/yr",
-        "€/kWh",
-        "Electricity €M/yr",
-        "gCO2/kWh",
-        "CO2 kt/yr",
-    ];
-    let mut align = vec![Align::Left, Align::Left];
-    align.extend([Align::Right; 10]);
-    let mut rows: Vec<Vec<String>> = a
-        .sites
-        .iter()
-        .map(|s| {
-            vec![
-                s.name.clone(),
-                s.country.clone().unwrap_or_else(|| "-".into()),
-                int(s.gpus),
-                num(s.it_power_mw, 1),
-                num(s.facility_power_mw, 1),
-                num(s.grid_mw, 0),
-                num(s.facility_power_mw_mean, 1),
-                num(s.energy_mwh_per_year / 1e3, 1),
-                num(s.electricity_eur_per_kwh, 4),
-                num(s.electricity_cost_eur_per_year / 1e6, 1),
-                num(s.carbon_g_per_kwh, 0),
-                num(s.co2_t_per_year / 1e3, 1),
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        "Total".into(),
-        String::new(),
-        int(a.gpus),
-        num(a.it_power_mw, 1),
-        num(a.facility_power_mw, 1),
-        num(a.sites.iter().map(|s| s.grid_mw).sum(), 0),
-        num(a.facility_power_mw_mean, 1),
-        num(a.energy_mwh_per_year / 1e3, 1),
-        String::new(),
-        num(a.electricity_cost_eur_per_year / 1e6, 1),
-        String::new(),
-        num(a.co2_t_per_year / 1e3, 1),
-    ]);
-    out.push_str(&render(&headers, &align, &rows));
-    out.push('\n');
+    out.push_str(&sites_table(a));
 
-    let c = &a.capex;
-    let budget = match (a.budget_eur, a.capex_share_of_budget) {
-        (Some(b), Some(share)) if share > 1.0 => format!(
-            "{}% of the {} budget: over by {}",
-            num(share * 100.0, 0),
-            eur(b),
-            eur(a.capex_eur - b)
-        ),
-        (Some(b), Some(share)) => format!("{}% of the {} budget", num(share * 100.0, 0), eur(b)),
-        _ => "no budget given".into(),
-    };
-    let o = &a.opex;
-    let lines = [
-        ("Capex", eur(a.capex_eur), budget),
-        (
-            "",
-            String::new(),
-            format!(
-                "accelerators {} · servers {} · network {} · buildings {} · grid {}",
-                eur(c.accelerators_eur),
-                eur(c.servers_eur),
-                eur(c.network_eur),
-                eur(c.building_eur),
-                eur(c.grid_connection_eur)
-            ),
-        ),
-        (
-            "Opex per year",
-            eur(a.opex_eur_per_year),
-            format!(
-                "electricity {} · maintenance {} · staff {}",
-                eur(o.energy_eur),
-                eur(o.maintenance_eur),
-                eur(o.staff_eur)
-            ),
-        ),
-        (
-            "Depreciation per year",
-            eur(a.depreciation_eur_per_year),
-            "straight line over each phase's useful life".into(),
-        ),
-        (
-            "Cost per delivered GPU-hour",
-            if a.cost_per_gpu_hour_eur > a.market_value_eur_per_gpu_hour {
-                red(&eur(a.cost_per_gpu_hour_eur))
-            } else {
-                green(&eur(a.cost_per_gpu_hour_eur))
-            },
-            format!("{} per H100-equivalent hour", eur(a.cost_per_h100_hour_eur)),
-        ),
-        (
-            "Market rent of an H100-hour",
-            eur(a.market_rent_eur_per_gpu_hour),
-            a.market_rent_source.clone(),
-        ),
-        (
-            "Market value of its GPU-hour",
-            eur(a.market_value_eur_per_gpu_hour),
-            format!(
-                "H100 rent x {} mean relative throughput",
-                num(a.h100_equivalents / a.gpus as f64, 2)
-            ),
-        ),
-        (
-            "Break-even rent per GPU-hour",
-            eur(a.breakeven_rent_eur_per_gpu_hour_1_5y),
-            format!(
-                "over {} years; {} over the useful life",
-                num(a.short_life_years, 1),
-                eur(a.breakeven_rent_eur_per_gpu_hour_life)
-            ),
-        ),
-    ];
-    let rows: Vec<Vec<String>> = lines
-        .into_iter()
-        .map(|(k, v, note)| vec![k.to_string(), v, note])
-        .collect();
-    out.push_str(
-        &render(
-            &["", "", ""],
-            &[Align::Left, Align::Right, Align::Left],
-            &rows,
-        )[1..],
-    );
+    out.push_str(&money_lines(a));
     out.push_str(&format!(
         "\nBuild phases: the rent of an H100-hour changes by {}% a year ({}); a phase's\n\
          economic life ends when its hour's market value falls below its running cost.\n",
@@ -331,6 +197,14 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
     ];
     out.push_str(&render(&["", ""], &[Align::Left, Align::Left], &rows)[1..]);
     out.push('\n');
+    out.push_str(&tenants_table(o));
+    out.push_str(&years_table(o));
+    out.push_str(&phases_table(o));
+    out
+}
+
+/// One row per tenant.
+fn tenants_table(o: &SimOutcome) -> String {
     let headers = [
         "Tenant",
         "Jobs",
@@ -361,8 +235,11 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             ]
         })
         .collect();
-    out.push_str(&render(&headers, &align, &rows));
-    out.push('\n');
+    render(&headers, &align, &rows) + "\n"
+}
+
+/// One row per year of the horizon.
+fn years_table(o: &SimOutcome) -> String {
     let headers = [
         "Year",
         "GPUs online",
@@ -397,8 +274,11 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             ]
         })
         .collect();
-    out.push_str(&render(&headers, &align, &rows));
-    out.push('\n');
+    render(&headers, &align, &rows) + "\n"
+}
+
+/// One row per build phase: what it served against what it cost.
+fn phases_table(o: &SimOutcome) -> String {
     let rows: Vec<Vec<String>> = o
         .phases
         .iter()
@@ -421,7 +301,7 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             ]
         })
         .collect();
-    out.push_str(&render(
+    render(
         &[
             "Phase site",
             "Accelerator",
@@ -439,6 +319,147 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             Align::Right,
         ],
         &rows,
-    ));
-    out
+    )
+}
+
+/// One row per site and the total.
+fn sites_table(a: &Assessment) -> String {
+    let headers = [
+        "Site",
+        "Country",
+        "Accelerators",
+        "IT MW",
+        "Facility MW",
+        "Grid MW",
+        "Mean MW",
+        "Energy GWh/yr",
+        "€/kWh",
+        "Electricity €M/yr",
+        "gCO2/kWh",
+        "CO2 kt/yr",
+    ];
+    let mut align = vec![Align::Left, Align::Left];
+    align.extend([Align::Right; 10]);
+    let mut rows: Vec<Vec<String>> = a
+        .sites
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                s.country.clone().unwrap_or_else(|| "-".into()),
+                int(s.gpus),
+                num(s.it_power_mw, 1),
+                num(s.facility_power_mw, 1),
+                num(s.grid_mw, 0),
+                num(s.facility_power_mw_mean, 1),
+                num(s.energy_mwh_per_year / 1e3, 1),
+                num(s.electricity_eur_per_kwh, 4),
+                num(s.electricity_cost_eur_per_year / 1e6, 1),
+                num(s.carbon_g_per_kwh, 0),
+                num(s.co2_t_per_year / 1e3, 1),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "Total".into(),
+        String::new(),
+        int(a.gpus),
+        num(a.it_power_mw, 1),
+        num(a.facility_power_mw, 1),
+        num(a.sites.iter().map(|s| s.grid_mw).sum(), 0),
+        num(a.facility_power_mw_mean, 1),
+        num(a.energy_mwh_per_year / 1e3, 1),
+        String::new(),
+        num(a.electricity_cost_eur_per_year / 1e6, 1),
+        String::new(),
+        num(a.co2_t_per_year / 1e3, 1),
+    ]);
+    render(&headers, &align, &rows) + "\n"
+}
+
+/// Capex, opex, depreciation, cost per hour against the market, break-even rent.
+fn money_lines(a: &Assessment) -> String {
+    let c = &a.capex;
+    let budget = match (a.budget_eur, a.capex_share_of_budget) {
+        (Some(b), Some(share)) if share > 1.0 => format!(
+            "{}% of the {} budget: over by {}",
+            num(share * 100.0, 0),
+            eur(b),
+            eur(a.capex_eur - b)
+        ),
+        (Some(b), Some(share)) => format!("{}% of the {} budget", num(share * 100.0, 0), eur(b)),
+        _ => "no budget given".into(),
+    };
+    let o = &a.opex;
+    let lines = [
+        ("Capex", eur(a.capex_eur), budget),
+        (
+            "",
+            String::new(),
+            format!(
+                "accelerators {} · servers {} · network {} · buildings {} · grid {}",
+                eur(c.accelerators_eur),
+                eur(c.servers_eur),
+                eur(c.network_eur),
+                eur(c.building_eur),
+                eur(c.grid_connection_eur)
+            ),
+        ),
+        (
+            "Opex per year",
+            eur(a.opex_eur_per_year),
+            format!(
+                "electricity {} · maintenance {} · staff {}",
+                eur(o.energy_eur),
+                eur(o.maintenance_eur),
+                eur(o.staff_eur)
+            ),
+        ),
+        (
+            "Depreciation per year",
+            eur(a.depreciation_eur_per_year),
+            "straight line over each phase's useful life".into(),
+        ),
+        (
+            "Cost per delivered GPU-hour",
+            if a.cost_per_gpu_hour_eur > a.market_value_eur_per_gpu_hour {
+                red(&eur(a.cost_per_gpu_hour_eur))
+            } else {
+                green(&eur(a.cost_per_gpu_hour_eur))
+            },
+            format!("{} per H100-equivalent hour", eur(a.cost_per_h100_hour_eur)),
+        ),
+        (
+            "Market rent of an H100-hour",
+            eur(a.market_rent_eur_per_gpu_hour),
+            a.market_rent_source.clone(),
+        ),
+        (
+            "Market value of its GPU-hour",
+            eur(a.market_value_eur_per_gpu_hour),
+            format!(
+                "H100 rent x {} mean relative throughput",
+                num(a.h100_equivalents / a.gpus as f64, 2)
+            ),
+        ),
+        (
+            "Break-even rent per GPU-hour",
+            eur(a.breakeven_rent_eur_per_gpu_hour_1_5y),
+            format!(
+                "over {} years; {} over the useful life",
+                num(a.short_life_years, 1),
+                eur(a.breakeven_rent_eur_per_gpu_hour_life)
+            ),
+        ),
+    ];
+    let rows: Vec<Vec<String>> = lines
+        .into_iter()
+        .map(|(k, v, note)| vec![k.to_string(), v, note])
+        .collect();
+    render(
+        &["", "", ""],
+        &[Align::Left, Align::Right, Align::Left],
+        &rows,
+    )[1..]
+        .to_string()
 }

@@ -94,6 +94,19 @@ pub fn compare_html(c: &Comparison, cells: &[Vec<String>]) -> String {
         .expect("String");
     }
     h.push_str("</table>\n<h2>Charts</h2>\n");
+    h.push_str(&figure_charts(&plans));
+    h.push_str(&simulated_charts(&plans));
+    h.push_str(
+        "<p class=\"note\">The rent baseline is what renting the same H100-equivalent hours would \
+         cost at the market rent of their time. The same figures are in compare.json beside this \
+         file.</p>\n</body></html>\n",
+    );
+    h
+}
+
+/// Each plan's money, utilisation and emissions side by side.
+fn figure_charts(plans: &[ComparedPlan<'_>]) -> String {
+    let mut h = String::new();
     let labels: Vec<String> = plans.iter().map(|p| p.label.to_string()).collect();
     let per_plan = |f: &dyn Fn(&PlanFigures) -> f64| -> Vec<f64> {
         plans.iter().map(|p| f(p.figures)).collect()
@@ -157,6 +170,12 @@ pub fn compare_html(c: &Comparison, cells: &[Vec<String>]) -> String {
             values: per_plan(&|f| f.co2_t),
         }],
     ));
+    h
+}
+
+/// The simulated plans' allocation over time and waits.
+fn simulated_charts(plans: &[ComparedPlan<'_>]) -> String {
+    let mut h = String::new();
     let simulated: Vec<&ComparedPlan<'_>> = plans.iter().filter(|p| p.outcome.is_some()).collect();
     if !simulated.is_empty() {
         let days = simulated
@@ -215,10 +234,5 @@ pub fn compare_html(c: &Comparison, cells: &[Vec<String>]) -> String {
             }],
         ));
     }
-    h.push_str(
-        "<p class=\"note\">The rent baseline is what renting the same H100-equivalent hours would \
-         cost at the market rent of their time. The same figures are in compare.json beside this \
-         file.</p>\n</body></html>\n",
-    );
     h
 }

@@ -53,13 +53,14 @@ pub fn html(e: &Evaluation) -> String {
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>{t}</title><style>{STYLE}</style></head><body>\n<h1>{t}</h1>\n\
          <p class=\"note\">{label}: {n} accelerators at {s} site{plural}, from {start} for {years} \
-         years. \
+         year{years_plural}. \
          Made by gigafactory {v}.</p>\n",
         t = esc(&a.name),
         label = esc(label),
         n = a.gpus,
         s = a.sites.len(),
         plural = if a.sites.len() == 1 { "" } else { "s" },
+        years_plural = if years == 1 { "" } else { "s" },
         v = env!("CARGO_PKG_VERSION"),
     )
     .expect("String");
