@@ -19,7 +19,7 @@ fn tenants() -> Vec<TenantSpec> {
         .map(|p| TenantSpec {
             name: (*p).into(),
             preset: preset(p).unwrap(),
-            load: 0.3,
+            offered_h100: 0.3 * 100_000.0,
             growth_per_year: 0.5,
             daily_amplitude: 0.3,
             weekend_factor: 0.7,
@@ -30,7 +30,7 @@ fn tenants() -> Vec<TenantSpec> {
 }
 
 fn jobs() -> Generator {
-    Generator::new(&tenants(), 100_000.0, 1e12, 0, 1)
+    Generator::new(&tenants(), 1e12, 0, 1)
 }
 
 fn write_native(path: &Path) {

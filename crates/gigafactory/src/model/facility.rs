@@ -138,6 +138,11 @@ pub struct Facility {
     pub builds: Vec<BuildPlan>,
     /// Parameters.
     pub params: Params,
+    /// For a 1-in-k sample of a plan (`Facility::sampled`), the whole plan's accelerators
+    /// over the sample's (about k); 1 for a whole plan. Demand stated apart from the plan
+    /// is divided by it, so that the sample meets its share.
+    #[serde(skip)]
+    pub sample_weight: f64,
 }
 
 impl Facility {
@@ -171,6 +176,7 @@ impl Facility {
             sites,
             builds,
             params,
+            sample_weight: 1.0,
         };
         // The budget and the grid are checked together, so that a plan over both hears of
         // both at once; refreshes are bought only from a budget not already overspent.
@@ -226,6 +232,7 @@ impl Facility {
         g.budget_eur = self.budget_eur.map(|b| b / k);
         let full: f64 = self.planned().map(|b| f64::from(b.count)).sum();
         let part: f64 = g.planned().map(|b| f64::from(b.count)).sum();
+        g.sample_weight = self.sample_weight * full / part;
         (g, full / part)
     }
 

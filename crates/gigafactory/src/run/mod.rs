@@ -16,6 +16,8 @@ use crate::scenario::{Problem, Scenario};
 use crate::units::Date;
 use crate::workload::{JobSource, ReadError};
 
+#[cfg(test)]
+mod demand_tests;
 mod sample;
 #[cfg(test)]
 mod sample_tests;

@@ -200,6 +200,11 @@ pub struct Demand {
     /// (3x² − 2x³) from the start: the chicken-and-egg problem of a new facility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoption_months: Option<f64>,
+    /// The capacity, H100-equivalents, that tenants' `load` is a share of: stated, so that
+    /// plans of different sizes meet the same demand (without it, `load` is a share of
+    /// each plan's own capacity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_h100_equivalents: Option<f64>,
 }
 
 /// What a demand shock changes.
@@ -577,8 +582,16 @@ pub struct Tenant {
     pub share: f64,
     /// Job mix (`gigafactory workload presets`).
     pub preset: String,
-    /// Offered GPU-time as a share of the facility's capacity at the start.
-    pub load: f64,
+    /// Offered GPU-time at the start as a share of a capacity in H100-equivalents: of
+    /// `[demand] reference_h100_equivalents` where the scenario states one (the same
+    /// demand for every plan), else of the capacity this plan builds (demand that follows
+    /// the plan). Give this or `demand_h100_hours_per_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<f64>,
+    /// Offered GPU-time at the start in absolute terms: H100-equivalent GPU-hours a year
+    /// (a mean year of 365.25 days), whatever the plan builds. Give this or `load`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand_h100_hours_per_year: Option<f64>,
     /// Growth of demand per year (0.5 = +50% a year).
     #[serde(default)]
     pub growth_per_year: f64,

@@ -403,6 +403,10 @@ fn validate_power(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
     }
 }
 
+/// The most absolute demand a tenant may state, H100-hours a year (over a hundred million
+/// H100 busy all year): beyond it a number is a typo, not a plan.
+const MAX_DEMAND_H100_HOURS: f64 = 1e12;
+
 /// Preset ids, listed here so that the scenario layer need not import the workload layer;
 /// a workload test checks the two lists agree.
 pub const PRESET_IDS: [&str; 8] = [
@@ -469,7 +473,28 @@ fn validate_workload(s: &Scenario, v: &mut Checks) {
         }
         v.range(p.key("share"), t.share, 0.0, 1.0, "a share", "");
         share_sum += t.share;
-        v.range(p.key("load"), t.load, 0.0, 10.0, "a load", "");
+        match (t.load, t.demand_h100_hours_per_year) {
+            (Some(l), None) => v.range(p.key("load"), l, 0.0, 10.0, "a load", ""),
+            (None, Some(d)) if !(0.0..=MAX_DEMAND_H100_HOURS).contains(&d) => v.push(
+                p.key("demand_h100_hours_per_year"),
+                format!(
+                    "expected H100-hours a year from 0 to 1e12 (a million H100 busy all year is \
+                     8.8e9), found {}",
+                    shown(d)
+                ),
+            ),
+            (None, Some(_)) => {}
+            (Some(_), Some(_)) => v.push(
+                p.key("demand_h100_hours_per_year"),
+                "give either `load` (a share of a capacity) or `demand_h100_hours_per_year` \
+                 (absolute), not both",
+            ),
+            (None, None) => v.push(
+                p.clone(),
+                "give the tenant's demand: `demand_h100_hours_per_year` (absolute), or `load` \
+                 (a share of `[demand] reference_h100_equivalents`, else of the plan's capacity)",
+            ),
+        }
         v.range(
             p.key("growth_per_year"),
             t.growth_per_year,
@@ -549,6 +574,17 @@ fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
             v.push(
                 sp.key("las_thresholds_gpu_h"),
                 "expected increasing thresholds above 0, like [1, 10, 100]",
+            );
+        }
+    }
+    if let Some(r) = s.demand.reference_h100_equivalents {
+        if !(1.0..=1e8).contains(&r) {
+            v.push(
+                root.key("demand").key("reference_h100_equivalents"),
+                format!(
+                    "expected a capacity from 1 to 1e8 H100-equivalents, found {}",
+                    shown(r)
+                ),
             );
         }
     }

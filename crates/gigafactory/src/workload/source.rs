@@ -5,7 +5,7 @@ use std::path::Path;
 use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
 use super::{Format, Job, ReadError, ReadOptions, SkipCounts, TenantId, Tenants, TraceReader};
 use crate::model::Facility;
-use crate::scenario::{Scenario, ShockTarget, Workload, defaults};
+use crate::scenario::{Scenario, ShockTarget, Tenant, Workload, defaults};
 
 /// Jobs in submit order, with the names of the tenants read so far: a simulation names each
 /// tenant as its first job arrives, so a job log is right from its first row.
@@ -44,6 +44,24 @@ pub enum JobSource {
     },
     /// Synthetic tenants.
     Generated(Generator),
+}
+
+/// Tenant `t`'s offered GPU-time at the start, H100-equivalent GPUs busy on average: its
+/// absolute demand, or its load times the reference capacity the scenario states, else
+/// times the plan's own `capacity_h100`. Absolute and reference-based demand are the
+/// whole plan's: a 1-in-k sample (`sample_weight` k, about) meets its share of it, and
+/// scaling the sample's figures back by the same weight gives the whole demand again.
+fn offered_h100(s: &Scenario, t: &Tenant, capacity_h100: f64, sample_weight: f64) -> f64 {
+    match (t.demand_h100_hours_per_year, t.load) {
+        (Some(d), _) => d * 3600.0 / crate::units::MEAN_YEAR_S / sample_weight,
+        (None, load) => {
+            let load = load.unwrap_or(0.0);
+            match s.demand.reference_h100_equivalents {
+                Some(r) => load * r / sample_weight,
+                None => load * capacity_h100,
+            }
+        }
+    }
 }
 
 /// The reader of a scenario's trace, relative to `base_dir` (the scenario file's folder).
@@ -128,6 +146,12 @@ impl JobSource {
         if s.tenants.is_empty() {
             return Ok(None);
         }
+        // A load is a share of the stated reference capacity, else of the phases the
+        // scenario asked for (so that refreshing them does not change it).
+        let capacity_h100: f64 = facility
+            .planned()
+            .map(|b| f64::from(b.count) * b.relative_throughput)
+            .sum();
         let specs: Vec<TenantSpec> = s
             .tenants
             .iter()
@@ -135,7 +159,7 @@ impl JobSource {
                 name: t.name.clone(),
                 // Validation checked the preset names.
                 preset: preset(&t.preset).expect("a validated preset"),
-                load: t.load,
+                offered_h100: offered_h100(s, t, capacity_h100, facility.sample_weight),
                 growth_per_year: t.growth_per_year,
                 daily_amplitude: t.daily_amplitude,
                 weekend_factor: t.weekend_factor,
@@ -157,17 +181,10 @@ impl JobSource {
                     .collect(),
             })
             .collect();
-        // Demand is set against the phases the scenario asked for, so that refreshing
-        // them does not change it.
-        let capacity_h100: f64 = facility
-            .planned()
-            .map(|b| f64::from(b.count) * b.relative_throughput)
-            .sum();
         // The horizon the simulation plays: calendar years from the start.
         let horizon_s = s.start.add_years(s.years).days_since(&s.start) as f64 * 86_400.0;
         Ok(Some(JobSource::Generated(Generator::new(
             &specs,
-            capacity_h100,
             horizon_s,
             weekday(&s.start),
             s.seed,

@@ -28,9 +28,9 @@ pub struct TenantSpec {
     pub name: String,
     /// Job mix.
     pub preset: Preset,
-    /// Offered GPU-time as a share of the facility's capacity (in H100-equivalents), at
-    /// the start.
-    pub load: f64,
+    /// Offered GPU-time at the start: H100-equivalent GPUs kept busy on average (the
+    /// tenant's absolute demand, or its load times a capacity, resolved by the caller).
+    pub offered_h100: f64,
     /// Growth of the arrival rate per year (0.5 = +50% a year).
     pub growth_per_year: f64,
     /// Daily cycle: the rate swings by ± this share around its mean, peaking at 14:00.
@@ -220,16 +220,10 @@ pub struct Generator {
 }
 
 impl Generator {
-    /// Tenants `specs` on a facility of `capacity_h100` H100-equivalent GPUs, for
-    /// `horizon_s` seconds from time 0, which falls on weekday `start_weekday` (0 = Monday)
-    /// at midnight.
-    pub fn new(
-        specs: &[TenantSpec],
-        capacity_h100: f64,
-        horizon_s: f64,
-        start_weekday: u32,
-        seed: u64,
-    ) -> Self {
+    /// Tenants `specs`, for `horizon_s` seconds from time 0, which falls on weekday
+    /// `start_weekday` (0 = Monday) at midnight. The jobs do not depend on the facility:
+    /// the same specs give the same jobs to any plan.
+    pub fn new(specs: &[TenantSpec], horizon_s: f64, start_weekday: u32, seed: u64) -> Self {
         let mut tenants = Tenants::default();
         let mut gens: Vec<TenantGen> = specs
             .iter()
@@ -254,7 +248,7 @@ impl Generator {
                     sizes: Stream::new(seed, i, purpose::SIZES),
                     durations: Stream::new(seed, i, purpose::DURATIONS),
                     outcomes: Stream::new(seed, i, purpose::OUTCOMES),
-                    rate0: s.load * capacity_h100 / gpu_s_per_job,
+                    rate0: s.offered_h100 / gpu_s_per_job,
                     norm: (5.0 + 2.0 * s.weekend_factor) / 7.0,
                     start_weekday,
                     t: 0.0,

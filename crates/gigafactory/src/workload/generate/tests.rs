@@ -49,14 +49,14 @@ fn generate(preset_id: &str, n: usize, seed: u64) -> (Vec<Job>, crate::workload:
     let spec = TenantSpec {
         name: "t".into(),
         preset: p,
-        load: 1.0,
+        offered_h100: 10_000.0,
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
         adoption_s: 0.0,
         shocks: Vec::new(),
     };
-    let g = Generator::new(&[spec], 10_000.0, 1e12, 0, seed);
+    let g = Generator::new(&[spec], 1e12, 0, seed);
     let jobs: Vec<Job> = g.take(n).collect();
     let mut s = StatsBuilder::default();
     jobs.iter().for_each(|j| s.add(j));
@@ -128,7 +128,7 @@ fn offered_load_sets_the_arrival_rate() {
     let spec = TenantSpec {
         name: "a".into(),
         preset: preset("helios-earth").unwrap(),
-        load: 0.5,
+        offered_h100: 0.5 * 1000.0,
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
@@ -136,8 +136,7 @@ fn offered_load_sets_the_arrival_rate() {
         shocks: Vec::new(),
     };
     let horizon = 30.0 * 86_400.0;
-    let jobs: Vec<Job> =
-        Generator::new(std::slice::from_ref(&spec), 1000.0, horizon, 0, 3).collect();
+    let jobs: Vec<Job> = Generator::new(std::slice::from_ref(&spec), horizon, 0, 3).collect();
     let expected_jobs =
         0.5 * 1000.0 * horizon / (spec.preset.mean_gpus() * spec.preset.mean_duration_s());
     let n = jobs.len() as f64;
@@ -153,7 +152,7 @@ fn growth_daily_cycle_and_weekends_shape_arrivals() {
     let mut spec = TenantSpec {
         name: "a".into(),
         preset: preset("helios-earth").unwrap(),
-        load: 1.0,
+        offered_h100: 200.0,
         growth_per_year: 1.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
@@ -162,8 +161,7 @@ fn growth_daily_cycle_and_weekends_shape_arrivals() {
     };
     // Doubling a year: the second year has twice the first's rate on average, so
     // arrivals in year 2 / year 1 = (4 - 2) / (2 - 1) / ... = integral ratio 2.
-    let jobs: Vec<Job> =
-        Generator::new(std::slice::from_ref(&spec), 200.0, 2.0 * YEAR_S, 0, 5).collect();
+    let jobs: Vec<Job> = Generator::new(std::slice::from_ref(&spec), 2.0 * YEAR_S, 0, 5).collect();
     let y1 = jobs.iter().filter(|j| (j.submit_s as f64) < YEAR_S).count() as f64;
     let y2 = jobs.len() as f64 - y1;
     assert!((y2 / y1 - 2.0).abs() < 0.05, "{}", y2 / y1);
@@ -172,7 +170,8 @@ fn growth_daily_cycle_and_weekends_shape_arrivals() {
     spec.growth_per_year = 0.0;
     spec.weekend_factor = 0.5;
     spec.daily_amplitude = 0.8;
-    let jobs: Vec<Job> = Generator::new(&[spec], 2000.0, 70.0 * 86_400.0, 0, 6).collect();
+    spec.offered_h100 = 2000.0;
+    let jobs: Vec<Job> = Generator::new(&[spec], 70.0 * 86_400.0, 0, 6).collect();
     let mut by_day = [0.0f64; 7];
     let mut by_hour = [0.0f64; 24];
     for j in &jobs {
@@ -201,17 +200,15 @@ fn same_seed_same_jobs_and_other_tenants_untouched() {
     let spec = |name: &str| TenantSpec {
         name: name.into(),
         preset: preset("philly").unwrap(),
-        load: 1.0,
+        offered_h100: 10_000.0,
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
         weekend_factor: 1.0,
         adoption_s: 0.0,
         shocks: Vec::new(),
     };
-    let alone: Vec<Job> = Generator::new(&[spec("a")], 10_000.0, 1e12, 0, 9)
-        .take(500)
-        .collect();
-    let both: Vec<Job> = Generator::new(&[spec("a"), spec("b")], 10_000.0, 1e12, 0, 9)
+    let alone: Vec<Job> = Generator::new(&[spec("a")], 1e12, 0, 9).take(500).collect();
+    let both: Vec<Job> = Generator::new(&[spec("a"), spec("b")], 1e12, 0, 9)
         .filter(|j| j.tenant == TenantId(0))
         .take(500)
         .collect();
