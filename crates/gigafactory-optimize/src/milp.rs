@@ -273,59 +273,129 @@ fn build(
         Goal::MaxCapacity => vars.maximise(objective),
         _ => vars.minimise(objective),
     };
-    let mut rows = Vec::new();
-    let mut add = |c| {
-        rows.push(c);
-        rows.len() - 1
+    let v = Vars {
+        open: &open,
+        halls: &halls,
+        fam: &fam,
+        fam_names: &fam_names,
+        one_family,
+        relaxed,
+        grid_on,
     };
+    let mut rows = Rows(Vec::new());
+    let grid = site_rows(inst, &v, &mut rows);
+    let (budget, capacity) = limit_rows(inst, on, limits, &v, &mut rows);
+    Built {
+        programme: Programme {
+            problem,
+            rows: rows.0,
+            relaxed,
+        },
+        halls,
+        grid,
+        budget,
+        capacity,
+    }
+}
 
-    // Each site: its halls' rated facility power within its grid connection (all of it
-    // if the grid class is off, where the connection only opens the site), and open only
-    // where something stands.
+/// The programme's variables, for writing its rows.
+struct Vars<'a> {
+    open: &'a [Variable],
+    halls: &'a [Variable],
+    fam: &'a [Vec<Variable>],
+    fam_names: &'a [&'a String],
+    one_family: bool,
+    relaxed: bool,
+    grid_on: bool,
+}
+
+impl Vars<'_> {
+    /// The bound on a unit's halls: what its site's grid holds in the integer programme
+    /// with the grid class on (a tighter formulation); else none.
+    fn bound(&self, inst: &Instance, u: &crate::Unit) -> f64 {
+        if self.grid_on && !self.relaxed {
+            f64::from(inst.max_halls(u))
+        } else {
+            UNBOUNDED_HALLS
+        }
+    }
+}
+
+/// The programme's rows, each known by its index.
+struct Rows(Vec<good_lp::Constraint>);
+
+impl Rows {
+    fn add(&mut self, c: good_lp::Constraint) -> usize {
+        self.0.push(c);
+        self.0.len() - 1
+    }
+}
+
+/// Each site's rows: its halls' rated facility power within its grid connection (all of
+/// it if the grid class is off, where the connection only opens the site), open only
+/// where something stands, and one accelerator family where asked. The grid rows'
+/// indexes, by site.
+fn site_rows(inst: &Instance, v: &Vars<'_>, rows: &mut Rows) -> Vec<usize> {
     let mut grid = Vec::new();
     for s in 0..inst.sites.len() {
         let at: Vec<usize> = (0..inst.units.len())
             .filter(|&i| inst.units[i].site == s)
             .collect();
-        let mw = sum(at.iter().map(|&i| inst.units[i].facility_mw * halls[i]));
-        let cap = if on.contains(&Class::Grid) {
-            inst.grid_mw[s]
-        } else {
-            1e9
-        };
-        grid.push(add(constraint!(mw - cap * open[s] <= 0.0)));
-        if !relaxed {
-            let n = sum(at.iter().map(|&i| Expression::from(halls[i])));
-            add(constraint!(open[s] - n <= 0.0));
+        let mw = sum(at.iter().map(|&i| inst.units[i].facility_mw * v.halls[i]));
+        let cap = if v.grid_on { inst.grid_mw[s] } else { 1e9 };
+        grid.push(rows.add(constraint!(mw - cap * v.open[s] <= 0.0)));
+        if !v.relaxed {
+            let n = sum(at.iter().map(|&i| Expression::from(v.halls[i])));
+            rows.add(constraint!(v.open[s] - n <= 0.0));
         }
-        if one_family {
-            let f = &fam[s];
-            add(constraint!(
+        if v.one_family {
+            let f = &v.fam[s];
+            rows.add(constraint!(
                 sum(f.iter().map(|&v| Expression::from(v))) <= 1.0
             ));
             for &i in &at {
-                let k = fam_names
+                let k = v
+                    .fam_names
                     .iter()
                     .position(|n| **n == inst.families[inst.units[i].accelerator])
                     .expect("a family");
-                let big = bound(&inst.units[i]);
-                add(constraint!(halls[i] - big * f[k] <= 0.0));
+                let big = v.bound(inst, &inst.units[i]);
+                rows.add(constraint!(v.halls[i] - big * f[k] <= 0.0));
             }
         }
     }
+    grid
+}
+
+/// The budget, capacity, site-count and CO2 rows (with their cuts); the budget's and
+/// the capacity's indexes.
+fn limit_rows(
+    inst: &Instance,
+    on: &[Class],
+    limits: Limits,
+    v: &Vars<'_>,
+    rows: &mut Rows,
+) -> (Option<usize>, Option<usize>) {
     let mut budget = None;
     if let (true, Some(b)) = (on.contains(&Class::Budget), inst.budget_eur) {
         let capex = sum(inst
             .units
             .iter()
-            .zip(&halls)
+            .zip(v.halls)
             .map(|(u, &h)| u.capex_eur / M * h))
-            + sum(open.iter().map(|&o| inst.site_fixed_cost_eur / M * o));
-        budget = Some(add(constraint!(capex <= b / M)));
-        if !relaxed {
-            let fixed = (inst.site_fixed_cost_eur, open.as_slice());
-            for c in cuts(inst, &halls, |u| u.capex_eur, Some(fixed), b, Sense::AtMost) {
-                add(c);
+            + sum(v.open.iter().map(|&o| inst.site_fixed_cost_eur / M * o));
+        budget = Some(rows.add(constraint!(capex <= b / M)));
+        if !v.relaxed {
+            let fixed = (inst.site_fixed_cost_eur, v.open);
+            for c in cuts(
+                inst,
+                v.halls,
+                |u| u.capex_eur,
+                Some(fixed),
+                b,
+                Sense::AtMost,
+            ) {
+                rows.add(c);
             }
         }
     }
@@ -335,32 +405,34 @@ fn build(
         on.contains(&Class::Capacity) || limits.capacity_min.is_some(),
         required,
     ) {
-        capacity = Some(add(constraint!(capacity_expr() >= r)));
-        if !relaxed {
+        capacity = Some(rows.add(constraint!(
+            sum(inst.units.iter().zip(v.halls).map(|(u, &h)| u.h100_equivalents * h)) >= r
+        )));
+        if !v.relaxed {
             for c in cuts(
                 inst,
-                &halls,
+                v.halls,
                 |u| u.h100_equivalents,
                 None,
                 r,
                 Sense::AtLeast,
             ) {
-                add(c);
+                rows.add(c);
             }
         }
     }
-    let n_open = || sum(open.iter().map(|&o| Expression::from(o)));
+    let n_open = || sum(v.open.iter().map(|&o| Expression::from(o)));
     if let (true, Some(m)) = (on.contains(&Class::MinSites), inst.min_sites) {
-        add(constraint!(n_open() >= f64::from(m)));
+        rows.add(constraint!(n_open() >= f64::from(m)));
     }
     if let (true, Some(m)) = (on.contains(&Class::MaxSites), inst.max_sites) {
-        add(constraint!(n_open() <= f64::from(m)));
+        rows.add(constraint!(n_open() <= f64::from(m)));
     }
     let co2 = || {
         sum(inst
             .units
             .iter()
-            .zip(&halls)
+            .zip(v.halls)
             .map(|(u, &h)| u.co2_t_per_year * h))
     };
     let caps = [
@@ -369,24 +441,14 @@ fn build(
         limits.co2_max_t_per_year,
     ];
     for c in caps.into_iter().flatten() {
-        add(constraint!(co2() <= c));
-        if !relaxed {
-            for c in cuts(inst, &halls, |u| u.co2_t_per_year, None, c, Sense::AtMost) {
-                add(c);
+        rows.add(constraint!(co2() <= c));
+        if !v.relaxed {
+            for c in cuts(inst, v.halls, |u| u.co2_t_per_year, None, c, Sense::AtMost) {
+                rows.add(c);
             }
         }
     }
-    Built {
-        programme: Programme {
-            problem,
-            rows,
-            relaxed,
-        },
-        halls,
-        grid,
-        budget,
-        capacity,
-    }
+    (budget, capacity)
 }
 
 #[derive(Clone, Copy, PartialEq)]

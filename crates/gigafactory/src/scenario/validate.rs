@@ -403,6 +403,32 @@ fn validate_power(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
     }
 }
 
+/// A tenant's demand: a load or an absolute demand, exactly one, in range.
+fn validate_demand(t: &super::types::Tenant, p: &FieldPath, v: &mut Checks) {
+    match (t.load, t.demand_h100_hours_per_year) {
+        (Some(l), None) => v.range(p.key("load"), l, 0.0, 10.0, "a load", ""),
+        (None, Some(d)) if !(0.0..=MAX_DEMAND_H100_HOURS).contains(&d) => v.push(
+            p.key("demand_h100_hours_per_year"),
+            format!(
+                "expected H100-hours a year from 0 to 1e12 (a million H100 busy all year is \
+                 8.8e9), found {}",
+                shown(d)
+            ),
+        ),
+        (None, Some(_)) => {}
+        (Some(_), Some(_)) => v.push(
+            p.key("demand_h100_hours_per_year"),
+            "give either `load` (a share of a capacity) or `demand_h100_hours_per_year` \
+             (absolute), not both",
+        ),
+        (None, None) => v.push(
+            p.clone(),
+            "give the tenant's demand: `demand_h100_hours_per_year` (absolute), or `load` \
+             (a share of `[demand] reference_h100_equivalents`, else of the plan's capacity)",
+        ),
+    }
+}
+
 /// The most absolute demand a tenant may state, H100-hours a year (over a hundred million
 /// H100 busy all year): beyond it a number is a typo, not a plan.
 const MAX_DEMAND_H100_HOURS: f64 = 1e12;
@@ -473,28 +499,7 @@ fn validate_workload(s: &Scenario, v: &mut Checks) {
         }
         v.range(p.key("share"), t.share, 0.0, 1.0, "a share", "");
         share_sum += t.share;
-        match (t.load, t.demand_h100_hours_per_year) {
-            (Some(l), None) => v.range(p.key("load"), l, 0.0, 10.0, "a load", ""),
-            (None, Some(d)) if !(0.0..=MAX_DEMAND_H100_HOURS).contains(&d) => v.push(
-                p.key("demand_h100_hours_per_year"),
-                format!(
-                    "expected H100-hours a year from 0 to 1e12 (a million H100 busy all year is \
-                     8.8e9), found {}",
-                    shown(d)
-                ),
-            ),
-            (None, Some(_)) => {}
-            (Some(_), Some(_)) => v.push(
-                p.key("demand_h100_hours_per_year"),
-                "give either `load` (a share of a capacity) or `demand_h100_hours_per_year` \
-                 (absolute), not both",
-            ),
-            (None, None) => v.push(
-                p.clone(),
-                "give the tenant's demand: `demand_h100_hours_per_year` (absolute), or `load` \
-                 (a share of `[demand] reference_h100_equivalents`, else of the plan's capacity)",
-            ),
-        }
+        validate_demand(t, &p, v);
         v.range(
             p.key("growth_per_year"),
             t.growth_per_year,
