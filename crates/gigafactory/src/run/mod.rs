@@ -96,12 +96,6 @@ impl Plan {
         !self.scenario.builds.is_empty()
     }
 
-    /// The start of the horizon.
-    #[must_use]
-    pub fn start(&self) -> Date {
-        self.scenario.start
-    }
-
     /// The seconds from the start to `date`, to simulate until it.
     ///
     /// # Errors
