@@ -78,6 +78,8 @@ count = 32
 online = "2027-06-01"
 [scheduler]
 policy = "easy-backfill"
+[demand]
+reference_h100_equivalents = 137
 [[tenant]]
 name = "research"
 class = "academia"

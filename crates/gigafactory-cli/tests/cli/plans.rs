@@ -26,6 +26,8 @@ grid_mw = 10
 accelerators = ["H100", "B200"]
 required_h100_equivalents = 3000
 hall_gpus = 256
+[demand]
+reference_h100_equivalents = 3000
 [[tenant]]
 name = "research"
 class = "academia"

@@ -187,7 +187,8 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
         &plan,
         "name = \"small\"\nstart = \"2027-01-01\"\nyears = 2\n[[site]]\nname = \"s\"\n\
          country = \"FI\"\ngrid_mw = 10\n[[build]]\nsite = \"s\"\naccelerator = \"H100\"\n\
-         count = 64\nonline = \"2027-01-01\"\n[[tenant]]\nname = \"lab, west\"\n\
+         count = 64\nonline = \"2027-01-01\"\n[demand]\nreference_h100_equivalents = 64\n\
+         [[tenant]]\nname = \"lab, west\"\n\
          class = \"academia\"\nshare = 0.6\npreset = \"philly\"\nload = 0.3\n\
          [[tenant]]\nname = \"sme\"\nclass = \"startup_sme\"\nshare = 0.4\n\
          preset = \"philly\"\nload = 0.2\n",

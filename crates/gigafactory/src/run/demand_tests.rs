@@ -70,23 +70,33 @@ fn plans_of_different_sizes_meet_the_same_jobs_and_serve_them_differently() {
 }
 
 #[test]
-fn a_load_without_a_reference_still_follows_the_plan() {
-    // The old meaning, until the built-in scenarios state their demand: a load is a share
-    // of each plan's own capacity, so a plan four times larger gets four times the jobs.
-    let text = |gpus| {
+fn a_load_without_a_reference_is_refused_with_the_line_to_add() {
+    // A load was a share of each plan's own capacity: a plan four times larger got four
+    // times the jobs. Now such a file is refused, and told the reference that keeps its
+    // old meaning (2,048 H100: 2,048 H100-equivalents); a load of 0 needs none.
+    let text = |load: &str| {
         scenario(
-            gpus,
+            2048,
             1,
-            "[failures]\nenabled = false\n[[tenant]]\nname = \"t\"\nclass = \"academia\"\n\
-             share = 1\npreset = \"helios-earth\"\nload = 0.5\n",
+            &format!(
+                "[[tenant]]\nname = \"t\"\nclass = \"academia\"\nshare = 1\n\
+                 preset = \"helios-earth\"\nload = {load}\n"
+            ),
         )
     };
-    let jobs = |gpus| {
-        let p = Plan::prepare("t", &text(gpus), PathBuf::from("."), Catalog::builtin()).unwrap();
-        jobs_hash(&p).1 as f64
+    let Err(problems) = crate::model::prepare(&text("0.5"), Catalog::builtin()) else {
+        panic!("a load without a reference was accepted");
     };
-    let ratio = jobs(2048) / jobs(512);
-    assert!((ratio - 4.0).abs() < 0.1, "{ratio}");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path.to_string(), "tenant[0].load");
+    assert!(
+        problems[0]
+            .message
+            .contains("add `reference_h100_equivalents = 2048` under [demand]"),
+        "{}",
+        problems[0].message
+    );
+    assert!(crate::model::prepare(&text("0"), Catalog::builtin()).is_ok());
 }
 
 #[test]
@@ -128,4 +138,26 @@ fn absolute_demand_is_the_stated_gpu_hours_and_a_sample_meets_its_share() {
         served(&half),
         served(&whole)
     );
+}
+
+#[test]
+fn the_two_eu_plans_state_the_same_demand_in_absolute_terms() {
+    // `compare eu-investai eu-ai-factories` meets both plans with the same jobs: the same
+    // tenants, demand, shocks, start, horizon and seed, and no load that could follow a
+    // plan's own size.
+    let get = |id| crate::scenario::builtin(id).unwrap().scenario();
+    let (a, b) = (get("eu-investai"), get("eu-ai-factories"));
+    assert_eq!(a.tenants, b.tenants);
+    assert_eq!(a.demand, b.demand);
+    assert_eq!(a.shocks, b.shocks);
+    assert_eq!((a.start, a.years, a.seed), (b.start, b.years, b.seed));
+    for s in crate::scenario::BUILTIN.iter().map(|b| b.scenario()) {
+        assert!(
+            s.tenants
+                .iter()
+                .all(|t| t.load.is_none() && t.demand_h100_hours_per_year.is_some()),
+            "{}",
+            s.name
+        );
+    }
 }

@@ -46,6 +46,8 @@ fn identities_hold_under_every_sampling_mode() {
     let tenants = "
 [failures]
 enabled = false
+[demand]
+reference_h100_equivalents = 256
 [[tenant]]
 name = \"a\"
 class = \"academia\"

@@ -201,8 +201,7 @@ pub struct Demand {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoption_months: Option<f64>,
     /// The capacity, H100-equivalents, that tenants' `load` is a share of: stated, so that
-    /// plans of different sizes meet the same demand (without it, `load` is a share of
-    /// each plan's own capacity).
+    /// plans of different sizes meet the same demand (a `load` above 0 requires it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_h100_equivalents: Option<f64>,
 }
@@ -582,10 +581,9 @@ pub struct Tenant {
     pub share: f64,
     /// Job mix (`gigafactory workload presets`).
     pub preset: String,
-    /// Offered GPU-time at the start as a share of a capacity in H100-equivalents: of
-    /// `[demand] reference_h100_equivalents` where the scenario states one (the same
-    /// demand for every plan), else of the capacity this plan builds (demand that follows
-    /// the plan). Give this or `demand_h100_hours_per_year`.
+    /// Offered GPU-time at the start as a share of `[demand] reference_h100_equivalents`
+    /// (which a load above 0 requires: never a share of the plan under evaluation). Give
+    /// this or `demand_h100_hours_per_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load: Option<f64>,
     /// Offered GPU-time at the start in absolute terms: H100-equivalent GPU-hours a year

@@ -64,7 +64,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     }
     validate_builds(s, catalog, &mut v);
     validate_economics(s, &mut v);
-    validate_workload(s, &mut v);
+    validate_workload(s, catalog, &mut v);
     validate_simulation(s, catalog, &mut v);
 
     validate_power(s, catalog, &mut v);
@@ -429,6 +429,30 @@ fn validate_demand(t: &super::types::Tenant, p: &FieldPath, v: &mut Checks) {
     }
 }
 
+/// What to say of a `load` with no stated capacity to be a share of: the line to add,
+/// with this plan's planned capacity (the meaning such a file had before demand was
+/// stated apart from the plan).
+fn load_without_reference(s: &Scenario, catalog: &Catalog) -> String {
+    let planned: f64 = s
+        .builds
+        .iter()
+        .map(|b| {
+            let rel = b.relative_throughput.or_else(|| {
+                catalog
+                    .accelerator(&b.accelerator)
+                    .map(|a| a.relative_throughput)
+            });
+            f64::from(b.count) * rel.unwrap_or(0.0)
+        })
+        .sum();
+    format!(
+        "a `load` is a share of a stated capacity, not of the plan under evaluation: add \
+         `reference_h100_equivalents = {:.0}` under [demand] (this plan's planned capacity, \
+         what `load` meant before), or give `demand_h100_hours_per_year` instead",
+        planned.max(1.0)
+    )
+}
+
 /// The most absolute demand a tenant may state, H100-hours a year (over a hundred million
 /// H100 busy all year): beyond it a number is a typo, not a plan.
 const MAX_DEMAND_H100_HOURS: f64 = 1e12;
@@ -446,7 +470,7 @@ pub const PRESET_IDS: [&str; 8] = [
     "llm-factory",
 ];
 
-fn validate_workload(s: &Scenario, v: &mut Checks) {
+fn validate_workload(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
     let root = FieldPath::root();
     if let Some(w) = &s.workload {
         let p = root.key("workload");
@@ -500,6 +524,9 @@ fn validate_workload(s: &Scenario, v: &mut Checks) {
         v.range(p.key("share"), t.share, 0.0, 1.0, "a share", "");
         share_sum += t.share;
         validate_demand(t, &p, v);
+        if t.load.is_some_and(|l| l > 0.0) && s.demand.reference_h100_equivalents.is_none() {
+            v.push(p.key("load"), load_without_reference(s, catalog));
+        }
         v.range(
             p.key("growth_per_year"),
             t.growth_per_year,

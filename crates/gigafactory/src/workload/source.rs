@@ -47,19 +47,16 @@ pub enum JobSource {
 }
 
 /// Tenant `t`'s offered GPU-time at the start, H100-equivalent GPUs busy on average: its
-/// absolute demand, or its load times the reference capacity the scenario states, else
-/// times the plan's own `capacity_h100`. Absolute and reference-based demand are the
-/// whole plan's: a 1-in-k sample (`sample_weight` k, about) meets its share of it, and
-/// scaling the sample's figures back by the same weight gives the whole demand again.
-fn offered_h100(s: &Scenario, t: &Tenant, capacity_h100: f64, sample_weight: f64) -> f64 {
+/// absolute demand, or its load times the reference capacity the scenario states (a load
+/// with none is refused by validation, unless it is 0). Demand is the whole plan's: a
+/// 1-in-k sample (`sample_weight` k, about) meets its share of it, and scaling the
+/// sample's figures back by the same weight gives the whole demand again.
+fn offered_h100(s: &Scenario, t: &Tenant, sample_weight: f64) -> f64 {
     match (t.demand_h100_hours_per_year, t.load) {
         (Some(d), _) => d * 3600.0 / crate::units::MEAN_YEAR_S / sample_weight,
         (None, load) => {
-            let load = load.unwrap_or(0.0);
-            match s.demand.reference_h100_equivalents {
-                Some(r) => load * r / sample_weight,
-                None => load * capacity_h100,
-            }
+            load.unwrap_or(0.0) * s.demand.reference_h100_equivalents.unwrap_or(0.0)
+                / sample_weight
         }
     }
 }
@@ -146,12 +143,6 @@ impl JobSource {
         if s.tenants.is_empty() {
             return Ok(None);
         }
-        // A load is a share of the stated reference capacity, else of the phases the
-        // scenario asked for (so that refreshing them does not change it).
-        let capacity_h100: f64 = facility
-            .planned()
-            .map(|b| f64::from(b.count) * b.relative_throughput)
-            .sum();
         let specs: Vec<TenantSpec> = s
             .tenants
             .iter()
@@ -159,7 +150,7 @@ impl JobSource {
                 name: t.name.clone(),
                 // Validation checked the preset names.
                 preset: preset(&t.preset).expect("a validated preset"),
-                offered_h100: offered_h100(s, t, capacity_h100, facility.sample_weight),
+                offered_h100: offered_h100(s, t, facility.sample_weight),
                 growth_per_year: t.growth_per_year,
                 daily_amplitude: t.daily_amplitude,
                 weekend_factor: t.weekend_factor,
@@ -242,6 +233,11 @@ mod tests {
 
     /// The jobs of a two-tenant scenario (64 H100s, one year) with `extra` TOML appended.
     fn jobs(extra: &str) -> Vec<crate::workload::Job> {
+        // Keys of `[demand]` in `extra` join the table above.
+        let (demand, extra) = match extra.strip_prefix("[demand]\n") {
+            Some(keys) => (keys, ""),
+            None => ("", extra),
+        };
         let text = format!(
             r#"
 name = "demand"
@@ -256,6 +252,9 @@ site = "s"
 accelerator = "H100"
 count = 64
 online = "2027-01-01"
+[demand]
+reference_h100_equivalents = 64
+{demand}
 [[tenant]]
 name = "a"
 class = "academia"
@@ -387,6 +386,7 @@ mod horizon_tests {
         let text = "name = \"h\"\nstart = \"2027-01-01\"\nyears = 1\n[[site]]\nname = \"s\"\n\
                     country = \"FI\"\ngrid_mw = 50\n[[build]]\nsite = \"s\"\n\
                     accelerator = \"H100\"\ncount = 4096\nonline = \"2027-01-01\"\n\
+                    [demand]\nreference_h100_equivalents = 4096\n\
                     [[tenant]]\nname = \"a\"\nclass = \"academia\"\nshare = 1\n\
                     preset = \"helios\"\nload = 1\n";
         let (s, f) = crate::model::prepare(text, Catalog::builtin()).unwrap();
