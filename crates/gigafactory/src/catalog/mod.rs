@@ -1,5 +1,6 @@
 //! The built-in data: accelerators, countries, EuroHPC sites, market rents, depreciation
-//! lives, failure figures and default parameters, each figure with its source.
+//! lives, failure figures, default parameters and training at scale, each figure with its
+//! source.
 //!
 //! The data live in `data/*.toml` beside this crate and are embedded at compile time; a
 //! user's build needs nothing at run time. `gigafactory catalog` prints them.
@@ -10,6 +11,7 @@ mod defaults;
 mod market;
 mod roadmap;
 mod site;
+mod training;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -22,6 +24,7 @@ pub use defaults::{Defaults, Sourced};
 pub use market::{DepreciationLife, FailureRecord, RentPoint};
 pub use roadmap::{Generation, Part, Projection, Roadmap};
 pub use site::CatalogSite;
+pub use training::{FrontierRun, GrowthFactor, RunSize, Training};
 
 /// Everything the catalogue holds.
 #[derive(Debug, Clone)]
@@ -42,6 +45,8 @@ pub struct Catalog {
     pub defaults: Defaults,
     /// The accelerator roadmap, for refreshes.
     pub roadmap: Roadmap,
+    /// Training at scale: MFU, run lengths, the frontier trend.
+    pub training: Training,
     /// Source key → full reference.
     pub sources: BTreeMap<String, String>,
 }
@@ -73,7 +78,7 @@ struct MarketFile {
 }
 
 /// The data files, by name, as embedded in the binary.
-pub const DATA_FILES: [(&str, &str); 7] = [
+pub const DATA_FILES: [(&str, &str); 8] = [
     (
         "accelerators.toml",
         include_str!("../../data/accelerators.toml"),
@@ -84,6 +89,7 @@ pub const DATA_FILES: [(&str, &str); 7] = [
     ("defaults.toml", include_str!("../../data/defaults.toml")),
     ("sources.toml", include_str!("../../data/sources.toml")),
     ("roadmap.toml", include_str!("../../data/roadmap.toml")),
+    ("training.toml", include_str!("../../data/training.toml")),
 ];
 
 fn parse<T: serde::de::DeserializeOwned>(index: usize) -> T {
@@ -113,6 +119,7 @@ impl Catalog {
             defaults: parse(4),
             sources: parse(5),
             roadmap: parse(6),
+            training: parse(7),
         }
     }
 

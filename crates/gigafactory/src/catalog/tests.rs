@@ -53,7 +53,35 @@ fn all_source_texts(c: &Catalog) -> Vec<(String, String)> {
     for (name, d) in c.defaults.entries() {
         v.push((format!("default {name}"), d.source.clone()));
     }
+    let t = &c.training;
+    for (name, d) in t.entries() {
+        v.push((format!("training {name}"), d.source.clone()));
+    }
+    v.push(("training frontier".into(), t.frontier.source.clone()));
+    for g in &t.growth_factor {
+        v.push((format!("training growth {}", g.name), g.source.clone()));
+    }
+    for r in &t.run_size {
+        v.push((format!("training run size {}", r.above_flop), r.source.clone()));
+    }
     v
+}
+
+#[test]
+fn the_frontier_trend_grows_from_its_anchor_and_inverts() {
+    let t = &Catalog::builtin().training;
+    let g = t.frontier_growth_per_year.value;
+    assert_eq!(t.frontier_flop_at(&t.frontier.date, g), t.frontier.flop);
+    // A mean year (365.25 days) later, g times larger; two years earlier, g^2 smaller.
+    let later = t.frontier.date.add_days(365);
+    let ratio = t.frontier_flop_at(&later, g) / t.frontier.flop;
+    assert!((ratio - g.powf(365.0 / 365.25)).abs() < 1e-9, "{ratio}");
+    let days = |flop| t.frontier_date_of(flop, g).days_since(&t.frontier.date);
+    assert!((days(t.frontier.flop * g * g) - 730).abs() <= 1);
+    assert!((days(t.frontier.flop / g) + 365).abs() <= 1);
+    // The decomposition multiplies to about 3.65x, as its source says.
+    let product: f64 = t.growth_factor.iter().map(|f| f.value).product();
+    assert!((product - 3.65).abs() < 0.01, "{product}");
 }
 
 #[test]

@@ -107,6 +107,8 @@ pub struct Assessment {
     pub rent: super::RentCurve,
     /// Per build phase: running cost, market value and economic life.
     pub phases: Vec<super::PhaseValue>,
+    /// What the plan can train, year by year, against the frontier.
+    pub capability: super::Capability,
 }
 
 /// What one build phase costs and draws, a year, with every phase in service.
@@ -336,5 +338,6 @@ pub fn assess(f: &Facility) -> Assessment {
             .zip(&figures)
             .map(|(b, x)| phase_value(f, b, x))
             .collect(),
+        capability: super::capability(f),
     }
 }

@@ -42,6 +42,8 @@ pub struct Params {
     pub busy_fraction_of_rated: f64,
     /// Idle node draw, share of rated.
     pub idle_fraction_of_rated: f64,
+    /// Training at scale: MFU, run length, the frontier trend.
+    pub training: super::TrainingParams,
 }
 
 /// A site with its prices and carbon intensity resolved.
@@ -572,6 +574,7 @@ impl Params {
             idle_fraction_of_rated: p
                 .idle_fraction_of_rated
                 .unwrap_or(d.idle_fraction_of_rated.value),
+            training: super::TrainingParams::resolve(s, catalog),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and opex, depreciation, carbon, break-even rent). No engine, no I/O.
 
 mod assess;
+mod capability;
 pub mod cost;
 mod facility;
 pub mod power;
@@ -11,6 +12,9 @@ use assess::running_cost as running_cost_eur_per_gpu_hour;
 pub use assess::{
     Assessment, BuildFigures, PhaseCosts, SiteAssessment, assess, assess_at, build_figures,
     phase_costs,
+};
+pub use capability::{
+    Capability, CapabilityYear, FrontierStanding, TrainingParams, capability, spare_fraction,
 };
 pub use facility::{BuildPlan, Facility, Params, SitePlan};
 pub use value::{PhaseValue, RentCurve, date_of, year_of};
@@ -44,5 +48,7 @@ pub fn prepare(text: &str, catalog: &Catalog) -> Result<(Scenario, Facility), Ve
     Ok((loaded.scenario, facility))
 }
 
+#[cfg(test)]
+mod capability_tests;
 #[cfg(test)]
 mod tests;

@@ -57,6 +57,9 @@ pub struct Scenario {
     /// How demand for a new facility builds up.
     #[serde(default)]
     pub demand: Demand,
+    /// Training at scale: MFU, the longest run a lab accepts, the frontier trend.
+    #[serde(default)]
+    pub training: Training,
     /// Changes in demand from a date on: efficiency gains, rebounds.
     #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<Shock>,
@@ -204,6 +207,26 @@ pub struct Demand {
     /// plans of different sizes meet the same demand (a `load` above 0 requires it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_h100_equivalents: Option<f64>,
+}
+
+/// Training at scale, overriding the catalogue (`gigafactory catalog training`): what a
+/// site's largest training run is, against the frontier run of each year.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// Model FLOP utilisation of a large run, (0, 1]: achieved over peak dense BF16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfu: Option<f64>,
+    /// The longest a lab lets one training run go, days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_run_days: Option<f64>,
+    /// Share of a run's wall-clock time spent training, (0, 1]: the rest is lost to
+    /// failures, restarts and checkpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_time: Option<f64>,
+    /// Growth of the frontier run's compute, factor a year (4.17 = x4.17 a year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontier_growth_per_year: Option<f64>,
 }
 
 /// What a demand shock changes.

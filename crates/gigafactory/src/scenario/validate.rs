@@ -2,7 +2,9 @@ use super::problem::{FieldPath, Problem, did_you_mean};
 use super::types::Scenario;
 use crate::catalog::Catalog;
 
+mod demand;
 mod optimize;
+use demand::{load_without_reference, training, validate_demand};
 use optimize::optimize;
 
 /// Check what the file's structure cannot: names that must match the catalogue or each
@@ -66,6 +68,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     validate_economics(s, &mut v);
     validate_workload(s, catalog, &mut v);
     validate_simulation(s, catalog, &mut v);
+    training(s, &mut v);
 
     validate_power(s, catalog, &mut v);
     v.0
@@ -402,60 +405,6 @@ fn validate_power(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
         );
     }
 }
-
-/// A tenant's demand: a load or an absolute demand, exactly one, in range.
-fn validate_demand(t: &super::types::Tenant, p: &FieldPath, v: &mut Checks) {
-    match (t.load, t.demand_h100_hours_per_year) {
-        (Some(l), None) => v.range(p.key("load"), l, 0.0, 10.0, "a load", ""),
-        (None, Some(d)) if !(0.0..=MAX_DEMAND_H100_HOURS).contains(&d) => v.push(
-            p.key("demand_h100_hours_per_year"),
-            format!(
-                "expected H100-hours a year from 0 to 1e12 (a million H100 busy all year is \
-                 8.8e9), found {}",
-                shown(d)
-            ),
-        ),
-        (None, Some(_)) => {}
-        (Some(_), Some(_)) => v.push(
-            p.key("demand_h100_hours_per_year"),
-            "give either `load` (a share of a capacity) or `demand_h100_hours_per_year` \
-             (absolute), not both",
-        ),
-        (None, None) => v.push(
-            p.clone(),
-            "give the tenant's demand: `demand_h100_hours_per_year` (absolute), or `load` \
-             (a share of `[demand] reference_h100_equivalents`, else of the plan's capacity)",
-        ),
-    }
-}
-
-/// What to say of a `load` with no stated capacity to be a share of: the line to add,
-/// with this plan's planned capacity (the meaning such a file had before demand was
-/// stated apart from the plan).
-fn load_without_reference(s: &Scenario, catalog: &Catalog) -> String {
-    let planned: f64 = s
-        .builds
-        .iter()
-        .map(|b| {
-            let rel = b.relative_throughput.or_else(|| {
-                catalog
-                    .accelerator(&b.accelerator)
-                    .map(|a| a.relative_throughput)
-            });
-            f64::from(b.count) * rel.unwrap_or(0.0)
-        })
-        .sum();
-    format!(
-        "a `load` is a share of a stated capacity, not of the plan under evaluation: add \
-         `reference_h100_equivalents = {:.0}` under [demand] (this plan's planned capacity, \
-         what `load` meant before), or give `demand_h100_hours_per_year` instead",
-        planned.max(1.0)
-    )
-}
-
-/// The most absolute demand a tenant may state, H100-hours a year (over a hundred million
-/// H100 busy all year): beyond it a number is a typo, not a plan.
-const MAX_DEMAND_H100_HOURS: f64 = 1e12;
 
 /// Preset ids, listed here so that the scenario layer need not import the workload layer;
 /// a workload test checks the two lists agree.

@@ -62,13 +62,7 @@ impl SimConfig {
             failures: FailureParams::resolve(s, catalog),
             // Hot spares per partition, when nodes fail at all: a share of its whole
             // nodes, rounded (so none under ten nodes at the default 5%).
-            spare_fraction: if s.failures.enabled {
-                s.failures
-                    .spare_fraction
-                    .unwrap_or(catalog.defaults.spare_fraction.value)
-            } else {
-                0.0
-            },
+            spare_fraction: crate::model::spare_fraction(s, catalog),
             tenants: s
                 .tenants
                 .iter()

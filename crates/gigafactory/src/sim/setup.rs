@@ -107,7 +107,6 @@ fn partitions(
         let whole_nodes = b.count / NODE_GPUS;
         let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
         let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
-        let spares = cluster.partitions[p].spare_nodes();
         let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
         let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
         q.schedule(online, Ev::Online { partition: p });
@@ -117,11 +116,7 @@ fn partitions(
             online,
             retire,
             // Jobs larger than a node take whole nodes, never the spares.
-            max_job_gpus: if b.count < NODE_GPUS {
-                b.count
-            } else {
-                (whole_nodes - spares) * NODE_GPUS
-            },
+            max_job_gpus: b.largest_job_gpus(spare_fraction),
         });
         // Capex is spent when the phase is ordered, where it was given as an order.
         let paid = b.ordered.map_or(online, |o| {

@@ -1,0 +1,106 @@
+use serde::{Deserialize, Serialize};
+
+use super::Sourced;
+use crate::units::Date;
+
+/// Training at scale: the defaults that turn a run's FLOP into time on an accelerator, how
+/// long a lab lets a run go, and the frontier trend (`data/training.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// Model FLOP utilisation of a large run: achieved over peak dense BF16 FLOP/s.
+    pub mfu: Sourced,
+    /// The longest a lab lets one training run go, days.
+    pub max_run_days: Sourced,
+    /// Share of a run's wall-clock time spent training (the rest lost to failures,
+    /// restarts and checkpoints).
+    pub effective_time: Sourced,
+    /// Growth of the frontier run's compute, factor a year.
+    pub frontier_growth_per_year: Sourced,
+    /// The anchor of the frontier trend.
+    pub frontier: FrontierRun,
+    /// What the frontier trend is made of.
+    pub growth_factor: Vec<GrowthFactor>,
+    /// Accelerators per run among published large runs.
+    pub run_size: Vec<RunSize>,
+}
+
+/// A published training run that anchors the frontier trend.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontierRun {
+    /// The model trained.
+    pub run: String,
+    /// Its training compute, FLOP.
+    pub flop: f64,
+    /// When it was released.
+    pub date: Date,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// One factor of the frontier trend, per year, with its P10-P90 range.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrowthFactor {
+    /// What grows.
+    pub name: String,
+    /// Median factor a year.
+    pub value: f64,
+    /// 10th percentile.
+    pub low: f64,
+    /// 90th percentile.
+    pub high: f64,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// Quantiles of the accelerators per run among published runs above a compute.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSize {
+    /// Runs of at least this compute, FLOP.
+    pub above_flop: f64,
+    /// Runs with a recorded count.
+    pub runs: u32,
+    /// 10th percentile, accelerators.
+    pub p10: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub median: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Where it comes from.
+    pub source: String,
+}
+
+impl Training {
+    /// The single-figure defaults as (name, row), in file order.
+    pub fn entries(&self) -> [(&'static str, &Sourced); 4] {
+        [
+            ("mfu", &self.mfu),
+            ("max_run_days", &self.max_run_days),
+            ("effective_time", &self.effective_time),
+            ("frontier_growth_per_year", &self.frontier_growth_per_year),
+        ]
+    }
+
+    /// The frontier run's compute at `date` on the trend, FLOP: the anchor grown at
+    /// `growth` a year (a mean year of 365.25 days).
+    pub fn frontier_flop_at(&self, date: &Date, growth: f64) -> f64 {
+        let years = date.days_since(&self.frontier.date) as f64 / crate::units::MEAN_YEAR_DAYS;
+        self.frontier.flop * growth.powf(years)
+    }
+
+    /// When the frontier run on the trend was `flop` in size (before the anchor for a
+    /// smaller run), at `growth` a year: the inverse of [`Training::frontier_flop_at`].
+    pub fn frontier_date_of(&self, flop: f64, growth: f64) -> Date {
+        let years = (flop / self.frontier.flop).ln() / growth.ln();
+        self.frontier
+            .date
+            .add_days((years * crate::units::MEAN_YEAR_DAYS).round() as i64)
+    }
+}
