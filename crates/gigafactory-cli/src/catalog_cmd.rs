@@ -23,6 +23,8 @@ pub(crate) enum Table {
     Failures,
     /// Default economic and power parameters.
     Defaults,
+    /// Training at scale: MFU, run length, the frontier trend, sizes of large runs.
+    Training,
     /// Every source key with its full reference.
     Sources,
 }
@@ -44,6 +46,7 @@ pub(crate) fn show(table: Table, json: bool) -> String {
             Table::Roadmap => serde_json::to_value(&c.roadmap),
             Table::Failures => serde_json::to_value(&c.failures),
             Table::Defaults => serde_json::to_value(&c.defaults),
+            Table::Training => serde_json::to_value(&c.training),
             Table::Sources => serde_json::to_value(&c.sources),
         };
         return serde_json::to_string_pretty(&v.expect("catalogue rows serialise")).expect("JSON")
@@ -58,6 +61,7 @@ pub(crate) fn show(table: Table, json: bool) -> String {
         Table::Roadmap => roadmap_table(c),
         Table::Failures => failures_table(c),
         Table::Defaults => defaults_table(c),
+        Table::Training => training_table(c),
         Table::Sources => sources_table(c),
     };
     let mut out = body;
@@ -372,6 +376,71 @@ fn defaults_table(c: &Catalog) -> (String, Vec<String>) {
         vec![],
     )
 }
+/// The `training` tables: the defaults a scenario's `[training]` overrides, the frontier
+/// trend's anchor and factors, and the sizes of published large runs.
+fn training_table(c: &Catalog) -> (String, Vec<String>) {
+    let t = &c.training;
+    let mut rows: Vec<Vec<String>> = t
+        .entries()
+        .into_iter()
+        .map(|(k, d)| vec![k.to_string(), format!("{}", d.value), d.source.clone()])
+        .collect();
+    rows.push(vec![
+        format!("frontier run ({}, {})", t.frontier.run, t.frontier.date),
+        format!("{:e}", t.frontier.flop),
+        t.frontier.source.clone(),
+    ]);
+    let mut out = render(
+        &["Parameter", "Value", "Source"],
+        &[Align::Left, Align::Right, Align::Left],
+        &rows,
+    );
+    out.push_str("\nThe frontier trend's factors, a year (median, 10th-90th percentile):\n");
+    let rows: Vec<Vec<String>> = t
+        .growth_factor
+        .iter()
+        .map(|g| {
+            vec![
+                g.name.clone(),
+                format!("{}x", g.value),
+                format!("{}-{}x", g.low, g.high),
+                g.source.clone(),
+            ]
+        })
+        .collect();
+    out.push_str(&render(
+        &["Factor", "Median", "Range", "Source"],
+        &[Align::Left, Align::Right, Align::Right, Align::Left],
+        &rows,
+    ));
+    out.push_str("\nAccelerators per run among published large runs:\n");
+    let rows: Vec<Vec<String>> = t
+        .run_size
+        .iter()
+        .map(|r| {
+            let mut row = vec![format!(">= {:e} FLOP", r.above_flop), int(u64::from(r.runs))];
+            row.extend([r.p10, r.p25, r.median, r.p75, r.p90].map(|x| num(x, 0)));
+            row.push(r.source.clone());
+            row
+        })
+        .collect();
+    out.push_str(&render(
+        &["Runs of", "Runs", "P10", "P25", "Median", "P75", "P90", "Source"],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+        ],
+        &rows,
+    ));
+    (out, vec![])
+}
+
 /// The `sources` table and its source notes.
 fn sources_table(c: &Catalog) -> (String, Vec<String>) {
     let rows = c

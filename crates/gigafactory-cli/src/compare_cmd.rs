@@ -113,5 +113,10 @@ fn shown(unit: plan::Unit, x: f64) -> String {
         plan::Unit::Share => format!("{}%", num(x * 100.0, 1)),
         plan::Unit::Mw => num(x, 1),
         plan::Unit::Hours => num(x, 2),
+        plan::Unit::Flop => format!("{x:.1e}"),
+        plan::Unit::Date => gigafactory::units::Date::from_ymd(1970, 1, 1)
+            .expect("a valid day")
+            .add_days(x as i64)
+            .to_string(),
     }
 }

@@ -77,6 +77,70 @@ pub(crate) fn render_summary(a: &Assessment, start: Date, years: u32, origin: &s
         ],
         &phase_rows,
     ));
+    out.push_str(&capability_table(a));
+    out
+}
+
+/// A training run's compute as the tables print it: 7.8e26, or "-" for none.
+fn flop(x: f64) -> String {
+    if x > 0.0 {
+        format!("{x:.1e}")
+    } else {
+        "-".into()
+    }
+}
+
+/// What each site and the plan can train, year by year, against the frontier run.
+fn capability_table(a: &Assessment) -> String {
+    let c = &a.capability;
+    let p = &c.params;
+    let mut out = format!(
+        "\nFrontier capability: the largest training run (FLOP) each site can complete in {} days on one build\n\
+         phase ({}% MFU of peak dense BF16, {}% of the time training; runs do not span sites), against the\n\
+         frontier run: {}, {} FLOP on {}, growing {}x a year (`gigafactory catalog training`).\n",
+        num(p.max_run_days, 0),
+        num(p.mfu * 100.0, 0),
+        num(p.effective_time * 100.0, 0),
+        p.frontier_run,
+        flop(p.frontier_flop),
+        p.frontier_date,
+        num(p.frontier_growth_per_year, 2),
+    );
+    let mut headers: Vec<&str> = vec!["FLOP"];
+    headers.extend(c.years.iter().map(|y| y.label.as_str()));
+    headers.push("Behind the frontier from");
+    let mut align = vec![Align::Left];
+    align.extend(vec![Align::Right; c.years.len()]);
+    align.push(Align::Left);
+    let behind = |d: Option<Date>| d.map_or_else(|| "never holds a run".into(), |d| d.to_string());
+    let row = |name: &str, cells: Vec<(f64, f64)>, until: String| {
+        let mut r = vec![name.to_string()];
+        r.extend(cells.into_iter().map(|(x, frontier)| {
+            if x >= frontier { green(&flop(x)) } else { red(&flop(x)) }
+        }));
+        r.push(until);
+        r
+    };
+    let mut rows = vec![{
+        let mut r = vec!["Frontier run".to_string()];
+        r.extend(c.years.iter().map(|y| flop(y.frontier_flop)));
+        r.push(String::new());
+        r
+    }];
+    for (i, s) in c.sites.iter().enumerate() {
+        let cells = c.years.iter().map(|y| (y.site_flop[i], y.frontier_flop)).collect();
+        rows.push(row(&s.name, cells, behind(s.behind_from)));
+    }
+    let cells = c.years.iter().map(|y| (y.plan_flop, y.frontier_flop)).collect();
+    rows.push(row("Plan", cells, behind(c.plan.behind_from)));
+    let mut r = vec!["Plan's run = frontier of".to_string()];
+    r.extend(c.years.iter().map(|y| {
+        y.plan_matches_frontier_of
+            .map_or_else(|| "-".into(), |d| d.to_string()[..7].to_string())
+    }));
+    r.push(String::new());
+    rows.push(r);
+    out.push_str(&render(&headers, &align, &rows));
     out
 }
 

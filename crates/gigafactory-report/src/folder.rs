@@ -265,7 +265,10 @@ const RUN_FILES: [RunFile; 6] = [
         write: Some(|e, path, _| {
             text(
                 path,
-                &crate::tables::years_csv(e.outcome.as_ref().expect("simulated")),
+                &crate::tables::years_csv(
+                    e.outcome.as_ref().expect("simulated"),
+                    &e.assessment.capability,
+                ),
             )
         }),
     },

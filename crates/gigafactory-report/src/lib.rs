@@ -115,6 +115,7 @@ pub fn html(e: &Evaluation) -> String {
             ],
         }],
     ));
+    h.push_str(&capability_chart(a));
     if let Some(o) = o {
         let ys: Vec<String> = o.years.iter().map(|y| y.label.clone()).collect();
         h.push_str(&over_time(o, start));
@@ -396,6 +397,53 @@ fn short_hours(h: f64) -> String {
     }
 }
 
+/// The plan's largest training run, year by year, against the frontier run.
+fn capability_chart(a: &Assessment) -> String {
+    let c = &a.capability;
+    bars(
+        &format!(
+            "Largest training run the plan can complete in {:.0} days against the frontier run \
+             ({}, growing {:.2}x a year)",
+            c.params.max_run_days, c.params.frontier_run, c.params.frontier_growth_per_year
+        ),
+        "FLOP",
+        &c.years.iter().map(|y| y.label.clone()).collect::<Vec<_>>(),
+        &[
+            Series {
+                name: "frontier run",
+                colour: GREY,
+                values: c.years.iter().map(|y| y.frontier_flop).collect(),
+            },
+            Series {
+                name: "plan's largest run",
+                colour: BLUE,
+                values: c.years.iter().map(|y| y.plan_flop).collect(),
+            },
+        ],
+    )
+}
+
+/// The headline row on frontier capability: the plan's first year against the frontier,
+/// and the day it falls behind.
+fn capability_headline(a: &Assessment) -> String {
+    let c = &a.capability;
+    let Some(y) = c.years.first() else {
+        return String::new();
+    };
+    let behind = c
+        .plan
+        .behind_from
+        .map_or_else(|| "never holds a whole run".into(), |d| format!("behind the frontier from {d}"));
+    format!(
+        "{:.1e} FLOP in {:.0} days in {} against the frontier run's {:.1e} ({:.0}%); {behind}",
+        y.plan_flop,
+        c.params.max_run_days,
+        y.label,
+        y.frontier_flop,
+        100.0 * y.plan_flop / y.frontier_flop
+    )
+}
+
 fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
     let mut rows: Vec<(String, String)> = Vec::new();
     let budget = match (a.budget_eur, a.capex_share_of_budget) {
@@ -429,6 +477,10 @@ fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
                 a.market_rent_eur_per_gpu_hour
             )
         },
+    ));
+    rows.push((
+        "Largest training run".into(),
+        capability_headline(a),
     ));
     rows.push((
         "Utilisation".into(),

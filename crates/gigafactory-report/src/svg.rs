@@ -36,6 +36,11 @@ fn nice_max(x: f64) -> f64 {
 /// Short number for axis ticks: 1.5k, 20M, 3bn.
 pub(crate) fn short(x: f64) -> String {
     let a = x.abs();
+    if a >= 1e12 {
+        // Beyond thousands of billions (FLOP of training runs): 5e27, 2.5e27.
+        let t = format!("{x:.1e}");
+        return t.replacen(".0e", "e", 1);
+    }
     let (v, s) = if a >= 1e9 {
         (x / 1e9, "bn")
     } else if a >= 1e6 {

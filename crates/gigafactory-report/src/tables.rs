@@ -4,26 +4,40 @@
 use std::fmt::Write as _;
 
 use gigafactory::run::csv_field as field;
+use gigafactory::model::{Capability, CapabilityYear};
 use gigafactory::run::{SimOutcome, TenantOutcome, YearOutcome};
 
 /// A column of a table of rows `R`: its header and how a row's cell reads.
 type Column<R> = (&'static str, fn(&R) -> String);
 
+/// A row of `years.csv`: the simulated year and what the plan could train in it.
+struct YearRow {
+    y: YearOutcome,
+    c: CapabilityYear,
+}
+
 /// The columns of `years.csv`, one row per year of the horizon.
-const YEAR_COLUMNS: [Column<YearOutcome>; 11] = [
-    ("year", |y| y.year.to_string()),
-    ("gpus_online", |y| y.gpus_online.to_string()),
-    ("capex_eur", |y| y.capex_eur.to_string()),
-    ("opex_eur", |y| y.opex_eur.to_string()),
-    ("utilization", |y| y.utilization.to_string()),
-    ("served_gpu_hours", |y| y.served_gpu_hours.to_string()),
-    ("lost_demand_gpu_hours", |y| {
-        y.lost_demand_gpu_hours.to_string()
+const YEAR_COLUMNS: [Column<YearRow>; 14] = [
+    ("year", |r| r.y.year.to_string()),
+    ("gpus_online", |r| r.y.gpus_online.to_string()),
+    ("capex_eur", |r| r.y.capex_eur.to_string()),
+    ("opex_eur", |r| r.y.opex_eur.to_string()),
+    ("utilization", |r| r.y.utilization.to_string()),
+    ("served_gpu_hours", |r| r.y.served_gpu_hours.to_string()),
+    ("lost_demand_gpu_hours", |r| {
+        r.y.lost_demand_gpu_hours.to_string()
     }),
-    ("wait_s_p95", |y| y.wait_s_p95.to_string()),
-    ("energy_mwh", |y| y.energy_mwh.to_string()),
-    ("co2_t", |y| y.co2_t.to_string()),
-    ("market_value_eur", |y| y.market_value_eur.to_string()),
+    ("wait_s_p95", |r| r.y.wait_s_p95.to_string()),
+    ("energy_mwh", |r| r.y.energy_mwh.to_string()),
+    ("co2_t", |r| r.y.co2_t.to_string()),
+    ("market_value_eur", |r| r.y.market_value_eur.to_string()),
+    ("largest_run_flop", |r| r.c.plan_flop.to_string()),
+    ("frontier_run_flop", |r| r.c.frontier_flop.to_string()),
+    ("largest_run_frontier_date", |r| {
+        r.c.plan_matches_frontier_of
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }),
 ];
 
 /// The columns of `tenants.csv`, one row per tenant.
@@ -58,10 +72,20 @@ fn csv<R>(columns: &[Column<R>], rows: &[R]) -> String {
     out
 }
 
-/// `years.csv`: one row per year of the horizon.
+/// `years.csv`: one row per simulated year, with what the plan could train in it
+/// (`capability` has a row for every year of the horizon, the simulation at most as many).
 #[must_use]
-pub fn years_csv(o: &SimOutcome) -> String {
-    csv(&YEAR_COLUMNS, &o.years)
+pub fn years_csv(o: &SimOutcome, capability: &Capability) -> String {
+    let rows: Vec<YearRow> = o
+        .years
+        .iter()
+        .zip(&capability.years)
+        .map(|(y, c)| YearRow {
+            y: y.clone(),
+            c: c.clone(),
+        })
+        .collect();
+    csv(&YEAR_COLUMNS, &rows)
 }
 
 /// `tenants.csv`: one row per tenant.

@@ -40,6 +40,18 @@ pub const SECONDS_PER_HOUR: u64 = 3_600;
 /// nodes, and the cluster is built of such nodes.
 pub const NODE_GPUS: u32 = 8;
 
+/// The label of the `k`-th year (from 0) of a horizon starting on `start`, as every table
+/// prints it: the calendar year ("2027") when the horizon starts on 1 January, else the
+/// two years it spans ("2027-28").
+pub fn year_label(start: &Date, k: u32) -> String {
+    let y = start.year() + k as i32;
+    if matches!(start.ymd(), (_, 1, 1)) {
+        y.to_string()
+    } else {
+        format!("{y}-{:02}", (y + 1).rem_euclid(100))
+    }
+}
+
 /// `n` with thousands separated by commas, as messages and tables print counts: 1,234,567.
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();

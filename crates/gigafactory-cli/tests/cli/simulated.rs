@@ -211,7 +211,8 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     assert_eq!(
         lines.next().unwrap(),
         "year,gpus_online,capex_eur,opex_eur,utilization,served_gpu_hours,\
-         lost_demand_gpu_hours,wait_s_p95,energy_mwh,co2_t,market_value_eur"
+         lost_demand_gpu_hours,wait_s_p95,energy_mwh,co2_t,market_value_eur,\
+         largest_run_flop,frontier_run_flop,largest_run_frontier_date"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2);
@@ -220,6 +221,13 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
         rows[1][5].parse::<f64>().unwrap(),
         summary["years"][1]["served_gpu_hours"].as_f64().unwrap()
     );
+    // What the plan could train: as summary.json says, 64 H100 far behind the frontier.
+    assert_eq!(
+        rows[1][11].parse::<f64>().unwrap(),
+        summary["capability"]["years"][1]["plan_flop"].as_f64().unwrap()
+    );
+    assert!(rows[1][11].parse::<f64>().unwrap() < rows[1][12].parse::<f64>().unwrap());
+    assert_eq!(rows[1][13].len(), "2020-03-01".len());
     let tenants = std::fs::read_to_string(out_dir.join("tenants.csv")).unwrap();
     let t: Vec<&str> = tenants.lines().collect();
     assert_eq!(t.len(), 3);
@@ -235,7 +243,7 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
         "nothing fetched but the SVG namespace name"
     );
     let charts: Vec<&str> = html.split("<figure").skip(1).collect();
-    assert_eq!(charts.len(), 8);
+    assert_eq!(charts.len(), 9);
     for c in &charts {
         // At least one bar with a height (a path rising by a non-zero amount) or one line
         // of two points or more.

@@ -131,6 +131,8 @@ impl BuildPlan {
 /// can train.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CapabilityYear {
+    /// The year as the other tables label it ("2027" or "2027-28").
+    pub label: String,
     /// The year's first day (the start's anniversary).
     pub start: Date,
     /// The frontier run's compute on the year's first day, FLOP.
@@ -253,6 +255,7 @@ pub fn capability(f: &Facility) -> Capability {
                 .collect();
             let plan_flop = site_flop.iter().copied().fold(0.0, f64::max);
             CapabilityYear {
+                label: crate::units::year_label(&f.start, i),
                 start: window.0,
                 frontier_flop: p.frontier_flop_at(&window.0),
                 plan_flop,

@@ -23,6 +23,10 @@ pub enum Unit {
     Mw,
     /// Hours.
     Hours,
+    /// Floating-point operations (a training run's compute).
+    Flop,
+    /// A day, as days since 1970-01-01.
+    Date,
 }
 
 /// One figure of every plan.
@@ -276,6 +280,20 @@ pub fn rows(f: &[PlanFigures]) -> Vec<Row> {
             Unit::Count,
             get(&|p| p.lost_demand_gpu_hours),
             Some(true),
+        ),
+        row(
+            "largest_run_flop",
+            "Largest training run, first year",
+            Unit::Flop,
+            get(&|p| Some(p.largest_run_flop)),
+            Some(false),
+        ),
+        row(
+            "frontier_behind_from",
+            "Behind the frontier run from",
+            Unit::Date,
+            get(&|p| p.frontier_behind_from_day),
+            Some(false),
         ),
     ]
 }

@@ -49,6 +49,12 @@ pub struct PlanFigures {
     pub wait_s_p95: Option<f64>,
     /// Demand lost (withdrawn or refused), GPU-hours (simulated plans).
     pub lost_demand_gpu_hours: Option<f64>,
+    /// The largest training run the plan can complete in its first year, FLOP (one site,
+    /// one build phase, the longest run a lab accepts).
+    pub largest_run_flop: f64,
+    /// The first day the plan's largest run is smaller than the frontier run, as days
+    /// since 1970-01-01 (`None`: it never holds a whole run).
+    pub frontier_behind_from_day: Option<f64>,
     /// How the simulation was sampled, if it was.
     pub sampling: Option<String>,
     /// The simulation's warnings (e.g. arrivals refused at a full queue): what the figures
@@ -116,6 +122,12 @@ pub fn figures(
         co2_t,
         wait_s_p95: sim.map(|o| o.wait_s_p95),
         lost_demand_gpu_hours: sim.map(|o| o.tenants.iter().map(|t| t.lost_demand_gpu_hours).sum()),
+        largest_run_flop: a.capability.years.first().map_or(0.0, |y| y.plan_flop),
+        frontier_behind_from_day: a
+            .capability
+            .plan
+            .behind_from
+            .map(|d| d.days_since_epoch() as f64),
         sampling: sim.and_then(|o| o.sampling.as_ref().map(|x| x.note.clone())),
         warnings: sim.map_or_else(Vec::new, |o| o.warnings.clone()),
     }

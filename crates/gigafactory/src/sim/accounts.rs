@@ -98,9 +98,8 @@ pub(crate) struct Accumulator {
     // Ends of the horizon's years, s from the start.
     year_ends: Vec<Time>,
     year: usize,
-    first_year: i32,
-    // Whether the horizon's years are calendar years (it starts on 1 January).
-    calendar: bool,
+    // The horizon's first day: its years' numbers and labels.
+    start: crate::units::Date,
     phases: Vec<Phase>,
     rent: model::RentCurve,
     start_year: f64,
@@ -172,8 +171,7 @@ impl Accumulator {
                 .collect(),
             year_ends,
             year: 0,
-            first_year: f.start.year(),
-            calendar: matches!(f.start.ymd(), (_, 1, 1)),
+            start: f.start,
             phases: phases
                 .iter()
                 .zip(&costs)
@@ -660,15 +658,8 @@ impl Accumulator {
             let up: f64 = y.up_gpu_s.iter().sum();
             let alloc: f64 = y.alloc_gpu_s.iter().sum();
             out.push(YearOutcome {
-                year: self.first_year + k as i32,
-                label: {
-                    let y = self.first_year + k as i32;
-                    if self.calendar {
-                        y.to_string()
-                    } else {
-                        format!("{y}-{:02}", (y + 1).rem_euclid(100))
-                    }
-                },
+                year: self.start.year() + k as i32,
+                label: crate::units::year_label(&self.start, k as u32),
                 gpus_online: if span > 0.0 { up / span } else { 0.0 },
                 capex_eur: capex,
                 opex_eur: eur + fixed,
