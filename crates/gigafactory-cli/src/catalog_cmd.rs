@@ -418,14 +418,19 @@ fn training_table(c: &Catalog) -> (String, Vec<String>) {
         .run_size
         .iter()
         .map(|r| {
-            let mut row = vec![format!(">= {:e} FLOP", r.above_flop), int(u64::from(r.runs))];
+            let mut row = vec![
+                format!(">= {:e} FLOP", r.above_flop),
+                int(u64::from(r.runs)),
+            ];
             row.extend([r.p10, r.p25, r.median, r.p75, r.p90].map(|x| num(x, 0)));
             row.push(r.source.clone());
             row
         })
         .collect();
     out.push_str(&render(
-        &["Runs of", "Runs", "P10", "P25", "Median", "P75", "P90", "Source"],
+        &[
+            "Runs of", "Runs", "P10", "P25", "Median", "P75", "P90", "Source",
+        ],
         &[
             Align::Left,
             Align::Right,

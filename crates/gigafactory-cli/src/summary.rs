@@ -116,7 +116,11 @@ fn capability_table(a: &Assessment) -> String {
     let row = |name: &str, cells: Vec<(f64, f64)>, until: String| {
         let mut r = vec![name.to_string()];
         r.extend(cells.into_iter().map(|(x, frontier)| {
-            if x >= frontier { green(&flop(x)) } else { red(&flop(x)) }
+            if x >= frontier {
+                green(&flop(x))
+            } else {
+                red(&flop(x))
+            }
         }));
         r.push(until);
         r
@@ -128,10 +132,18 @@ fn capability_table(a: &Assessment) -> String {
         r
     }];
     for (i, s) in c.sites.iter().enumerate() {
-        let cells = c.years.iter().map(|y| (y.site_flop[i], y.frontier_flop)).collect();
+        let cells = c
+            .years
+            .iter()
+            .map(|y| (y.site_flop[i], y.frontier_flop))
+            .collect();
         rows.push(row(&s.name, cells, behind(s.behind_from)));
     }
-    let cells = c.years.iter().map(|y| (y.plan_flop, y.frontier_flop)).collect();
+    let cells = c
+        .years
+        .iter()
+        .map(|y| (y.plan_flop, y.frontier_flop))
+        .collect();
     rows.push(row("Plan", cells, behind(c.plan.behind_from)));
     let mut r = vec!["Plan's run = frontier of".to_string()];
     r.extend(c.years.iter().map(|y| {

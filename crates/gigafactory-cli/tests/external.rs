@@ -169,7 +169,7 @@ fn the_report_renders_in_headless_chromium_without_console_errors() {
             .arg(script("check_report.py"))
             .arg(out.join("report.html"))
             .arg(&shot)
-            .arg("8"),
+            .arg("9"),
     );
     assert!(String::from_utf8_lossy(&ok.stdout).starts_with("ok: "));
     let png = std::fs::read(&shot).unwrap();

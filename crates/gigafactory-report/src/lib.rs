@@ -430,10 +430,10 @@ fn capability_headline(a: &Assessment) -> String {
     let Some(y) = c.years.first() else {
         return String::new();
     };
-    let behind = c
-        .plan
-        .behind_from
-        .map_or_else(|| "never holds a whole run".into(), |d| format!("behind the frontier from {d}"));
+    let behind = c.plan.behind_from.map_or_else(
+        || "never holds a whole run".into(),
+        |d| format!("behind the frontier from {d}"),
+    );
     format!(
         "{:.1e} FLOP in {:.0} days in {} against the frontier run's {:.1e} ({:.0}%); {behind}",
         y.plan_flop,
@@ -478,10 +478,7 @@ fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
             )
         },
     ));
-    rows.push((
-        "Largest training run".into(),
-        capability_headline(a),
-    ));
+    rows.push(("Largest training run".into(), capability_headline(a)));
     rows.push((
         "Utilisation".into(),
         match o {

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use gigafactory::run::csv_field as field;
 use gigafactory::model::{Capability, CapabilityYear};
+use gigafactory::run::csv_field as field;
 use gigafactory::run::{SimOutcome, TenantOutcome, YearOutcome};
 
 /// A column of a table of rows `R`: its header and how a row's cell reads.

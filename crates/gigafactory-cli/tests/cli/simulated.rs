@@ -140,6 +140,14 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
     );
     // Finland, Germany, France and Spain emit less per kWh than the 19 hosts' mix.
     assert!(line("CO2 t").ends_with("eu-investai"), "{}", line("CO2 t"));
+    // A gigafactory's 74,304 B200 train a run 74,304 / 15,600 times larger than one AI
+    // Factory's (less spares), as large as the frontier's more recently.
+    assert!(
+        line("Largest training run").ends_with("eu-investai"),
+        "{}",
+        line("Largest training run")
+    );
+    assert!(line("Its size was the frontier's on").ends_with("eu-investai"));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("compare.json")).unwrap())
             .unwrap();
@@ -155,6 +163,9 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
             "eu-ai-factories"
         }
     };
+    let ratio = plans[0]["largest_run_flop"].as_f64().unwrap()
+        / plans[1]["largest_run_flop"].as_f64().unwrap();
+    assert!((ratio - 74_304.0 / 15_600.0).abs() < 0.01, "{ratio}");
     for k in [
         "capex_eur",
         "total_cost_eur",
@@ -224,7 +235,9 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     // What the plan could train: as summary.json says, 64 H100 far behind the frontier.
     assert_eq!(
         rows[1][11].parse::<f64>().unwrap(),
-        summary["capability"]["years"][1]["plan_flop"].as_f64().unwrap()
+        summary["capability"]["years"][1]["plan_flop"]
+            .as_f64()
+            .unwrap()
     );
     assert!(rows[1][11].parse::<f64>().unwrap() < rows[1][12].parse::<f64>().unwrap());
     assert_eq!(rows[1][13].len(), "2020-03-01".len());

@@ -62,7 +62,10 @@ fn all_source_texts(c: &Catalog) -> Vec<(String, String)> {
         v.push((format!("training growth {}", g.name), g.source.clone()));
     }
     for r in &t.run_size {
-        v.push((format!("training run size {}", r.above_flop), r.source.clone()));
+        v.push((
+            format!("training run size {}", r.above_flop),
+            r.source.clone(),
+        ));
     }
     v
 }

@@ -84,7 +84,10 @@ fn a_site_that_leads_is_behind_when_its_hardware_can_no_longer_hold_a_run() {
     // With a frontier growing 1.0001x a year the big site leads until its phase, which
     // retires on 2031-01-01, can no longer hold a 100-day run: from 2030-09-24 (retire
     // day + 1 - 100 days).
-    let text = TEXT.replace("frontier_growth_per_year = 2", "frontier_growth_per_year = 1.0001");
+    let text = TEXT.replace(
+        "frontier_growth_per_year = 2",
+        "frontier_growth_per_year = 1.0001",
+    );
     let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
     let c = capability(&f);
     let d = |s: &str| s.parse::<crate::units::Date>().unwrap();

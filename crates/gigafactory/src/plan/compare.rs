@@ -289,6 +289,13 @@ pub fn rows(f: &[PlanFigures]) -> Vec<Row> {
             Some(false),
         ),
         row(
+            "largest_run_frontier_date",
+            "Its size was the frontier's on",
+            Unit::Date,
+            get(&|p| p.largest_run_frontier_day),
+            Some(false),
+        ),
+        row(
             "frontier_behind_from",
             "Behind the frontier run from",
             Unit::Date,

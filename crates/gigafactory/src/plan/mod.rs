@@ -52,6 +52,9 @@ pub struct PlanFigures {
     /// The largest training run the plan can complete in its first year, FLOP (one site,
     /// one build phase, the longest run a lab accepts).
     pub largest_run_flop: f64,
+    /// When the frontier run was as large as the plan's largest run of its first year, as
+    /// days since 1970-01-01 (`None`: it holds no whole run).
+    pub largest_run_frontier_day: Option<f64>,
     /// The first day the plan's largest run is smaller than the frontier run, as days
     /// since 1970-01-01 (`None`: it never holds a whole run).
     pub frontier_behind_from_day: Option<f64>,
@@ -123,6 +126,12 @@ pub fn figures(
         wait_s_p95: sim.map(|o| o.wait_s_p95),
         lost_demand_gpu_hours: sim.map(|o| o.tenants.iter().map(|t| t.lost_demand_gpu_hours).sum()),
         largest_run_flop: a.capability.years.first().map_or(0.0, |y| y.plan_flop),
+        largest_run_frontier_day: a
+            .capability
+            .years
+            .first()
+            .and_then(|y| y.plan_matches_frontier_of)
+            .map(|d| d.days_since_epoch() as f64),
         frontier_behind_from_day: a
             .capability
             .plan

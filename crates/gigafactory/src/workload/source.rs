@@ -55,8 +55,7 @@ fn offered_h100(s: &Scenario, t: &Tenant, sample_weight: f64) -> f64 {
     match (t.demand_h100_hours_per_year, t.load) {
         (Some(d), _) => d * 3600.0 / crate::units::MEAN_YEAR_S / sample_weight,
         (None, load) => {
-            load.unwrap_or(0.0) * s.demand.reference_h100_equivalents.unwrap_or(0.0)
-                / sample_weight
+            load.unwrap_or(0.0) * s.demand.reference_h100_equivalents.unwrap_or(0.0) / sample_weight
         }
     }
 }

@@ -73,7 +73,14 @@ pub(super) fn training(s: &Scenario, v: &mut Checks) {
         }
     }
     if let Some(d) = t.max_run_days {
-        v.range(p.key("max_run_days"), d, 1.0, 3652.5, "a run length", " days");
+        v.range(
+            p.key("max_run_days"),
+            d,
+            1.0,
+            3652.5,
+            "a run length",
+            " days",
+        );
     }
     if let Some(g) = t.frontier_growth_per_year {
         if !(g > 1.0 && g <= 100.0) {
