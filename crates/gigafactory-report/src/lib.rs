@@ -397,29 +397,29 @@ fn short_hours(h: f64) -> String {
     }
 }
 
-/// The plan's largest training run, year by year, against the frontier run.
+/// How far the plan's largest training run is behind the frontier, year by year: the
+/// years between the year's first day and the day the frontier was that size (0 when the
+/// plan can train the frontier run; the FLOP are in the headline and the tables, since a
+/// linear scale cannot show a run a thousandth of the frontier's).
 fn capability_chart(a: &Assessment) -> String {
     let c = &a.capability;
+    let behind = |y: &gigafactory::model::CapabilityYear| {
+        y.plan_matches_frontier_of.map_or(0.0, |d| {
+            (y.start.days_since(&d) as f64 / gigafactory::units::MEAN_YEAR_DAYS).max(0.0)
+        })
+    };
     bars(
         &format!(
-            "Largest training run the plan can complete in {:.0} days against the frontier run \
-             ({}, growing {:.2}x a year)",
-            c.params.max_run_days, c.params.frontier_run, c.params.frontier_growth_per_year
+            "Years the plan's largest {:.0}-day run is behind the frontier",
+            c.params.max_run_days
         ),
-        "FLOP",
+        "years",
         &c.years.iter().map(|y| y.label.clone()).collect::<Vec<_>>(),
-        &[
-            Series {
-                name: "frontier run",
-                colour: GREY,
-                values: c.years.iter().map(|y| y.frontier_flop).collect(),
-            },
-            Series {
-                name: "plan's largest run",
-                colour: BLUE,
-                values: c.years.iter().map(|y| y.plan_flop).collect(),
-            },
-        ],
+        &[Series {
+            name: "behind the frontier run, years (0: can train it)",
+            colour: ORANGE,
+            values: c.years.iter().map(behind).collect(),
+        }],
     )
 }
 
@@ -434,13 +434,15 @@ fn capability_headline(a: &Assessment) -> String {
         || "never holds a whole run".into(),
         |d| format!("behind the frontier from {d}"),
     );
+    let share = 100.0 * y.plan_flop / y.frontier_flop;
+    let share = if share >= 1.0 {
+        format!("{share:.0}%")
+    } else {
+        format!("{share:.1e}%")
+    };
     format!(
-        "{:.1e} FLOP in {:.0} days in {} against the frontier run's {:.1e} ({:.0}%); {behind}",
-        y.plan_flop,
-        c.params.max_run_days,
-        y.label,
-        y.frontier_flop,
-        100.0 * y.plan_flop / y.frontier_flop
+        "{:.1e} FLOP in {:.0} days in {} against the frontier run's {:.1e} ({share}); {behind}",
+        y.plan_flop, c.params.max_run_days, y.label, y.frontier_flop,
     )
 }
 
