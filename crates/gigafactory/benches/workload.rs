@@ -18,7 +18,7 @@ fn tenants() -> Vec<TenantSpec> {
         .iter()
         .map(|p| TenantSpec {
             name: (*p).into(),
-            preset: preset(p).unwrap(),
+            mix: gigafactory::workload::generate::Mix::Preset(Box::new(preset(p).unwrap())),
             offered_h100: 0.3 * 100_000.0,
             growth_per_year: 0.5,
             daily_amplitude: 0.3,

@@ -24,7 +24,7 @@ pub use defaults::{Defaults, Sourced};
 pub use market::{DepreciationLife, FailureRecord, RentPoint};
 pub use roadmap::{Generation, Part, Projection, Roadmap};
 pub use site::CatalogSite;
-pub use training::{FrontierRun, GrowthFactor, RunSize, Training};
+pub use training::{FrontierRun, GrowthFactor, Purpose, RunSize, Training, WorkKind};
 
 /// Everything the catalogue holds.
 #[derive(Debug, Clone)]

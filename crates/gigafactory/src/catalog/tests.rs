@@ -67,6 +67,9 @@ fn all_source_texts(c: &Catalog) -> Vec<(String, String)> {
             r.source.clone(),
         ));
     }
+    for p in &t.purpose {
+        v.push((format!("training purpose {}", p.name), p.source.clone()));
+    }
     v
 }
 
@@ -82,6 +85,9 @@ fn the_frontier_trend_grows_from_its_anchor_and_inverts() {
     let days = |flop| t.frontier_date_of(flop, g).days_since(&t.frontier.date);
     assert!((days(t.frontier.flop * g * g) - 730).abs() <= 1);
     assert!((days(t.frontier.flop / g) + 365).abs() <= 1);
+    // A campaign's default purposes share all of its compute.
+    let shares: f64 = t.purpose.iter().map(|p| p.compute_share).sum();
+    assert!((shares - 1.0).abs() < 1e-9, "{shares}");
     // The decomposition multiplies to about 3.65x, as its source says.
     let product: f64 = t.growth_factor.iter().map(|f| f.value).product();
     assert!((product - 3.65).abs() < 0.01, "{product}");

@@ -23,6 +23,54 @@ pub struct Training {
     pub growth_factor: Vec<GrowthFactor>,
     /// Accelerators per run among published large runs.
     pub run_size: Vec<RunSize>,
+    /// What a training campaign spends its compute on, by default.
+    pub purpose: Vec<Purpose>,
+}
+
+/// The kind of work a purpose's jobs do (the job tables' `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkKind {
+    /// Pre-training: final runs and experiments.
+    Pretrain,
+    /// Post-training: supervised fine-tuning, RL.
+    Sft,
+    /// Evaluation.
+    Eval,
+    /// Multimodal work.
+    Mllm,
+    /// Debugging sessions.
+    Debug,
+    /// Anything else.
+    Other,
+}
+
+/// One purpose of a training campaign: its share of the compute, and the accelerators
+/// and hours of its runs as log-normals through a median and a 90th percentile, cut at a
+/// maximum (hours are on an H100: an accelerator of relative throughput r takes 1/r).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Purpose {
+    /// Name ("final", "experiment", ...).
+    pub name: String,
+    /// The kind of work, as the job tables record it.
+    pub kind: WorkKind,
+    /// Share of the campaign's compute (the shares add up to 1).
+    pub compute_share: f64,
+    /// Median accelerators per run.
+    pub gpus_median: f64,
+    /// 90th percentile of accelerators per run.
+    pub gpus_p90: f64,
+    /// The most accelerators a run takes.
+    pub gpus_max: f64,
+    /// Median hours per run on an H100.
+    pub hours_median: f64,
+    /// 90th percentile of hours per run on an H100 (runs are cut at the longest a lab
+    /// accepts).
+    pub hours_p90: f64,
+    /// Where the figures come from (empty in a scenario).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
 }
 
 /// A published training run that anchors the frontier trend.

@@ -39,6 +39,9 @@ pub struct TrainingParams {
     pub frontier_source: String,
     /// Share of each phase's whole nodes held as hot spares (0 with failures off).
     pub spare_fraction: f64,
+    /// A training campaign's purposes when a tenant gives none: the catalogue's.
+    #[serde(skip)]
+    pub purposes: Vec<crate::catalog::Purpose>,
 }
 
 impl TrainingParams {
@@ -72,6 +75,7 @@ impl TrainingParams {
                 }
             ),
             spare_fraction: spare_fraction(s, catalog),
+            purposes: d.purpose.clone(),
         }
     }
 
@@ -86,6 +90,11 @@ impl TrainingParams {
     fn frontier_days_of(&self, flop: f64) -> f64 {
         (flop / self.frontier_flop).ln() / self.frontier_growth_per_year.ln()
             * crate::units::MEAN_YEAR_DAYS
+    }
+
+    /// FLOP per H100-second at this MFU: a job's work over its run time on an H100.
+    pub fn flop_per_h100_s(&self) -> f64 {
+        self.h100_peak_flops * self.mfu
     }
 
     /// The compute, FLOP, of the longest accepted run on `gpus` accelerators of

@@ -21,6 +21,8 @@ mod demand_tests;
 mod sample;
 #[cfg(test)]
 mod sample_tests;
+#[cfg(test)]
+mod training_tests;
 
 pub use crate::sim::{
     ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, PhaseOutcome,

@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::model::Facility;
 use crate::scenario::Scenario;
 use crate::sim::{SimConfig, SimError, SimOptions, SimOutcome, simulate};
-use crate::workload::{JobSource, ReadError, TenantId, Windows, generate::preset};
+use crate::workload::{JobSource, ReadError, TenantId, Windows};
 
 /// How much of a run to simulate.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -58,11 +58,10 @@ pub struct SamplePlan {
 }
 
 /// The largest job any of the scenario's synthetic tenants submits (1 without tenants).
-fn largest_job(s: &Scenario) -> u32 {
+fn largest_job(s: &Scenario, f: &Facility) -> u32 {
     s.tenants
         .iter()
-        .filter_map(|t| preset(&t.preset))
-        .filter_map(|p| p.sizes.last().map(|x| x.0))
+        .map(|t| crate::workload::tenant_mix(t, f).largest_gpus())
         .max()
         .unwrap_or(1)
 }
@@ -137,7 +136,7 @@ pub fn plan_sample(
     if expected_jobs <= budget {
         return full;
     }
-    let largest = largest_job(s);
+    let largest = largest_job(s, f);
     let needed = (expected_jobs / budget).ceil().min(f64::from(u32::MAX)) as u32;
     let with_room = |room: u32| {
         let factor = largest_factor(s, f, needed, room.saturating_mul(largest), largest);
@@ -234,7 +233,7 @@ fn choose(
         },
         Sample::Factor(k) => {
             let k = k.max(1);
-            let largest = largest_job(s);
+            let largest = largest_job(s, f);
             if let Some((left, need)) = shortfall(s, f, k, largest, largest) {
                 return Err(SimError::Sample(format!(
                     "a sample of 1 in {k} leaves a build phase {left} GPU{}, too few for the \

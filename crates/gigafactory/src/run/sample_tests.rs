@@ -204,8 +204,7 @@ fn the_automatic_sample_keeps_every_phase_refreshes_included_large_enough() {
         let largest = s
             .tenants
             .iter()
-            .filter_map(|t| crate::workload::generate::preset(&t.preset))
-            .filter_map(|p| p.sizes.last().map(|x| x.0))
+            .map(|t| crate::workload::tenant_mix(t, &f).largest_gpus())
             .max()
             .unwrap();
         let end = s.start.add_years(s.years);

@@ -19,7 +19,7 @@ pub use structure::SpanIndex;
 pub use types::{
     Budget, Build, Candidates, Cap, ClusterLayout, Demand, Economics, Failures, Objective,
     Optimize, PolicyName, Power, PricePoint, Procurement, Refresh, Scenario, Scheduler, Shock,
-    ShockTarget, Site, Tenant, TenantClass, TraceFormat, Training, Workload,
+    ShockTarget, Site, Tenant, TenantClass, TenantKind, TraceFormat, Training, Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 

@@ -602,8 +602,24 @@ pub struct Tenant {
     pub class: TenantClass,
     /// Entitlement used by fair-share policies (0-1; shares add up to at most 1).
     pub share: f64,
-    /// Job mix (`gigafactory workload presets`).
-    pub preset: String,
+    /// What the tenant submits: batch jobs from a preset, or a training campaign.
+    #[serde(default)]
+    pub kind: TenantKind,
+    /// Job mix of a batch tenant (`gigafactory workload presets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// A training campaign's compute a year at the start, FLOP (or give its demand in
+    /// H100-hours): at the catalogue's MFU, an H100-hour is 989e12 x MFU x 3,600 FLOP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute_flop_per_year: Option<f64>,
+    /// A training campaign that keeps up with the frontier: its compute grows at
+    /// `[training] frontier_growth_per_year` instead of `growth_per_year`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub frontier: bool,
+    /// What a training campaign spends its compute on (default: `gigafactory catalog
+    /// training`'s purposes).
+    #[serde(default, rename = "purpose", skip_serializing_if = "Vec::is_empty")]
+    pub purposes: Vec<crate::catalog::Purpose>,
     /// Offered GPU-time at the start as a share of `[demand] reference_h100_equivalents`
     /// (which a load above 0 requires: never a share of the plan under evaluation). Give
     /// this or `demand_h100_hours_per_year`.
@@ -633,4 +649,16 @@ pub struct Tenant {
 
 fn one() -> f64 {
     1.0
+}
+
+/// What a tenant submits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TenantKind {
+    /// Batch jobs drawn from a job-mix preset fitted to a published trace.
+    #[default]
+    Batch,
+    /// A lab's training campaign: final runs, experiments, post-training and evaluation,
+    /// sized from its compute a year (`gigafactory catalog training`).
+    Training,
 }

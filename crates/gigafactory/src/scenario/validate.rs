@@ -4,7 +4,7 @@ use crate::catalog::Catalog;
 
 mod demand;
 mod optimize;
-use demand::{load_without_reference, training, validate_demand};
+use demand::{load_without_reference, training, validate_demand, validate_kind};
 use optimize::optimize;
 
 /// Check what the file's structure cannot: names that must match the catalogue or each
@@ -457,19 +457,7 @@ fn validate_workload(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
                 format!("tenant name \"{}\" is already used by tenant[{j}]", t.name),
             );
         }
-        if !PRESET_IDS.contains(&t.preset.as_str()) {
-            let hint = did_you_mean(&t.preset, PRESET_IDS)
-                .map(|m| format!(" (did you mean \"{m}\"?)"))
-                .unwrap_or_default();
-            v.push(
-                p.key("preset"),
-                format!(
-                    "unknown preset \"{}\"{hint}; expected one of: {}",
-                    t.preset,
-                    PRESET_IDS.join(", ")
-                ),
-            );
-        }
+        validate_kind(t, &p, s, catalog, v);
         v.range(p.key("share"), t.share, 0.0, 1.0, "a share", "");
         share_sum += t.share;
         validate_demand(t, &p, v);

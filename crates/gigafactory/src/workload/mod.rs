@@ -18,7 +18,7 @@ mod windows;
 use std::path::{Path, PathBuf};
 
 pub use job::{Job, JobKind, Outcome, ReadError, TenantId, Tenants};
-pub use source::{JobSource, JobStream, TraceCheck, Unnamed, check_trace, weekday};
+pub use source::{JobSource, JobStream, TraceCheck, Unnamed, check_trace, tenant_mix, weekday};
 pub use stats::{Stats, StatsBuilder};
 pub use windows::Windows;
 

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use super::generate::{Generator, TenantShock, TenantSpec, YEAR_S, preset};
+use super::generate::{Campaign, Generator, Mix, TenantShock, TenantSpec, YEAR_S, preset};
 use super::{Format, Job, ReadError, ReadOptions, SkipCounts, TenantId, Tenants, TraceReader};
 use crate::model::Facility;
-use crate::scenario::{Scenario, ShockTarget, Tenant, Workload, defaults};
+use crate::scenario::{Scenario, ShockTarget, Tenant, TenantKind, Workload, defaults};
 
 /// Jobs in submit order, with the names of the tenants read so far: a simulation names each
 /// tenant as its first job arrives, so a job log is right from its first row.
@@ -47,15 +47,47 @@ pub enum JobSource {
 }
 
 /// Tenant `t`'s offered GPU-time at the start, H100-equivalent GPUs busy on average: its
-/// absolute demand, or its load times the reference capacity the scenario states (a load
-/// with none is refused by validation, unless it is 0). Demand is the whole plan's: a
-/// 1-in-k sample (`sample_weight` k, about) meets its share of it, and scaling the
-/// sample's figures back by the same weight gives the whole demand again.
-fn offered_h100(s: &Scenario, t: &Tenant, sample_weight: f64) -> f64 {
-    match (t.demand_h100_hours_per_year, t.load) {
-        (Some(d), _) => d * 3600.0 / crate::units::MEAN_YEAR_S / sample_weight,
-        (None, load) => {
-            load.unwrap_or(0.0) * s.demand.reference_h100_equivalents.unwrap_or(0.0) / sample_weight
+/// absolute demand (H100-hours, or a training campaign's FLOP at the plan's MFU), or its
+/// load times the reference capacity the scenario states (a load with none is refused by
+/// validation, unless it is 0). Demand is the whole plan's: a 1-in-k sample
+/// (`sample_weight` k, about) meets its share of it, and scaling the sample's figures back
+/// by the same weight gives the whole demand again.
+fn offered_h100(s: &Scenario, t: &Tenant, f: &Facility) -> f64 {
+    let whole = match (
+        t.demand_h100_hours_per_year,
+        t.compute_flop_per_year,
+        t.load,
+    ) {
+        (Some(d), _, _) => d * 3600.0 / crate::units::MEAN_YEAR_S,
+        // FLOP a year over FLOP an H100 delivers in a mean year at the MFU.
+        (None, Some(flop), _) => {
+            flop / (f.params.training.flop_per_h100_s() * crate::units::MEAN_YEAR_S)
+        }
+        (None, None, load) => {
+            load.unwrap_or(0.0) * s.demand.reference_h100_equivalents.unwrap_or(0.0)
+        }
+    };
+    whole / f.sample_weight
+}
+
+/// What tenant `t`'s jobs are drawn from: its preset, or its training campaign (its own
+/// purposes, else the catalogue's), runs cut at the longest a lab accepts.
+pub fn tenant_mix(t: &Tenant, f: &Facility) -> Mix {
+    match t.kind {
+        TenantKind::Batch => {
+            // Validation checked the preset names.
+            Mix::Preset(Box::new(
+                preset(t.preset.as_deref().unwrap_or_default()).expect("a validated preset"),
+            ))
+        }
+        TenantKind::Training => {
+            let p = &f.params.training;
+            let purposes = if t.purposes.is_empty() {
+                &p.purposes
+            } else {
+                &t.purposes
+            };
+            Mix::Campaign(Campaign::new(purposes, p.max_run_days * 86_400.0))
         }
     }
 }
@@ -147,10 +179,14 @@ impl JobSource {
             .iter()
             .map(|t| TenantSpec {
                 name: t.name.clone(),
-                // Validation checked the preset names.
-                preset: preset(&t.preset).expect("a validated preset"),
-                offered_h100: offered_h100(s, t, facility.sample_weight),
-                growth_per_year: t.growth_per_year,
+                mix: tenant_mix(t, facility),
+                offered_h100: offered_h100(s, t, facility),
+                // A campaign that keeps up with the frontier grows as the frontier run.
+                growth_per_year: if t.frontier {
+                    facility.params.training.frontier_growth_per_year - 1.0
+                } else {
+                    t.growth_per_year
+                },
                 daily_amplitude: t.daily_amplitude,
                 weekend_factor: t.weekend_factor,
                 adoption_s: s

@@ -6,6 +6,7 @@
 //! Every tenant has its own random streams for arrivals, sizes, durations and outcomes,
 //! so that changing one tenant, or a policy downstream, reshuffles nothing else.
 
+mod campaign;
 mod dist;
 pub mod presets;
 
@@ -13,6 +14,7 @@ use crate::workload::Windows;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+pub use campaign::{Campaign, PurposeMix, allocated_gpus};
 pub use dist::{Stream, TruncLogNormal, normal_cdf, purpose};
 pub use presets::{PRESETS, Preset, PublishedSummary, preset, published};
 
@@ -26,8 +28,8 @@ pub const YEAR_S: f64 = crate::units::MEAN_YEAR_S;
 pub struct TenantSpec {
     /// Name.
     pub name: String,
-    /// Job mix.
-    pub preset: Preset,
+    /// What its jobs are drawn from.
+    pub mix: Mix,
     /// Offered GPU-time at the start: H100-equivalent GPUs kept busy on average (the
     /// tenant's absolute demand, or its load times a capacity, resolved by the caller).
     pub offered_h100: f64,
@@ -42,6 +44,34 @@ pub struct TenantSpec {
     pub adoption_s: f64,
     /// Demand shocks that touch this tenant, by time.
     pub shocks: Vec<TenantShock>,
+}
+
+/// What a tenant's jobs are drawn from.
+#[derive(Debug, Clone)]
+pub enum Mix {
+    /// A job-mix preset fitted to a published trace (boxed: it is ten times the size of
+    /// a campaign's handle).
+    Preset(Box<Preset>),
+    /// A training campaign's purposes.
+    Campaign(Campaign),
+}
+
+impl Mix {
+    /// Mean H100 GPU-seconds per job.
+    pub fn mean_gpu_s(&self) -> f64 {
+        match self {
+            Mix::Preset(p) => p.mean_gpus() * p.mean_duration_s(),
+            Mix::Campaign(c) => c.mean_gpu_s(),
+        }
+    }
+
+    /// The most GPUs one job takes.
+    pub fn largest_gpus(&self) -> u32 {
+        match self {
+            Mix::Preset(p) => p.sizes.last().map_or(1, |x| x.0),
+            Mix::Campaign(c) => c.largest_gpus(),
+        }
+    }
 }
 
 /// A demand shock as a tenant sees it.
@@ -170,40 +200,62 @@ impl TenantGen {
     }
 
     fn job(&mut self, id: u64, submit_s: i64) -> Job {
-        let p = &self.spec.preset;
-        let u = self.sizes.uniform();
-        let gpus = self
-            .cumulative_sizes
-            .iter()
-            .find(|(_, c)| u < *c)
-            .map_or(self.cumulative_sizes.last().map_or(1, |x| x.0), |x| x.0);
-        let short = self.durations.uniform() < p.short_weight;
-        let d = if short {
-            p.short.sample(&mut self.durations)
-        } else {
-            p.long.sample(&mut self.durations)
-        } * self.spec.compute_factor(submit_s as f64);
-        let q = if short {
-            p.outcome_short
-        } else {
-            p.outcome_long
-        };
-        let u = self.outcomes.uniform();
-        let outcome = if u < q[0] {
-            Outcome::Completed
-        } else if u < q[0] + q[1] {
-            Outcome::Cancelled
-        } else {
-            Outcome::Failed
+        let compute = self.spec.compute_factor(submit_s as f64);
+        let (gpus, d, outcome, kind) = match &self.spec.mix {
+            Mix::Preset(p) => {
+                let u = self.sizes.uniform();
+                let gpus = self
+                    .cumulative_sizes
+                    .iter()
+                    .find(|(_, c)| u < *c)
+                    .map_or(self.cumulative_sizes.last().map_or(1, |x| x.0), |x| x.0);
+                let short = self.durations.uniform() < p.short_weight;
+                let d = if short {
+                    p.short.sample(&mut self.durations)
+                } else {
+                    p.long.sample(&mut self.durations)
+                };
+                let q = if short {
+                    p.outcome_short
+                } else {
+                    p.outcome_long
+                };
+                let u = self.outcomes.uniform();
+                let outcome = if u < q[0] {
+                    Outcome::Completed
+                } else if u < q[0] + q[1] {
+                    Outcome::Cancelled
+                } else {
+                    Outcome::Failed
+                };
+                (gpus, d, outcome, None)
+            }
+            Mix::Campaign(c) => {
+                // The purpose, then its size and run time: every run completes (the
+                // simulation's failures interrupt and restart it).
+                let mut u = self.sizes.uniform();
+                let m = c
+                    .purposes
+                    .iter()
+                    .find(|m| {
+                        u -= m.job_probability;
+                        u < 0.0
+                    })
+                    .or(c.purposes.last())
+                    .expect("a campaign has purposes");
+                let gpus = allocated_gpus(m.gpus.sample(&mut self.sizes));
+                let d = m.duration_s.sample(&mut self.durations);
+                (gpus, d, Outcome::Completed, Some(m.kind))
+            }
         };
         Job {
             id,
             tenant: self.id,
             submit_s,
             gpus: f64::from(gpus),
-            duration_s: d.round().max(1.0) as u64,
+            duration_s: (d * compute).round().max(1.0) as u64,
             outcome,
-            kind: None,
+            kind,
             wall_time_s: None,
             retries: 0,
         }
@@ -230,16 +282,18 @@ impl Generator {
             .enumerate()
             .map(|(i, s)| {
                 let mut acc = 0.0;
-                let cumulative_sizes = s
-                    .preset
-                    .sizes
-                    .iter()
-                    .map(|(k, p)| {
-                        acc += p;
-                        (*k, acc)
-                    })
-                    .collect();
-                let gpu_s_per_job = s.preset.mean_gpus() * s.preset.mean_duration_s();
+                let cumulative_sizes = match &s.mix {
+                    Mix::Preset(p) => p
+                        .sizes
+                        .iter()
+                        .map(|(k, p)| {
+                            acc += p;
+                            (*k, acc)
+                        })
+                        .collect(),
+                    Mix::Campaign(_) => Vec::new(),
+                };
+                let gpu_s_per_job = s.mix.mean_gpu_s();
                 let i = i as u64;
                 TenantGen {
                     id: tenants.intern(&s.name),

@@ -48,7 +48,7 @@ fn generate(preset_id: &str, n: usize, seed: u64) -> (Vec<Job>, crate::workload:
     let p = preset(preset_id).unwrap();
     let spec = TenantSpec {
         name: "t".into(),
-        preset: p,
+        mix: Mix::Preset(Box::new(p)),
         offered_h100: 10_000.0,
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
@@ -127,7 +127,7 @@ fn offered_load_sets_the_arrival_rate() {
     // Load 0.5 of 1,000 H100s for 30 days: offered GPU-seconds = 0.5 x 1,000 x 30 days.
     let spec = TenantSpec {
         name: "a".into(),
-        preset: preset("helios-earth").unwrap(),
+        mix: Mix::Preset(Box::new(preset("helios-earth").unwrap())),
         offered_h100: 0.5 * 1000.0,
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
@@ -137,8 +137,7 @@ fn offered_load_sets_the_arrival_rate() {
     };
     let horizon = 30.0 * 86_400.0;
     let jobs: Vec<Job> = Generator::new(std::slice::from_ref(&spec), horizon, 0, 3).collect();
-    let expected_jobs =
-        0.5 * 1000.0 * horizon / (spec.preset.mean_gpus() * spec.preset.mean_duration_s());
+    let expected_jobs = 0.5 * 1000.0 * horizon / spec.mix.mean_gpu_s();
     let n = jobs.len() as f64;
     // Poisson count: within 4 standard deviations.
     assert!(
@@ -151,7 +150,7 @@ fn offered_load_sets_the_arrival_rate() {
 fn growth_daily_cycle_and_weekends_shape_arrivals() {
     let mut spec = TenantSpec {
         name: "a".into(),
-        preset: preset("helios-earth").unwrap(),
+        mix: Mix::Preset(Box::new(preset("helios-earth").unwrap())),
         offered_h100: 200.0,
         growth_per_year: 1.0,
         daily_amplitude: 0.0,
@@ -199,7 +198,7 @@ fn same_seed_same_jobs_and_other_tenants_untouched() {
     // Adding a second tenant leaves the first tenant's jobs as they were.
     let spec = |name: &str| TenantSpec {
         name: name.into(),
-        preset: preset("philly").unwrap(),
+        mix: Mix::Preset(Box::new(preset("philly").unwrap())),
         offered_h100: 10_000.0,
         growth_per_year: 0.0,
         daily_amplitude: 0.0,
