@@ -184,3 +184,29 @@ fn run_times_follow_flop_over_gpus_peak_and_mfu_on_two_accelerators() {
     assert!(h.iter().all(|t| *t == 36_000), "{h:?}");
     assert!(b.iter().all(|t| (t - 15_824).abs() <= 1), "{b:?}");
 }
+
+#[test]
+fn a_campaign_that_keeps_up_with_the_frontier_grows_as_the_frontier_run() {
+    // frontier = true: the compute grows 4.17x a year (the catalogue's trend), so the
+    // second year submits about 4.17 times the first year's GPU time.
+    let rest = format!(
+        "[[tenant]]\nname = \"lab\"\nclass = \"frontier_lab\"\nshare = 1\nkind = \"training\"\n\
+         compute_flop_per_year = 1e26\nfrontier = true\n{}",
+        purpose("experiment", "pretrain", 1.0, (64.0, 1.0), (24.0, 1.0)),
+    );
+    let p = plan(H100_4096, 2, &rest);
+    let year = 365.0 * 86_400.0;
+    let (mut first, mut second) = (0.0, 0.0);
+    for j in p.job_source().unwrap().unwrap() {
+        let j = j.unwrap();
+        let gpu_s = j.gpus * j.duration_s as f64;
+        if (j.submit_s as f64) < year {
+            first += gpu_s;
+        } else {
+            second += gpu_s;
+        }
+    }
+    // Continuous growth: the second year over the first is the growth factor itself.
+    let ratio = second / first;
+    assert!((ratio / 4.17 - 1.0).abs() < 0.03, "{ratio}");
+}
