@@ -201,7 +201,7 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             format!(
                 "{} submitted, {} completed, {} withdrawn (waited past their patience), {} refused (larger \
                  than any partition still in service less its spare nodes, or than the tenant's \
-                 quota), {} unfinished",
+                 quota, or arriving to a full queue), {} unfinished",
                 int(o.jobs_submitted),
                 int(o.jobs_completed),
                 int(o.jobs_withdrawn),

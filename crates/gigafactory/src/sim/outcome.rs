@@ -18,7 +18,7 @@ pub struct TenantOutcome {
     /// Jobs withdrawn after waiting past the tenant's patience.
     pub jobs_withdrawn: u64,
     /// Jobs refused: larger than any partition in service less its spare nodes, or than the
-    /// tenant's quota.
+    /// tenant's quota, or arriving to a full queue.
     pub jobs_rejected: u64,
     /// Jobs still queued or running at the end.
     pub jobs_unfinished: u64,
