@@ -101,9 +101,9 @@ fn capability_table(a: &Assessment) -> String {
         num(p.max_run_days, 0),
         num(p.mfu * 100.0, 0),
         num(p.effective_time * 100.0, 0),
-        p.frontier_run,
-        flop(p.frontier_flop),
-        p.frontier_date,
+        p.frontier.run,
+        flop(p.frontier.flop),
+        p.frontier.date,
         num(p.frontier_growth_per_year, 2),
     );
     let mut headers: Vec<&str> = vec!["FLOP"];

@@ -77,14 +77,14 @@ fn all_source_texts(c: &Catalog) -> Vec<(String, String)> {
 fn the_frontier_trend_grows_from_its_anchor_and_inverts() {
     let t = &Catalog::builtin().training;
     let g = t.frontier_growth_per_year.value;
-    assert_eq!(t.frontier_flop_at(&t.frontier.date, g), t.frontier.flop);
+    let f = &t.frontier;
+    assert_eq!(f.flop_at(&f.date, g), f.flop);
     // A mean year (365.25 days) later, g times larger; two years earlier, g^2 smaller.
     let later = t.frontier.date.add_days(365);
-    let ratio = t.frontier_flop_at(&later, g) / t.frontier.flop;
+    let ratio = f.flop_at(&later, g) / f.flop;
     assert!((ratio - g.powf(365.0 / 365.25)).abs() < 1e-9, "{ratio}");
-    let days = |flop| t.frontier_date_of(flop, g).days_since(&t.frontier.date);
-    assert!((days(t.frontier.flop * g * g) - 730).abs() <= 1);
-    assert!((days(t.frontier.flop / g) + 365).abs() <= 1);
+    assert!((f.days_until(f.flop * g * g, g) - 730.5).abs() < 1e-6);
+    assert!((f.days_until(f.flop / g, g) + 365.25).abs() < 1e-6);
     // A campaign's default purposes share all of its compute.
     let shares: f64 = t.purpose.iter().map(|p| p.compute_share).sum();
     assert!((shares - 1.0).abs() < 1e-9, "{shares}");

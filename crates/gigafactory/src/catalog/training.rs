@@ -74,7 +74,7 @@ pub struct Purpose {
 }
 
 /// A published training run that anchors the frontier trend.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontierRun {
     /// The model trained.
@@ -125,6 +125,21 @@ pub struct RunSize {
     pub source: String,
 }
 
+impl FrontierRun {
+    /// The frontier run's compute at `date` on the trend, FLOP: this run grown `growth`
+    /// times a year (a mean year of 365.25 days).
+    pub fn flop_at(&self, date: &Date, growth: f64) -> f64 {
+        let years = date.days_since(&self.date) as f64 / crate::units::MEAN_YEAR_DAYS;
+        self.flop * growth.powf(years)
+    }
+
+    /// Days from this run's date until the frontier run on the trend is `flop` in size
+    /// (negative for a smaller run): the inverse of [`FrontierRun::flop_at`].
+    pub fn days_until(&self, flop: f64, growth: f64) -> f64 {
+        (flop / self.flop).ln() / growth.ln() * crate::units::MEAN_YEAR_DAYS
+    }
+}
+
 impl Training {
     /// The single-figure defaults as (name, row), in file order.
     pub fn entries(&self) -> [(&'static str, &Sourced); 4] {
@@ -134,21 +149,5 @@ impl Training {
             ("effective_time", &self.effective_time),
             ("frontier_growth_per_year", &self.frontier_growth_per_year),
         ]
-    }
-
-    /// The frontier run's compute at `date` on the trend, FLOP: the anchor grown at
-    /// `growth` a year (a mean year of 365.25 days).
-    pub fn frontier_flop_at(&self, date: &Date, growth: f64) -> f64 {
-        let years = date.days_since(&self.frontier.date) as f64 / crate::units::MEAN_YEAR_DAYS;
-        self.frontier.flop * growth.powf(years)
-    }
-
-    /// When the frontier run on the trend was `flop` in size (before the anchor for a
-    /// smaller run), at `growth` a year: the inverse of [`Training::frontier_flop_at`].
-    pub fn frontier_date_of(&self, flop: f64, growth: f64) -> Date {
-        let years = (flop / self.frontier.flop).ln() / growth.ln();
-        self.frontier
-            .date
-            .add_days((years * crate::units::MEAN_YEAR_DAYS).round() as i64)
     }
 }

@@ -27,16 +27,12 @@ pub struct TrainingParams {
     pub effective_time: f64,
     /// Peak dense BF16 of an H100 SXM, FLOP/s: a relative throughput of 1.
     pub h100_peak_flops: f64,
-    /// The run that anchors the frontier trend.
-    pub frontier_run: String,
-    /// Its compute, FLOP.
-    pub frontier_flop: f64,
-    /// Its date.
-    pub frontier_date: Date,
+    /// The run that anchors the frontier trend, with its source.
+    pub frontier: crate::catalog::FrontierRun,
     /// Growth of the frontier run, factor a year.
     pub frontier_growth_per_year: f64,
-    /// Where the anchor and the growth come from.
-    pub frontier_source: String,
+    /// Where the growth comes from.
+    pub frontier_growth_source: String,
     /// Share of each phase's whole nodes held as hot spares (0 with failures off).
     pub spare_fraction: f64,
     /// A training campaign's purposes when a tenant gives none: the catalogue's.
@@ -60,20 +56,13 @@ impl TrainingParams {
                 .expect("the catalogue holds the H100, the reference of relative throughput")
                 .bf16_dense_tflops
                 * 1e12,
-            frontier_run: d.frontier.run.clone(),
-            frontier_flop: d.frontier.flop,
-            frontier_date: d.frontier.date,
+            frontier: d.frontier.clone(),
             frontier_growth_per_year: growth,
-            frontier_source: format!(
-                "{} ({}); growth {}",
-                d.frontier.source,
-                d.frontier.date,
-                if t.frontier_growth_per_year.is_some() {
-                    "from the scenario (training.frontier_growth_per_year)".to_string()
-                } else {
-                    d.frontier_growth_per_year.source.clone()
-                }
-            ),
+            frontier_growth_source: if t.frontier_growth_per_year.is_some() {
+                "the scenario (training.frontier_growth_per_year)".to_string()
+            } else {
+                d.frontier_growth_per_year.source.clone()
+            },
             spare_fraction: spare_fraction(s, catalog),
             purposes: d.purpose.clone(),
         }
@@ -81,15 +70,16 @@ impl TrainingParams {
 
     /// The frontier run's compute at `date`, FLOP.
     pub fn frontier_flop_at(&self, date: &Date) -> f64 {
-        let years = date.days_since(&self.frontier_date) as f64 / crate::units::MEAN_YEAR_DAYS;
-        self.frontier_flop * self.frontier_growth_per_year.powf(years)
+        self.frontier.flop_at(date, self.frontier_growth_per_year)
     }
 
-    /// When the frontier run was (or will be) `flop` in size, as a fractional day count
-    /// from the anchor's date.
-    fn frontier_days_of(&self, flop: f64) -> f64 {
-        (flop / self.frontier_flop).ln() / self.frontier_growth_per_year.ln()
-            * crate::units::MEAN_YEAR_DAYS
+    /// The day the frontier run was (or will be) `flop` in size, `round`ed from the
+    /// fractional day count.
+    fn frontier_day_of(&self, flop: f64, round: fn(f64) -> f64) -> Date {
+        let days = self
+            .frontier
+            .days_until(flop, self.frontier_growth_per_year);
+        self.frontier.date.add_days(round(days) as i64)
     }
 
     /// FLOP per H100-second at this MFU: a job's work over its run time on an H100.
@@ -241,9 +231,7 @@ fn behind_from(
             return Some(a);
         }
         // The frontier reaches c on this day; behind from the next.
-        let crossing = p
-            .frontier_date
-            .add_days(p.frontier_days_of(c).floor() as i64 + 1);
+        let crossing = p.frontier_day_of(c, f64::floor).add_days(1);
         let next = changes.get(i + 1).copied();
         if crossing <= a || next.is_none_or(|b| crossing < b) {
             return Some(crossing.max(a));
@@ -268,10 +256,8 @@ pub fn capability(f: &Facility) -> Capability {
                 start: window.0,
                 frontier_flop: p.frontier_flop_at(&window.0),
                 plan_flop,
-                plan_matches_frontier_of: (plan_flop > 0.0).then(|| {
-                    p.frontier_date
-                        .add_days(p.frontier_days_of(plan_flop).round() as i64)
-                }),
+                plan_matches_frontier_of: (plan_flop > 0.0)
+                    .then(|| p.frontier_day_of(plan_flop, f64::round)),
                 site_flop,
             }
         })
