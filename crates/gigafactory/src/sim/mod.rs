@@ -531,11 +531,19 @@ impl<'a> Sim<'a> {
             } else {
                 0.0
             };
+            // Wall time up to the last periodic checkpoint: none without an interval (where
+            // 0 checkpoints × an infinite interval would be NaN, and NaN kept the work).
+            let checkpointed = if periodic > 0.0 {
+                periodic * run.interval_s
+            } else {
+                0.0
+            };
             let saved_wall = match how {
                 // Everything worked on, less the periodic writes and the final one.
-                Stop::Checkpointed => (elapsed - (periodic + 1.0) * self.ckpt.checkpoint_write_s)
-                    .max(periodic * run.interval_s),
-                _ => periodic * run.interval_s,
+                Stop::Checkpointed => {
+                    (elapsed - (periodic + 1.0) * self.ckpt.checkpoint_write_s).max(checkpointed)
+                }
+                _ => checkpointed,
             };
             let saved_ref = (saved_wall * run.rate).min(a.remaining_ref_s);
             a.remaining_ref_s -= saved_ref;

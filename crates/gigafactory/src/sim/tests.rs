@@ -558,3 +558,45 @@ fn a_run_stops_when_its_cancellation_flag_is_set() {
         }
     }
 }
+
+/// A job running when its phase retires, with failures off (so no checkpoint is ever
+/// written): all its work so far is lost and counted, and it runs again, whole, on the
+/// phase that replaces it. The loss was NaN (0 checkpoints × an infinite interval), which
+/// also kept the work as if saved.
+#[test]
+fn a_retirement_without_checkpoints_loses_the_work_done_and_counts_it() {
+    let text = r#"
+name = "retirement"
+start = "2027-01-01"
+years = 2
+[[site]]
+name = "s"
+country = "FI"
+grid_mw = 100
+[[build]]
+site = "s"
+accelerator = "H100"
+count = 16
+online = "2027-01-01"
+life_years = 1
+[[build]]
+site = "s"
+accelerator = "H100"
+count = 16
+online = "2028-01-01"
+life_years = 1
+[failures]
+enabled = false
+"#;
+    let retire = 365 * 86_400;
+    let (out, log) = run_with_log(text, vec![job(1, retire - 3_600, 8.0, 36_000)]);
+    assert_eq!(out.jobs_completed, 1, "{log}");
+    assert!(
+        (out.lost_gpu_hours - 8.0).abs() < 1e-9,
+        "{}",
+        out.lost_gpu_hours
+    );
+    let served: f64 = out.tenants.iter().map(|t| t.served_gpu_hours).sum();
+    assert!((served - 8.0 * 11.0).abs() < 1e-6, "{served}");
+    assert_eq!(column(&log, "end_s")[&1], (retire + 36_000).to_string());
+}
