@@ -11,7 +11,7 @@ use arrow_array::builder::StringBuilder;
 use arrow_array::{ArrayRef, Int32Array, Int64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use gigafactory::run::{ColumnType, CsvJobLog, JOB_COLUMNS, JobEnd, JobRecord, JobSink};
-use gigafactory::workload::Outcome;
+use gigafactory::workload::{JobKind, Outcome};
 use parquet::arrow::ArrowWriter;
 
 use crate::Error;
@@ -53,6 +53,7 @@ struct Batch {
     queued_s: Vec<i64>,
     outcome: Vec<JobEnd>,
     recorded: Vec<Outcome>,
+    kind: Vec<Option<JobKind>>,
     // Snapshots of the name tables when the batch was sent.
     names: Vec<String>,
 }
@@ -76,6 +77,7 @@ impl Batch {
             queued_s: Vec::with_capacity(n),
             outcome: Vec::with_capacity(n),
             recorded: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
             names: Vec::new(),
         }
     }
@@ -120,6 +122,9 @@ impl Batch {
             Arc::new(StringArray::from_iter_values(
                 self.recorded.iter().map(|o| o.as_str()),
             )),
+            Arc::new(StringArray::from_iter(
+                self.kind.iter().map(|k| k.map(JobKind::as_str)),
+            )),
         ];
         Ok(RecordBatch::try_new(schema.clone(), cols)?)
     }
@@ -155,6 +160,7 @@ fn write_csv<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Error> 
                 queued_s: b.queued_s[k] as u64,
                 outcome: b.outcome[k],
                 recorded_outcome: b.recorded[k],
+                kind: b.kind[k],
             })?;
         }
     }
@@ -276,6 +282,7 @@ impl<W: Write + Send + 'static> JobSink for JobsWriter<W> {
         b.queued_s.push(r.queued_s as i64);
         b.outcome.push(r.outcome);
         b.recorded.push(r.recorded_outcome);
+        b.kind.push(r.kind);
         if b.len() >= BATCH_ROWS {
             self.send()?;
         }
@@ -308,6 +315,7 @@ mod tests {
                 JobEnd::Completed
             },
             recorded_outcome: Outcome::Completed,
+            kind: (i % 4 == 0).then_some(JobKind::Eval),
         }
     }
 
@@ -339,6 +347,8 @@ mod tests {
             let start = start.as_any().downcast_ref::<Int64Array>().unwrap();
             let gpus = col("gpus");
             let gpus = gpus.as_any().downcast_ref::<Int32Array>().unwrap();
+            let kind = col("kind");
+            let kind = kind.as_any().downcast_ref::<StringArray>().unwrap();
             for k in 0..batch.num_rows() {
                 let r = record(i);
                 assert_eq!(ids.value(k), r.job_id);
@@ -349,6 +359,10 @@ mod tests {
                     assert_eq!(start.value(k), s as i64);
                 }
                 assert_eq!(gpus.value(k), r.gpus as i32);
+                assert_eq!(kind.is_null(k), r.kind.is_none());
+                if let Some(w) = r.kind {
+                    assert_eq!(kind.value(k), w.as_str());
+                }
                 i += 1;
             }
         }

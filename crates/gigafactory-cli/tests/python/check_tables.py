@@ -67,6 +67,7 @@ check(
         "queued_s": "int64",
         "outcome": "string",
         "recorded_outcome": "string",
+        "kind": "string",
     },
 )
 check("pyarrow jobs rows", pq.read_metadata(jobs_path).num_rows, ended)
@@ -119,6 +120,7 @@ check(
         "queued_s": "Int64",
         "outcome": "String",
         "recorded_outcome": "String",
+        "kind": "String",
     },
 )
 check("polars never-started jobs", jobs["start_s"].null_count(), jobs.filter(pl.col("site").is_null()).height)

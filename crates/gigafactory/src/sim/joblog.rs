@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use crate::engine::Time;
-use crate::workload::Outcome;
+use crate::workload::{JobKind, Outcome};
 
 /// How a job-table column's values are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ const fn column(
 /// The job table's columns, in order: the one definition that the CSV log, the Parquet
 /// schema and the README's table follow (adding a column is an entry here, a field of
 /// [`JobRecord`], and its value in each writer, which the writers' tests check).
-pub const JOB_COLUMNS: [JobColumn; 13] = [
+pub const JOB_COLUMNS: [JobColumn; 14] = [
     column(
         "job_id",
         ColumnType::UInt64,
@@ -119,6 +119,12 @@ pub const JOB_COLUMNS: [JobColumn; 13] = [
         false,
         "the outcome its trace records: completed, cancelled or failed",
     ),
+    column(
+        "kind",
+        ColumnType::Text,
+        true,
+        "the work it does where known: pretrain, sft, eval, mllm, debug or other; empty where neither trace nor tenant says",
+    ),
 ];
 
 /// The job log's CSV header: the columns' names.
@@ -181,6 +187,8 @@ pub struct JobRecord<'a> {
     pub outcome: JobEnd,
     /// The outcome its trace records.
     pub recorded_outcome: Outcome,
+    /// The work it does, where its trace or tenant says.
+    pub kind: Option<JobKind>,
 }
 
 /// Where job records go.
@@ -240,7 +248,7 @@ impl<W: Write> JobSink for CsvJobLog<W> {
         }
         writeln!(
             w,
-            ",{},{},{},{},{},{},{},{}",
+            ",{},{},{},{},{},{},{},{},{}",
             r.end_s,
             r.gpus,
             r.wait_s,
@@ -248,7 +256,8 @@ impl<W: Write> JobSink for CsvJobLog<W> {
             r.preemptions,
             r.queued_s,
             r.outcome.as_str(),
-            r.recorded_outcome.as_str()
+            r.recorded_outcome.as_str(),
+            r.kind.map_or("", JobKind::as_str)
         )
     }
 }
@@ -274,6 +283,7 @@ mod tests {
             queued_s: 60,
             outcome: JobEnd::Withdrawn,
             recorded_outcome: Outcome::Completed,
+            kind: None,
         };
         log.record(&r).unwrap();
         log.record(&JobRecord {
@@ -281,6 +291,7 @@ mod tests {
             start_s: Some(20),
             tenant: "say \"hi\"",
             outcome: JobEnd::Completed,
+            kind: Some(JobKind::Sft),
             ..r.clone()
         })
         .unwrap();
@@ -289,11 +300,11 @@ mod tests {
         assert_eq!(lines[0], job_log_header());
         assert_eq!(
             lines[1],
-            "7,\"SMEs, start-ups\",,10,,70,8,60,0,0,60,withdrawn,completed"
+            "7,\"SMEs, start-ups\",,10,,70,8,60,0,0,60,withdrawn,completed,"
         );
         assert_eq!(
             lines[2],
-            "7,\"say \"\"hi\"\"\",Kajaani,10,20,70,8,60,0,0,60,completed,completed"
+            "7,\"say \"\"hi\"\"\",Kajaani,10,20,70,8,60,0,0,60,completed,completed,sft"
         );
     }
 }

@@ -621,6 +621,7 @@ impl<'a> Sim<'a> {
                 },
             outcome: how,
             recorded_outcome: a.job.outcome,
+            kind: a.job.kind,
         })?;
         Ok(())
     }
