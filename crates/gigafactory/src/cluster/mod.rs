@@ -5,7 +5,10 @@
 //! Jobs of up to a node's GPUs share nodes, best fit (the node with the fewest free GPUs
 //! that still fit). Larger jobs take whole nodes, preferring the fewest pods (network
 //! domains): one pod if any has room (the fullest such pod), else pods with the most free
-//! nodes first. A job never spans partitions, so never sites.
+//! nodes first. A job spans partitions only where the scenario allows runs across phases
+//! (`[cluster] cross_site`), and only a run larger than any one partition can hold: then
+//! it takes whole nodes from partitions of one accelerator, within one site if one has
+//! room, else from the sites with the most free nodes first (see [`Cluster::span`]).
 //!
 //! A partition may hold nodes back as hot spares: no job is placed on them, and when a
 //! node in service fails, a spare takes its place at once; the repaired node becomes a
@@ -19,10 +22,12 @@ const NOT_LISTED: u32 = u32::MAX;
 /// Where a job runs: its partition and GPUs per node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
-    /// Partition index.
+    /// Partition index (for a run across partitions, the first it spans).
     pub partition: u32,
     /// (node, GPUs taken on it).
     pub nodes: Vec<(u32, u8)>,
+    /// For a run across partitions, every partition it spans (empty otherwise).
+    pub spans: Vec<u32>,
 }
 
 impl Allocation {
@@ -43,6 +48,7 @@ struct Node {
     pod: u32,
     pod_pos: u32,
     occupants: Vec<(u32, u8)>,
+    part: u32,
 }
 
 /// One build phase's hardware.
@@ -54,6 +60,8 @@ pub struct Partition {
     pub build: usize,
     /// Throughput relative to an H100 SXM.
     pub relative_throughput: f64,
+    /// Its accelerator, as a number: a run spans partitions of one accelerator only.
+    pub family: u32,
     /// Whether it is in service.
     pub online: bool,
     /// GPUs in nodes that are up and in service (spares not included).
@@ -93,6 +101,8 @@ pub struct Cluster {
     /// Partitions, in build order.
     pub partitions: Vec<Partition>,
     nodes: Vec<Node>,
+    /// Whether runs larger than any one partition may span partitions (see the module).
+    pub span_allowed: bool,
 }
 
 /// Nodes needed for `gpus` GPUs taken as whole nodes.
@@ -127,6 +137,7 @@ impl Cluster {
             site,
             build,
             relative_throughput,
+            family: 0,
             online: false,
             gpus_up: 0,
             gpus_spare: 0,
@@ -158,6 +169,7 @@ impl Cluster {
                 pod: i / pod_nodes,
                 pod_pos: 0,
                 occupants: Vec::new(),
+                part: p as u32,
             });
         }
         // The spares: the last whole nodes (before a smaller last node, if any).
@@ -239,12 +251,101 @@ impl Cluster {
 
     /// Whether a job of `gpus` GPUs would find room now.
     pub fn can_fit(&self, gpus: u32) -> bool {
-        self.partitions.iter().any(|p| Cluster::fits_in(p, gpus))
+        self.partitions.iter().any(|p| Cluster::fits_in(p, gpus)) || self.span(gpus).is_some()
+    }
+
+    /// The most GPUs partition `p` can give one job: its nodes less the spares.
+    fn capacity(p: &Partition) -> u32 {
+        p.gpus_total
+            .saturating_sub(p.spare_target * u32::from(GPUS_PER_NODE))
+    }
+
+    /// Whether a run of `gpus` GPUs must span partitions: runs across partitions are
+    /// allowed, it is larger than a node, and no partition in service can hold it alone.
+    pub fn must_span(&self, gpus: u32) -> bool {
+        self.span_allowed
+            && gpus > u32::from(GPUS_PER_NODE)
+            && !self
+                .partitions
+                .iter()
+                .any(|p| p.online && Cluster::capacity(p) >= gpus)
+    }
+
+    /// The partitions a run of `gpus` GPUs that [`Cluster::must_span`] would span now,
+    /// in the order it takes their free whole nodes, and whether they are at more than one
+    /// site; `None` when no accelerator has the room. One accelerator only: within one
+    /// site where one site has the room (the one with the most free nodes), else the
+    /// fewest sites, those with the most free nodes first.
+    pub fn span(&self, gpus: u32) -> Option<(Vec<usize>, bool)> {
+        if !self.must_span(gpus) {
+            return None;
+        }
+        let need = nodes_for(gpus) as usize;
+        let mut families: Vec<u32> = self
+            .partitions
+            .iter()
+            .filter(|p| p.online)
+            .map(|p| p.family)
+            .collect();
+        families.sort_unstable();
+        families.dedup();
+        let mut best: Option<(usize, Vec<usize>)> = None;
+        for fam in families {
+            // Per site: its free whole nodes of this accelerator, and its partitions.
+            let mut sites: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+            for (i, p) in self.partitions.iter().enumerate() {
+                if !p.online || p.family != fam || p.free_lists[8].is_empty() {
+                    continue;
+                }
+                let free = p.free_lists[8].len();
+                match sites.iter_mut().find(|s| s.0 == p.site) {
+                    Some(s) => {
+                        s.1 += free;
+                        s.2.push(i);
+                    }
+                    None => sites.push((p.site, free, vec![i])),
+                }
+            }
+            sites.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut taken = 0;
+            let mut parts = Vec::new();
+            let mut used = 0;
+            for (_, free, ps) in &mut sites {
+                ps.sort_by_key(|&i| std::cmp::Reverse(self.partitions[i].free_lists[8].len()));
+                parts.extend(ps.iter().copied());
+                taken += *free;
+                used += 1;
+                if taken >= need {
+                    break;
+                }
+            }
+            if taken >= need && best.as_ref().is_none_or(|(u, _)| used < *u) {
+                best = Some((used, parts));
+            }
+        }
+        best.map(|(sites, parts)| (parts, sites > 1))
     }
 
     /// The largest job that fits now, in GPUs: whole free nodes × 8, or the most free GPUs
-    /// on one node.
+    /// on one node; where runs may span partitions, the free whole nodes of each
+    /// accelerator together.
     pub fn largest_fit(&self) -> u32 {
+        let single = self.largest_fit_alone();
+        if !self.span_allowed {
+            return single;
+        }
+        let mut by_family: Vec<(u32, u32)> = Vec::new();
+        for p in self.partitions.iter().filter(|p| p.online) {
+            let whole = p.free_lists[8].len() as u32 * u32::from(GPUS_PER_NODE);
+            match by_family.iter_mut().find(|f| f.0 == p.family) {
+                Some(f) => f.1 += whole,
+                None => by_family.push((p.family, whole)),
+            }
+        }
+        by_family.iter().map(|f| f.1).fold(single, u32::max)
+    }
+
+    fn largest_fit_alone(&self) -> u32 {
         self.partitions
             .iter()
             .filter(|p| p.online)
@@ -289,7 +390,10 @@ impl Cluster {
     /// when nothing fits.
     pub fn place(&mut self, job: u32, gpus: u32) -> Option<Allocation> {
         let gpus = gpus.max(1);
-        let p = self.choose(gpus)?;
+        let Some(p) = self.choose(gpus) else {
+            let (parts, _) = self.span(gpus)?;
+            return Some(self.place_across(job, gpus, &parts));
+        };
         let part = &mut self.partitions[p];
         let all = &mut self.nodes;
         let mut nodes = Vec::new();
@@ -332,6 +436,7 @@ impl Cluster {
         let alloc = Allocation {
             partition: p as u32,
             nodes,
+            spans: Vec::new(),
         };
         part.allocated += alloc.gpus();
         for &(n, g) in &alloc.nodes {
@@ -340,12 +445,46 @@ impl Cluster {
         Some(alloc)
     }
 
+    /// Place a run of `gpus` GPUs on whole free nodes of `parts`, in order, the pods with
+    /// the most free nodes of each first.
+    fn place_across(&mut self, job: u32, gpus: u32, parts: &[usize]) -> Allocation {
+        let need = nodes_for(gpus) as usize;
+        let mut nodes = Vec::with_capacity(need);
+        let mut spans = Vec::new();
+        let all = &mut self.nodes;
+        'parts: for &p in parts {
+            let part = &mut self.partitions[p];
+            let mut order: Vec<usize> = (0..part.pods.len())
+                .filter(|&i| !part.pods[i].is_empty())
+                .collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(part.pods[i].len()));
+            spans.push(p as u32);
+            for pod in order {
+                while let Some(&n) = part.pods[pod].last() {
+                    Self::set_free(all, part, n, 0);
+                    part.allocated += u32::from(GPUS_PER_NODE);
+                    nodes.push((n, GPUS_PER_NODE));
+                    all[n as usize].occupants.push((job, GPUS_PER_NODE));
+                    if nodes.len() == need {
+                        break 'parts;
+                    }
+                }
+            }
+        }
+        debug_assert_eq!(nodes.len(), need, "span() found the room");
+        Allocation {
+            partition: spans[0],
+            nodes,
+            spans,
+        }
+    }
+
     /// Give back what `job` held.
     pub fn release(&mut self, job: u32, alloc: &Allocation) {
-        let part = &mut self.partitions[alloc.partition as usize];
         let all = &mut self.nodes;
         for &(n, g) in &alloc.nodes {
             let node = &mut all[n as usize];
+            let part = &mut self.partitions[node.part as usize];
             if let Some(i) = node.occupants.iter().position(|o| o.0 == job) {
                 node.occupants.swap_remove(i);
             }
@@ -354,8 +493,27 @@ impl Cluster {
                 debug_assert!(free <= node.cap, "GPUs freed twice on node {n}");
                 Self::set_free(all, part, n, free);
             }
+            part.allocated -= u32::from(g);
         }
-        part.allocated -= alloc.gpus();
+    }
+
+    /// Whether `alloc` holds nodes of partition `p`.
+    pub fn holds(alloc: &Allocation, p: usize) -> bool {
+        alloc.partition as usize == p || alloc.spans.contains(&(p as u32))
+    }
+
+    /// Whether `alloc` spans more than one site.
+    pub fn across_sites(&self, alloc: &Allocation) -> bool {
+        let site = self.partitions[alloc.partition as usize].site;
+        alloc
+            .spans
+            .iter()
+            .any(|&p| self.partitions[p as usize].site != site)
+    }
+
+    /// Set partition `p`'s accelerator (a run spans partitions of one only).
+    pub fn set_family(&mut self, p: usize, family: u32) {
+        self.partitions[p].family = family;
     }
 
     /// Nodes of partition `p`, as a range of node ids.

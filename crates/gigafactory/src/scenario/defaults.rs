@@ -7,6 +7,12 @@
 /// the scalable unit of NVIDIA's DGX SuperPOD reference architecture.
 pub const POD_NODES: u32 = 32;
 
+/// `[cluster] cross_site.efficiency`: a run across sites delivers this share of the
+/// throughput of the same run on one site. An assumption, labelled as such: no published
+/// figure (Gemini Ultra and GPT-4.5 were trained across data centres, with no efficiency
+/// given); 0.8 supposes a fifth of the time lost to the slower links between sites.
+pub const CROSS_SITE_EFFICIENCY: f64 = 0.8;
+
 /// `[scheduler] walltime_factor`: requested wall time over true run time; 1 is exact
 /// estimates (the most favourable case for backfilling).
 pub const WALLTIME_FACTOR: f64 = 1.0;

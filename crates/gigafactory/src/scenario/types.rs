@@ -307,6 +307,26 @@ pub struct ClusterLayout {
     /// Nodes per pod (network domain); default 32.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_nodes: Option<u32>,
+    /// Whether a run larger than any one build phase may span phases of the same
+    /// accelerator: within a site at full speed, across sites at a stated efficiency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_site: Option<CrossSite>,
+}
+
+/// `[cluster] cross_site`: runs that span build phases (Gemini Ultra and GPT-4.5 were
+/// trained across several data centres).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrossSite {
+    /// Whether a run larger than any one build phase may span phases (default false: it
+    /// is refused and counted).
+    #[serde(default)]
+    pub allowed: bool,
+    /// Throughput of a run across sites over the same run on one site, in (0, 1]; an
+    /// assumption (no published figure), default 0.8. Within one site a run spans phases
+    /// at full speed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<f64>,
 }
 
 /// Accelerator failures: each GPU fails as a Poisson process; the job on it restarts from

@@ -578,6 +578,18 @@ fn validate_simulation(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
             " nodes",
         );
     }
+    if let Some(e) = s.cluster.cross_site.and_then(|c| c.efficiency)
+        && !(e > 0.0 && e <= 1.0)
+    {
+        v.push(
+            root.key("cluster").key("cross_site").key("efficiency"),
+            format!(
+                "expected an efficiency above 0 and at most 1 (a run across sites against the \
+                 same run on one site), found {}",
+                shown(e)
+            ),
+        );
+    }
     validate_failures(s, v);
 }
 

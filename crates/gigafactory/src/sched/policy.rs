@@ -84,8 +84,11 @@ impl Running {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reservation {
     /// The partition it will start on (`None`: none in service can ever hold it as things
-    /// stand).
+    /// stand, or it spans partitions).
     pub partition: Option<usize>,
+    /// For a run across partitions: the accelerator whose partitions it will span, all of
+    /// them reserved.
+    pub family: Option<u32>,
     /// When, by running jobs' requested wall times.
     pub shadow: Time,
     /// GPUs of that partition beyond the head's that are free then.
@@ -98,9 +101,17 @@ impl Reservation {
     /// the head will not need (or there is no reservation). A job landing on another
     /// partition than the reserved one leaves it alone too (see `easy::backfill`).
     pub fn harmless_anywhere(&self, now: Time, gpus: u32, walltime_s: Time) -> bool {
-        self.partition.is_none()
+        (self.partition.is_none() && self.family.is_none())
             || now.saturating_add(walltime_s) <= self.shadow
             || u64::from(gpus) <= self.extra
+    }
+
+    /// Whether the reservation holds partition `p` of `cluster`.
+    pub fn covers(&self, p: usize, cluster: &Cluster) -> bool {
+        self.partition == Some(p)
+            || self
+                .family
+                .is_some_and(|f| cluster.partitions[p].family == f)
     }
 }
 
@@ -144,15 +155,49 @@ impl View<'_> {
         match best {
             Some((shadow, extra, p)) => Reservation {
                 partition: Some(p),
+                family: None,
                 shadow: shadow.max(self.now),
                 extra,
             },
-            None => Reservation {
+            None => self.reservation_across(gpus).unwrap_or(Reservation {
                 partition: None,
+                family: None,
                 shadow: Time::MAX,
                 extra: 0,
-            },
+            }),
         }
+    }
+
+    /// For a run that must span partitions ([`Cluster::must_span`]): the earliest time the
+    /// partitions of one accelerator together have its whole nodes free.
+    fn reservation_across(&self, gpus: u32) -> Option<Reservation> {
+        let c = self.cluster;
+        if !c.must_span(gpus) {
+            return None;
+        }
+        let mut families: Vec<u32> = c
+            .partitions
+            .iter()
+            .filter(|p| p.online)
+            .map(|p| p.family)
+            .collect();
+        families.sort_unstable();
+        families.dedup();
+        families
+            .into_iter()
+            .filter_map(|f| {
+                let parts = (0..c.partitions.len())
+                    .filter(|&p| c.partitions[p].online && c.partitions[p].family == f);
+                self.whole_nodes_free_in(parts, nodes_for(gpus))
+                    .map(|(t, extra)| (t, extra, f))
+            })
+            .min_by_key(|&(t, extra, _)| (t, std::cmp::Reverse(extra)))
+            .map(|(t, extra, f)| Reservation {
+                partition: None,
+                family: Some(f),
+                shadow: t.max(self.now),
+                extra,
+            })
     }
 
     /// When partition `p` will have `gpus` (one node's worth at most) free, counting GPUs,
@@ -178,9 +223,18 @@ impl View<'_> {
     /// When partition `p` will have `k` whole nodes free (each when the last job on it
     /// ends), and the GPUs of the further nodes free by then.
     fn whole_nodes_free(&self, p: usize, k: u32) -> Option<(Time, u64)> {
+        self.whole_nodes_free_in(std::iter::once(p), k)
+    }
+
+    /// The same over the nodes of several partitions together.
+    fn whole_nodes_free_in(
+        &self,
+        parts: impl Iterator<Item = usize>,
+        k: u32,
+    ) -> Option<(Time, u64)> {
         let c = self.cluster;
-        let mut times: Vec<Time> = c
-            .nodes_of(p)
+        let mut times: Vec<Time> = parts
+            .flat_map(|p| c.nodes_of(p))
             .filter(|&n| c.node_up(n))
             .map(|n| {
                 c.occupants(n)

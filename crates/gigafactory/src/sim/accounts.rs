@@ -116,6 +116,9 @@ pub(crate) struct Accumulator {
     useful_ref_gpu_s: f64,
     pub interruptions: u64,
     pub preemptions: u64,
+    // Runs that ran across sites, and their GPU-time while they did.
+    pub cross_site_runs: u64,
+    pub cross_site_gpu_s: f64,
     lost_gpu_s: f64,
     checkpoint_gpu_s: f64,
     // Time sampling: only measured time is integrated, weighted by 1 / the measured
@@ -227,6 +230,8 @@ impl Accumulator {
             useful_ref_gpu_s: 0.0,
             interruptions: 0,
             preemptions: 0,
+            cross_site_runs: 0,
+            cross_site_gpu_s: 0.0,
             lost_gpu_s: 0.0,
             checkpoint_gpu_s: 0.0,
             windows: None,
@@ -456,6 +461,8 @@ impl Accumulator {
             interruptions: self.interruptions,
             preemptions: self.preemptions,
             lost_gpu_hours: self.lost_gpu_s / 3600.0,
+            cross_site_runs: self.cross_site_runs,
+            cross_site_gpu_hours: self.cross_site_gpu_s / 3600.0,
             checkpoint_overhead_gpu_hours: self.checkpoint_gpu_s / 3600.0,
             fairness_jain,
             energy_mwh: sites.iter().map(|s| s.energy_mwh).sum(),
@@ -490,6 +497,8 @@ impl Accumulator {
             self.jct_sum *= jw;
             self.interruptions = (self.interruptions as f64 * jw).round() as u64;
             self.preemptions = (self.preemptions as f64 * jw).round() as u64;
+            self.cross_site_runs = (self.cross_site_runs as f64 * jw).round() as u64;
+            self.cross_site_gpu_s *= jw;
         }
     }
 

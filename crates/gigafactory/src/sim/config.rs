@@ -32,6 +32,9 @@ pub struct SimConfig {
     pub year_ends: Vec<Time>,
     /// Nodes per pod (network domain).
     pub pod_nodes: u32,
+    /// Where runs larger than any one build phase may span phases of one accelerator:
+    /// their efficiency across sites (`None`: they may not, and are refused).
+    pub cross_site_efficiency: Option<f64>,
     /// Whether nodes fail.
     pub failures_on: bool,
     /// Failure, repair, restart and checkpoint parameters (checkpoints are written on
@@ -58,6 +61,11 @@ impl SimConfig {
             seed: s.seed,
             year_ends: year_ends(s),
             pod_nodes: s.cluster.pod_nodes.unwrap_or(defaults::POD_NODES),
+            cross_site_efficiency: s
+                .cluster
+                .cross_site
+                .filter(|c| c.allowed)
+                .map(|c| c.efficiency.unwrap_or(defaults::CROSS_SITE_EFFICIENCY)),
             failures_on: s.failures.enabled,
             failures: FailureParams::resolve(s, catalog),
             // Hot spares per partition, when nodes fail at all: a share of its whole

@@ -90,10 +90,14 @@ struct Lifetime {
     online: Time,
     retire: Time,
     max_job_gpus: u32,
+    // Its accelerator, as the cluster numbers it.
+    family: u32,
 }
 
 struct Run {
     alloc: Allocation,
+    // Whether it spans sites.
+    across: bool,
     start: Time,
     rate: f64,
     interval_s: f64,
@@ -115,6 +119,8 @@ struct Active {
     queued_since: Time,
     attained_gpu_s: f64,
     site: Option<usize>,
+    // Whether it has run across sites.
+    across_sites: bool,
     // Counted in the results: always, except under time sampling, where only jobs
     // submitted in measured time are.
     measured: bool,
@@ -252,6 +258,9 @@ struct Sim<'a> {
     lifetimes: Vec<Lifetime>,
     generated: bool,
     walltime_factor: f64,
+    // A run across sites delivers this share of its throughput on one site (1 where runs
+    // may not span sites).
+    cross_site_efficiency: f64,
     max_rate: f64,
     // Checkpointing always applies (it is a property of the jobs); failure events only
     // when `failures_on`.
@@ -278,9 +287,36 @@ impl<'a> Sim<'a> {
     /// Whether some partition in service at `now`, or coming online before the end, can
     /// hold a job of `gpus`.
     fn can_ever_hold(&self, gpus: u32, now: Time) -> bool {
-        self.lifetimes
+        let alone = self
+            .lifetimes
             .iter()
-            .any(|l| l.retire > now && l.online < self.end && l.max_job_gpus >= gpus)
+            .any(|l| l.retire > now && l.online < self.end && l.max_job_gpus >= gpus);
+        alone || (self.cluster.span_allowed && self.can_ever_span(gpus, now))
+    }
+
+    /// Whether, at some time from `now` to the end, the partitions of one accelerator in
+    /// service together can hold a run of `gpus` (less their spares): checked now and as
+    /// each partition comes online, when their sum can only have grown.
+    fn can_ever_span(&self, gpus: u32, now: Time) -> bool {
+        let times = std::iter::once(now).chain(
+            self.lifetimes
+                .iter()
+                .map(|l| l.online)
+                .filter(|&t| t > now && t < self.end),
+        );
+        times.into_iter().any(|t| {
+            let in_service = |l: &&Lifetime| l.online <= t && l.retire > t;
+            self.lifetimes.iter().filter(in_service).any(|l| {
+                let together: u64 = self
+                    .lifetimes
+                    .iter()
+                    .filter(in_service)
+                    .filter(|m| m.family == l.family)
+                    .map(|m| u64::from(m.max_job_gpus))
+                    .sum();
+                together >= u64::from(gpus)
+            })
+        })
     }
 
     /// Refuse every waiting job that no partition still to be in service can hold (after
@@ -405,6 +441,7 @@ impl<'a> Sim<'a> {
             queued_since: now,
             attained_gpu_s: 0.0,
             site: None,
+            across_sites: false,
             measured,
         };
         if self.failures_on && f64::from(gpus) > self.outrun_gpus {
@@ -483,7 +520,7 @@ impl<'a> Sim<'a> {
                     .filter(|(_, a)| {
                         a.run
                             .as_ref()
-                            .is_some_and(|r| r.alloc.partition as usize == partition)
+                            .is_some_and(|r| Cluster::holds(&r.alloc, partition))
                     })
                     .map(|(k, _)| *k)
                     .collect();
@@ -514,6 +551,9 @@ impl<'a> Sim<'a> {
         let gpu_s = f64::from(a.gpus) * elapsed;
         a.attained_gpu_s += gpu_s;
         let measured = a.measured;
+        if run.across && measured {
+            self.o.cross_site_gpu_s += gpu_s;
+        }
         if how == Stop::Done {
             a.remaining_ref_s = 0.0;
         } else {
@@ -632,8 +672,19 @@ impl<'a> Sim<'a> {
             return false;
         };
         let part = &self.cluster.partitions[alloc.partition as usize];
-        let (rate, site) = (part.relative_throughput, part.site);
+        let (mut rate, site) = (part.relative_throughput, part.site);
+        // Across sites, a run delivers the stated share of its throughput on one site.
+        let across = self.cluster.across_sites(&alloc);
+        if across {
+            rate *= self.cross_site_efficiency;
+        }
         let a = self.active.get_mut(&key).expect("active");
+        if across && !a.across_sites {
+            a.across_sites = true;
+            if a.measured {
+                self.o.cross_site_runs += 1;
+            }
+        }
         let t = a.job.tenant.0 as usize;
         let v = &mut self.tenants[t];
         v.queued_jobs -= 1;
@@ -669,6 +720,7 @@ impl<'a> Sim<'a> {
             .started(key, a.attained_gpu_s, now, alloc.gpus());
         a.run = Some(Run {
             alloc,
+            across,
             start: now,
             rate,
             interval_s: interval,

@@ -70,8 +70,10 @@ impl SimOutcome {
         let n = |x: &mut u64| *x = (*x as f64 * weight).round() as u64;
         n(&mut self.interruptions);
         n(&mut self.preemptions);
+        n(&mut self.cross_site_runs);
         for x in [
             &mut self.lost_gpu_hours,
+            &mut self.cross_site_gpu_hours,
             &mut self.checkpoint_overhead_gpu_hours,
             &mut self.energy_mwh,
             &mut self.electricity_cost_eur,
@@ -236,6 +238,11 @@ pub struct SimOutcome {
     pub preemptions: u64,
     /// GPU-hours of work lost to interruptions (since the last checkpoint).
     pub lost_gpu_hours: f64,
+    /// Runs that ran across sites (`[cluster] cross_site`): larger than any one build
+    /// phase.
+    pub cross_site_runs: u64,
+    /// GPU-hours allocated to runs while they ran across sites.
+    pub cross_site_gpu_hours: f64,
     /// GPU-hours spent writing checkpoints.
     pub checkpoint_overhead_gpu_hours: f64,
     /// Jain's index over tenants of served share ÷ entitled share (1 = perfectly fair).

@@ -68,6 +68,7 @@ impl<'a> Sim<'a> {
             lifetimes,
             generated: c.generated,
             walltime_factor: c.policy.walltime_factor,
+            cross_site_efficiency: c.cross_site_efficiency.unwrap_or(1.0),
             max_rate: f
                 .builds
                 .iter()
@@ -103,10 +104,20 @@ fn partitions(
     let mut phases = Vec::with_capacity(f.builds.len());
     let mut lifetimes = Vec::with_capacity(f.builds.len());
     let (spare_fraction, pod_nodes) = (c.spare_fraction, c.pod_nodes);
+    cluster.span_allowed = c.cross_site_efficiency.is_some();
+    let mut accelerators: Vec<&str> = Vec::new();
     for (i, b) in f.builds.iter().enumerate() {
         let whole_nodes = b.count / NODE_GPUS;
         let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
         let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
+        let family = accelerators
+            .iter()
+            .position(|a| *a == b.accelerator)
+            .unwrap_or_else(|| {
+                accelerators.push(&b.accelerator);
+                accelerators.len() - 1
+            }) as u32;
+        cluster.set_family(p, family);
         let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;
         let retire = (b.retires_on().days_since(&f.start).max(0) as f64 * DAY_S) as Time;
         q.schedule(online, Ev::Online { partition: p });
@@ -117,6 +128,7 @@ fn partitions(
             retire,
             // Jobs larger than a node take whole nodes, never the spares.
             max_job_gpus: b.largest_job_gpus(spare_fraction),
+            family,
         });
         // Capex is spent when the phase is ordered, where it was given as an order.
         let paid = b.ordered.map_or(online, |o| {

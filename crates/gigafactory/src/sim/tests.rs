@@ -600,3 +600,88 @@ enabled = false
     assert!((served - 8.0 * 11.0).abs() < 1e-6, "{served}");
     assert_eq!(column(&log, "end_s")[&1], (retire + 36_000).to_string());
 }
+
+fn two_sites(second_site: &str, second_accelerator: &str, cross_site: &str) -> String {
+    format!(
+        r#"
+name = "two sites"
+start = "2027-01-01"
+years = 1
+[[site]]
+name = "a"
+country = "FI"
+grid_mw = 100
+[[site]]
+name = "b"
+country = "SE"
+grid_mw = 100
+[[build]]
+site = "a"
+accelerator = "H100"
+count = 1024
+online = "2027-01-01"
+[[build]]
+site = "{second_site}"
+accelerator = "{second_accelerator}"
+count = 1024
+online = "2027-01-01"
+[failures]
+enabled = false
+[cluster]
+{cross_site}
+"#
+    )
+}
+
+/// Issue 15, part 3, by hand: a run of 1,536 H100 for 10 hours, larger than either
+/// 1,024-H100 phase. Without `cross_site` it is refused and counted; allowed, it spans the
+/// two sites at the stated efficiency (12.5 hours at 0.8), or two phases of one site at
+/// full speed (10 hours); never phases of different accelerators.
+#[test]
+fn a_run_larger_than_any_phase_spans_phases_only_where_allowed() {
+    let run = job(1, 0, 1536.0, 36_000);
+    let ran = |text: &str| {
+        let (out, log) = run_with_log(text, vec![run.clone()]);
+        let end = column(&log, "end_s").get(&1).cloned();
+        (out, end)
+    };
+    let allowed = "cross_site = { allowed = true, efficiency = 0.8 }";
+    let (out, _) = ran(&two_sites("b", "H100", ""));
+    assert_eq!((out.jobs_rejected, out.cross_site_runs), (1, 0));
+    let (out, end) = ran(&two_sites("b", "H100", allowed));
+    assert_eq!((out.jobs_completed, out.cross_site_runs), (1, 1));
+    assert_eq!(end.as_deref(), Some("45000"));
+    assert!((out.cross_site_gpu_hours - 1536.0 * 12.5).abs() < 1e-6);
+    let served: f64 = out.sites.iter().map(|s| s.gpu_hours_allocated).sum();
+    assert!((served - 1536.0 * 12.5).abs() < 1e-6, "{served}");
+    // Both sites carry their part: 1,024 nodes' worth at the first, the rest at the other.
+    assert!(out.sites.iter().all(|s| s.gpu_hours_allocated > 0.0));
+    let (out, end) = ran(&two_sites("a", "H100", allowed));
+    assert_eq!((out.jobs_completed, out.cross_site_runs), (1, 0));
+    assert_eq!(end.as_deref(), Some("36000"));
+    let (out, _) = ran(&two_sites("b", "B200", allowed));
+    assert_eq!((out.jobs_rejected, out.cross_site_runs), (1, 0));
+}
+
+/// A run across sites waits for its room like any other (a reservation over its
+/// accelerator's partitions), while smaller jobs backfill only where they end in time: 8-GPU
+/// jobs of 10 hours arrive every minute for 10 hours (more than the 2,048 GPUs hold); the
+/// run of 1,536 arrives at 3 hours, when 608 GPUs are free. The nodes free up one a minute
+/// from 10 hours on, so it starts before 13 hours; left to backfilling (as before its
+/// reservation spanned partitions), it waited for the arrivals to stop and drain (20 h).
+#[test]
+fn a_run_across_sites_is_not_starved_by_smaller_jobs() {
+    for policy in ["easy-backfill", "fair-share"] {
+        let allowed =
+            format!("cross_site = {{ allowed = true }}\n[scheduler]\npolicy = \"{policy}\"");
+        let mut jobs: Vec<Job> = (0..600)
+            .map(|i| job(i + 2, i as i64 * 60, 8.0, 36_000))
+            .collect();
+        jobs.push(job(1, 3 * 3_600, 1536.0, 36_000));
+        jobs.sort_by_key(|j| j.submit_s);
+        let (out, log) = run_with_log(&two_sites("b", "H100", &allowed), jobs);
+        assert_eq!(out.cross_site_runs, 1, "{policy}");
+        let start: i64 = column(&log, "start_s")[&1].parse().unwrap();
+        assert!(start <= 13 * 3600, "{policy}: started at {start}");
+    }
+}

@@ -66,7 +66,7 @@ pub(crate) fn backfill<'a>(
     // turned away by comparisons alone).
     let parts = &view.cluster.partitions;
     let elsewhere = (0..parts.len()).any(|p| {
-        r.partition != Some(p) && parts[p].online && parts[p].gpus_up > parts[p].allocated
+        !r.covers(p, view.cluster) && parts[p].online && parts[p].gpus_up > parts[p].allocated
     });
     for (i, j) in candidates {
         if j.gpus > largest {
@@ -77,7 +77,7 @@ pub(crate) fn backfill<'a>(
             continue;
         }
         if let Some(p) = view.cluster.choose(j.gpus)
-            && (anywhere || r.partition != Some(p))
+            && (anywhere || !r.covers(p, view.cluster))
         {
             return Some((i, p));
         }
@@ -106,9 +106,10 @@ impl Reserved {
     }
 
     /// Job `j` was started by backfilling on `partition` at `now`.
-    pub(crate) fn started(&mut self, now: Time, j: &QueuedJob, partition: usize) {
+    pub(crate) fn started(&mut self, view: &View<'_>, j: &QueuedJob, partition: usize) {
+        let now = view.now;
         if let Some((_, _, r)) = &mut self.0
-            && r.partition == Some(partition)
+            && r.covers(partition, view.cluster)
             && now.saturating_add(j.walltime_s) > r.shadow
         {
             r.extra = r.extra.saturating_sub(u64::from(j.gpus));
@@ -164,7 +165,7 @@ impl Policy for EasyBackfill {
             return None;
         };
         let j = self.queue.remove(i).expect("index from the scan");
-        self.reserved.started(view.now, &j, p);
+        self.reserved.started(view, &j, p);
         self.changes += 1;
         Some(Decision::Start(j.key))
     }

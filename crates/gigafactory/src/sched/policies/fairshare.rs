@@ -136,7 +136,7 @@ impl Policy for FairShare {
         };
         let (t, i, _) = candidates().nth(k).expect("the same walk");
         let j = self.queues[t].remove(i).expect("index from the walk");
-        self.reserved.started(view.now, &j, p);
+        self.reserved.started(view, &j, p);
         self.changes += 1;
         Some(Decision::Start(j.key))
     }
