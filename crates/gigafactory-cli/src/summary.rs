@@ -94,9 +94,17 @@ fn flop(x: f64) -> String {
 fn capability_table(a: &Assessment) -> String {
     let c = &a.capability;
     let p = &c.params;
+    let span = match p.cross_site_efficiency {
+        None => "runs do not span sites".to_string(),
+        Some(e) => format!(
+            "or on the phases of one accelerator together: within a site at full speed, the \
+             plan's across sites at {}% [cluster] cross_site",
+            num(e * 100.0, 0)
+        ),
+    };
     let mut out = format!(
         "\nFrontier capability: the largest training run (FLOP) each site can complete in {} days on one build\n\
-         phase ({}% MFU of peak dense BF16, {}% of the time training; runs do not span sites), against the\n\
+         phase ({}% MFU of peak dense BF16, {}% of the time training; {span}), against the\n\
          frontier run: {}, {} FLOP on {}, growing {}x a year (`gigafactory catalog training`).\n",
         num(p.max_run_days, 0),
         num(p.mfu * 100.0, 0),
@@ -195,7 +203,7 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
         }
     }
     let h = |s: f64| format!("{} h", num(s / 3600.0, 1));
-    let rows = vec![
+    let mut rows = vec![
         vec![
             "Jobs".to_string(),
             format!(
@@ -255,6 +263,15 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             ),
         ],
         vec![
+            "Across sites".into(),
+            format!(
+                "{} larger than any one build phase ran across sites, {} GPU-hours while they \
+                 did ([cluster] cross_site)",
+                plural(o.cross_site_runs, "run"),
+                num(o.cross_site_gpu_hours, 0)
+            ),
+        ],
+        vec![
             "Fairness (Jain)".into(),
             format!(
                 "{} (1 = service in proportion to shares)",
@@ -271,6 +288,9 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
             ),
         ],
     ];
+    if o.cross_site_runs == 0 {
+        rows.retain(|r| r[0] != "Across sites");
+    }
     out.push_str(&render(&["", ""], &[Align::Left, Align::Left], &rows)[1..]);
     out.push('\n');
     out.push_str(&tenants_table(o));

@@ -5,8 +5,10 @@
 //!
 //! A run takes one build phase's accelerators (the scheduler's partition: one site, one
 //! accelerator, less its hot spares), all at once, for the whole run; its compute is
-//! accelerators × peak dense BF16 × MFU × effective time × duration. Runs do not span
-//! phases or sites.
+//! accelerators × peak dense BF16 × MFU × effective time × duration. Where the scenario
+//! lets runs span phases (`[cluster] cross_site`), a run may take the phases of one
+//! accelerator together: within a site at full speed, across sites at the stated
+//! efficiency.
 
 use serde::Serialize;
 
@@ -35,6 +37,8 @@ pub struct TrainingParams {
     pub frontier_growth_source: String,
     /// Share of each phase's whole nodes held as hot spares (0 with failures off).
     pub spare_fraction: f64,
+    /// Where runs may span phases: their efficiency across sites (`None`: they may not).
+    pub cross_site_efficiency: Option<f64>,
     /// A training campaign's purposes when a tenant gives none: the catalogue's.
     #[serde(skip)]
     pub purposes: Vec<crate::catalog::Purpose>,
@@ -64,6 +68,7 @@ impl TrainingParams {
                 d.frontier_growth_per_year.source.clone()
             },
             spare_fraction: spare_fraction(s, catalog),
+            cross_site_efficiency: s.cluster.cross_site_efficiency(),
             purposes: d.purpose.clone(),
         }
     }
@@ -139,7 +144,8 @@ pub struct CapabilityYear {
     /// Per site (the facility's order): the largest run started in the year whose
     /// accelerators stay in service for the whole run, FLOP (0: none).
     pub site_flop: Vec<f64>,
-    /// The plan's: the largest of its sites' (runs do not span sites).
+    /// The plan's: the largest of its sites', or of a run across sites where runs may span
+    /// them.
     pub plan_flop: f64,
     /// When the frontier run was (or will be) as large as the plan's largest run: how
     /// far behind (or ahead of) the frontier the plan is. `None` without any run.
@@ -175,12 +181,36 @@ pub struct Capability {
 /// service for the whole run.
 fn largest_run(f: &Facility, p: &TrainingParams, site: Option<usize>, t: Date) -> f64 {
     let end = t.add_days(p.max_run_days.ceil() as i64);
-    f.builds
+    let live: Vec<&BuildPlan> = f
+        .builds
         .iter()
         .filter(|b| site.is_none_or(|s| b.site == s))
         .filter(|b| b.online <= t && b.retires_on() >= end)
-        .map(|b| p.run_flop(b.largest_job_gpus(p.spare_fraction), b.relative_throughput))
-        .fold(0.0, f64::max)
+        .collect();
+    let flop =
+        |b: &BuildPlan| p.run_flop(b.largest_job_gpus(p.spare_fraction), b.relative_throughput);
+    let alone = live.iter().map(|b| flop(b)).fold(0.0, f64::max);
+    let Some(efficiency) = p.cross_site_efficiency else {
+        return alone;
+    };
+    // Phases of one accelerator together: within a site at full speed, across sites at
+    // the stated efficiency.
+    let mut best = alone;
+    for acc in live.iter().map(|b| b.accelerator.as_str()) {
+        let per_site: Vec<f64> = (0..f.sites.len())
+            .map(|s| {
+                live.iter()
+                    .filter(|b| b.site == s && b.accelerator == acc)
+                    .map(|b| flop(b))
+                    .sum()
+            })
+            .collect();
+        best = per_site.iter().copied().fold(best, f64::max);
+        if per_site.iter().filter(|x| **x > 0.0).count() > 1 {
+            best = best.max(efficiency * per_site.iter().sum::<f64>());
+        }
+    }
+    best
 }
 
 /// The days a run may start on that change what is in service for it: each phase's

@@ -107,3 +107,37 @@ fn the_largest_job_keeps_whole_nodes_and_leaves_the_spares() {
     b.count = 16; // two nodes: one stays in service whatever the share
     assert_eq!(b.largest_job_gpus(0.9), 8);
 }
+
+/// Issue 15, part 3: where runs may span phases, the small site's two H100 phases train
+/// together from 2028-07-01 (5,120 H100 at full speed), and with an H100 phase of 4,096 at
+/// the big site too the plan's run spans sites at the stated efficiency; the B200 phase
+/// never joins H100 ones.
+#[test]
+fn runs_across_phases_add_up_within_a_site_and_across_sites_at_the_efficiency() {
+    let text = TEXT.replace(
+        "[failures]",
+        "[[build]]\nsite = \"big\"\naccelerator = \"H100\"\ncount = 4096\nonline = \"2027-01-01\"\n\
+         [cluster]\ncross_site = { allowed = true, efficiency = 0.5 }\n[failures]",
+    );
+    let (_, f) = prepare(&text, Catalog::builtin()).unwrap();
+    let c = capability(&f);
+    let (big, h1024, h4096) = (7.7759136e26, 3.500015616e24, 1.4000062464e25);
+    // 2027: the small site has 1,024 H100; the plan's B200 run is the largest.
+    assert!(close(c.years[0].site_flop[1], h1024));
+    assert!(close(c.years[0].plan_flop, big));
+    // 2028 starts before the second phase: 1,024 at the small site still. 2029: both.
+    assert!(close(c.years[2].site_flop[1], h1024 + h4096));
+    // The big site's 4,096 H100 alone, or with the small site's 5,120 at half speed.
+    let big_h100 = h4096;
+    let across = 0.5 * (big_h100 + h1024 + h4096);
+    assert!(across < big);
+    assert!(close(c.years[2].plan_flop, big));
+    // After the B200 phase retires (2031), the H100 phases across sites lead.
+    let (_, f) = prepare(
+        &text.replace("\nyears = 4", "\nyears = 5"),
+        Catalog::builtin(),
+    )
+    .unwrap();
+    let c = capability(&f);
+    assert!(close(c.years[4].plan_flop, (h1024 + h4096).max(across)));
+}

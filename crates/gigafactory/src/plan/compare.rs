@@ -282,6 +282,20 @@ pub fn rows(f: &[PlanFigures]) -> Vec<Row> {
             Some(true),
         ),
         row(
+            "jobs_refused",
+            "Jobs refused",
+            Unit::Count,
+            get(&|p| p.jobs_refused.map(|n| n as f64)),
+            Some(true),
+        ),
+        row(
+            "cross_site_runs",
+            "Runs across sites",
+            Unit::Count,
+            get(&|p| p.cross_site_runs.map(|n| n as f64)),
+            None,
+        ),
+        row(
             "largest_run_flop",
             "Largest training run, first year",
             Unit::Flop,

@@ -58,6 +58,12 @@ pub struct PlanFigures {
     /// The first day the plan's largest run is smaller than the frontier run, as days
     /// since 1970-01-01 (`None`: it never holds a whole run).
     pub frontier_behind_from_day: Option<f64>,
+    /// Jobs refused (simulated plans): larger than any phase could hold (or than the
+    /// phases of one accelerator together, where runs may span them), over their tenant's
+    /// quota, or arriving to a full queue.
+    pub jobs_refused: Option<u64>,
+    /// Runs that ran across sites (simulated plans).
+    pub cross_site_runs: Option<u64>,
     /// How the simulation was sampled, if it was.
     pub sampling: Option<String>,
     /// The simulation's warnings (e.g. arrivals refused at a full queue): what the figures
@@ -137,6 +143,8 @@ pub fn figures(
             .plan
             .behind_from
             .map(|d| d.days_since_epoch() as f64),
+        jobs_refused: sim.map(|o| o.jobs_rejected),
+        cross_site_runs: sim.map(|o| o.cross_site_runs),
         sampling: sim.and_then(|o| o.sampling.as_ref().map(|x| x.note.clone())),
         warnings: sim.map_or_else(Vec::new, |o| o.warnings.clone()),
     }

@@ -313,6 +313,18 @@ pub struct ClusterLayout {
     pub cross_site: Option<CrossSite>,
 }
 
+impl ClusterLayout {
+    /// Where runs may span build phases: their efficiency across sites, the stated one or
+    /// the default ([`super::defaults::CROSS_SITE_EFFICIENCY`]); `None` where they may not.
+    #[must_use]
+    pub fn cross_site_efficiency(&self) -> Option<f64> {
+        self.cross_site.filter(|c| c.allowed).map(|c| {
+            c.efficiency
+                .unwrap_or(super::defaults::CROSS_SITE_EFFICIENCY)
+        })
+    }
+}
+
 /// `[cluster] cross_site`: runs that span build phases (Gemini Ultra and GPT-4.5 were
 /// trained across several data centres).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]

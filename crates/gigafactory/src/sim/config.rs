@@ -61,11 +61,7 @@ impl SimConfig {
             seed: s.seed,
             year_ends: year_ends(s),
             pod_nodes: s.cluster.pod_nodes.unwrap_or(defaults::POD_NODES),
-            cross_site_efficiency: s
-                .cluster
-                .cross_site
-                .filter(|c| c.allowed)
-                .map(|c| c.efficiency.unwrap_or(defaults::CROSS_SITE_EFFICIENCY)),
+            cross_site_efficiency: s.cluster.cross_site_efficiency(),
             failures_on: s.failures.enabled,
             failures: FailureParams::resolve(s, catalog),
             // Hot spares per partition, when nodes fail at all: a share of its whole
