@@ -17,7 +17,7 @@ struct YearRow {
 }
 
 /// The columns of `years.csv`, one row per year of the horizon.
-const YEAR_COLUMNS: [Column<YearRow>; 14] = [
+const YEAR_COLUMNS: [Column<YearRow>; 16] = [
     ("year", |r| r.y.year.to_string()),
     ("gpus_online", |r| r.y.gpus_online.to_string()),
     ("capex_eur", |r| r.y.capex_eur.to_string()),
@@ -27,6 +27,8 @@ const YEAR_COLUMNS: [Column<YearRow>; 14] = [
     ("lost_demand_gpu_hours", |r| {
         r.y.lost_demand_gpu_hours.to_string()
     }),
+    ("jobs_refused", |r| r.y.jobs_refused.to_string()),
+    ("refused_flop", |r| r.y.refused_flop.to_string()),
     ("wait_s_p95", |r| r.y.wait_s_p95.to_string()),
     ("energy_mwh", |r| r.y.energy_mwh.to_string()),
     ("co2_t", |r| r.y.co2_t.to_string()),
@@ -41,7 +43,7 @@ const YEAR_COLUMNS: [Column<YearRow>; 14] = [
 ];
 
 /// The columns of `tenants.csv`, one row per tenant.
-const TENANT_COLUMNS: [Column<TenantOutcome>; 15] = [
+const TENANT_COLUMNS: [Column<TenantOutcome>; 16] = [
     ("tenant", |t| field(&t.name).into_owned()),
     ("jobs_submitted", |t| t.jobs_submitted.to_string()),
     ("jobs_completed", |t| t.jobs_completed.to_string()),
@@ -57,6 +59,7 @@ const TENANT_COLUMNS: [Column<TenantOutcome>; 15] = [
     ("lost_demand_gpu_hours", |t| {
         t.lost_demand_gpu_hours.to_string()
     }),
+    ("refused_flop", |t| t.refused_flop.to_string()),
     ("queued_s_mean", |t| t.queued_s_mean.to_string()),
     ("queued_s_p95", |t| t.queued_s_p95.to_string()),
 ];

@@ -158,6 +158,16 @@ patience_h = 12
             out.tenants.iter().map(|t| t.lost_demand_gpu_hours).sum(),
             "years' lost demand",
         );
+        assert_eq!(
+            out.years.iter().map(|y| y.jobs_refused).sum::<u64>(),
+            out.jobs_rejected,
+            "{name}: years' refusals"
+        );
+        close(
+            out.years.iter().map(|y| y.refused_flop).sum(),
+            out.tenants.iter().map(|t| t.refused_flop).sum(),
+            "years' refused FLOP",
+        );
         close(
             out.years.iter().map(|y| y.energy_mwh).sum(),
             out.energy_mwh,

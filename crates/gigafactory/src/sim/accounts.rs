@@ -27,6 +27,7 @@ struct TenantAcc {
     queued_sum: f64,
     served_gpu_s: f64,
     lost_demand_gpu_s: f64,
+    refused_ref_gpu_s: f64,
 }
 
 impl TenantAcc {
@@ -57,6 +58,7 @@ impl TenantAcc {
             queued_sum: 0.0,
             served_gpu_s: 0.0,
             lost_demand_gpu_s: 0.0,
+            refused_ref_gpu_s: 0.0,
         }
     }
 }
@@ -66,6 +68,8 @@ struct YearAcc {
     alloc_gpu_s: Vec<f64>,
     value_eur: f64,
     lost_demand_gpu_s: f64,
+    refused_jobs: u64,
+    refused_ref_gpu_s: f64,
     waits: Histogram<u64>,
 }
 
@@ -119,6 +123,8 @@ pub(crate) struct Accumulator {
     // Runs that ran across sites, and their GPU-time while they did.
     pub cross_site_runs: u64,
     pub cross_site_gpu_s: f64,
+    // FLOP an H100 delivers a second at the plan's MFU: refused work in FLOP.
+    flop_per_h100_s: f64,
     lost_gpu_s: f64,
     checkpoint_gpu_s: f64,
     // Time sampling: only measured time is integrated, weighted by 1 / the measured
@@ -169,6 +175,8 @@ impl Accumulator {
                     alloc_gpu_s: vec![0.0; n],
                     value_eur: 0.0,
                     lost_demand_gpu_s: 0.0,
+                    refused_jobs: 0,
+                    refused_ref_gpu_s: 0.0,
                     waits: Histogram::new(3).expect("valid"),
                 })
                 .collect(),
@@ -232,6 +240,7 @@ impl Accumulator {
             preemptions: 0,
             cross_site_runs: 0,
             cross_site_gpu_s: 0.0,
+            flop_per_h100_s: f.params.training.flop_per_h100_s(),
             lost_gpu_s: 0.0,
             checkpoint_gpu_s: 0.0,
             windows: None,
@@ -396,12 +405,16 @@ impl Accumulator {
     }
 
     pub(super) fn rejected(&mut self, t: usize, gpus: u32, remaining_ref_s: f64) {
+        let work = f64::from(gpus) * remaining_ref_s;
         if let Some(y) = self.this_year() {
-            y.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
+            y.lost_demand_gpu_s += work;
+            y.refused_jobs += 1;
+            y.refused_ref_gpu_s += work;
         }
         let a = self.tenant(t);
         a.rejected += 1;
-        a.lost_demand_gpu_s += f64::from(gpus) * remaining_ref_s;
+        a.lost_demand_gpu_s += work;
+        a.refused_ref_gpu_s += work;
     }
 
     pub(super) fn finish(
@@ -429,7 +442,7 @@ impl Accumulator {
         let alloc_ref: f64 = self.parts.iter().map(|p| p.alloc_ref_gpu_s).sum();
         let completed: u64 = self.tenants.iter().map(|t| t.completed).sum();
         let tenants = self.tenant_outcomes(names, served);
-        SimOutcome {
+        let mut out = SimOutcome {
             simulated_s: end,
             stopped_early,
             jobs_submitted: self.tenants.iter().map(|t| t.submitted).sum(),
@@ -476,7 +489,9 @@ impl Accumulator {
             warnings: Vec::new(),
             passed_over: None,
             series: self.series.finish(names),
-        }
+        };
+        out.apportion_refusals();
+        out
     }
 
     /// Scale the counts of a run whose jobs stand for more than one each (time sampling).
@@ -487,9 +502,11 @@ impl Accumulator {
                 t.scale_jobs(jw);
                 // Served hours are integrated over measured time, already weighted.
                 t.lost_demand_gpu_s *= jw;
+                t.refused_ref_gpu_s *= jw;
             }
             for y in &mut self.years {
                 y.lost_demand_gpu_s *= jw;
+                y.refused_ref_gpu_s *= jw;
             }
             self.lost_gpu_s *= jw;
             self.checkpoint_gpu_s *= jw;
@@ -591,6 +608,7 @@ impl Accumulator {
                     0.0
                 },
                 lost_demand_gpu_hours: t.lost_demand_gpu_s / 3600.0,
+                refused_flop: t.refused_ref_gpu_s * self.flop_per_h100_s,
             })
             .collect()
     }
@@ -675,6 +693,8 @@ impl Accumulator {
                 utilization: if up > 0.0 { alloc / up } else { 0.0 },
                 served_gpu_hours: alloc / 3600.0,
                 lost_demand_gpu_hours: y.lost_demand_gpu_s / 3600.0,
+                jobs_refused: y.refused_jobs,
+                refused_flop: y.refused_ref_gpu_s * self.flop_per_h100_s,
                 wait_s_p95: pct(&y.waits, 0.95),
                 energy_mwh: mwh,
                 co2_t: co2,

@@ -44,6 +44,8 @@ pub struct TenantOutcome {
     pub share_of_service: f64,
     /// Reference GPU-hours of work withdrawn or refused unserved.
     pub lost_demand_gpu_hours: f64,
+    /// The work of its refused jobs, FLOP (H100-hours at the plan's MFU).
+    pub refused_flop: f64,
 }
 
 /// Energy, cost and emissions of one site over the simulated time.
@@ -106,6 +108,7 @@ impl SimOutcome {
             );
             t.served_gpu_hours *= weight;
             t.lost_demand_gpu_hours *= weight;
+            t.refused_flop *= weight;
         }
         // The facility's counts are its tenants'.
         let total = |f: fn(&TenantOutcome) -> u64| self.tenants.iter().map(f).sum::<u64>();
@@ -114,8 +117,10 @@ impl SimOutcome {
         self.jobs_withdrawn = total(|t| t.jobs_withdrawn);
         self.jobs_rejected = total(|t| t.jobs_rejected);
         self.jobs_unfinished = total(|t| t.jobs_unfinished);
+        self.apportion_refusals();
         for y in &mut self.years {
             for x in [
+                &mut y.refused_flop,
                 &mut y.gpus_online,
                 &mut y.capex_eur,
                 &mut y.opex_eur,
@@ -158,6 +163,10 @@ pub struct YearOutcome {
     pub served_gpu_hours: f64,
     /// Reference GPU-hours of work withdrawn or refused this year.
     pub lost_demand_gpu_hours: f64,
+    /// Jobs refused on arrival this year (as `jobs_rejected`; the years add up to it).
+    pub jobs_refused: u64,
+    /// Their work, FLOP (H100-hours at the plan's MFU, `[training] mfu`).
+    pub refused_flop: f64,
     /// 95th percentile wait of jobs that started this year, s.
     pub wait_s_p95: f64,
     /// Facility energy, MWh.
@@ -294,6 +303,20 @@ pub struct Sampling {
     pub jobs_simulated: u64,
     /// The same in words, for reports.
     pub note: String,
+}
+
+impl SimOutcome {
+    /// Give the years' refusals the facility's count (scaled counts are rounded tenant by
+    /// tenant), each year in proportion to its own.
+    pub(crate) fn apportion_refusals(&mut self) {
+        let target = self.jobs_rejected;
+        let sum: u64 = self.years.iter().map(|y| y.jobs_refused).sum();
+        if sum > 0 && sum != target {
+            let mut parts: Vec<&mut u64> =
+                self.years.iter_mut().map(|y| &mut y.jobs_refused).collect();
+            scale_parts(&mut parts, target as f64 / sum as f64);
+        }
+    }
 }
 
 /// Scale whole counts by `weight` so that the parts still add up to their scaled whole:
