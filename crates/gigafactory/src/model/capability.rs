@@ -280,7 +280,8 @@ pub fn capability(f: &Facility) -> Capability {
             let site_flop: Vec<f64> = (0..f.sites.len())
                 .map(|s| largest_in(f, &p, Some(s), window, &changes))
                 .collect();
-            let plan_flop = site_flop.iter().copied().fold(0.0, f64::max);
+            // The largest site's, or a run across sites where runs may span them.
+            let plan_flop = largest_in(f, &p, None, window, &changes);
             CapabilityYear {
                 label: crate::units::year_label(&f.start, i),
                 start: window.0,

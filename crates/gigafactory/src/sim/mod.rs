@@ -96,6 +96,9 @@ struct Lifetime {
 
 struct Run {
     alloc: Allocation,
+    // Seconds of periodic checkpoint writes planned for the whole run (all written if it
+    // finishes).
+    overhead_s: f64,
     // Whether it spans sites.
     across: bool,
     start: Time,
@@ -554,8 +557,12 @@ impl<'a> Sim<'a> {
         if run.across && measured {
             self.o.cross_site_gpu_s += gpu_s;
         }
+        let gpus_held = f64::from(run.alloc.gpus());
         if how == Stop::Done {
             a.remaining_ref_s = 0.0;
+            if measured {
+                self.o.checkpoint_overhead(gpus_held * run.overhead_s);
+            }
         } else {
             // Back to waiting (for a restart, or the policy's next pass).
             a.queued_since = now;
@@ -587,8 +594,13 @@ impl<'a> Sim<'a> {
             };
             let saved_ref = (saved_wall * run.rate).min(a.remaining_ref_s);
             a.remaining_ref_s -= saved_ref;
+            // The periodic writes made are checkpoint overhead; the rest not saved is lost
+            // (a preemption's final write among it).
+            let written = periodic * self.ckpt.checkpoint_write_s;
             if measured {
-                self.o.lost(f64::from(a.gpus) * (elapsed - saved_wall));
+                self.o.checkpoint_overhead(gpus_held * written);
+                self.o
+                    .lost(f64::from(a.gpus) * (elapsed - saved_wall - written).max(0.0));
             }
         }
         self.tenants[t].allocated_gpus -= u64::from(run.alloc.gpus());
@@ -707,10 +719,6 @@ impl<'a> Sim<'a> {
         };
         let overhead = (work_wall / interval).floor() * self.ckpt.checkpoint_write_s;
         let run_s = ((work_wall + overhead).ceil() as Time).max(1);
-        if a.measured {
-            self.o
-                .checkpoint_overhead(f64::from(alloc.gpus()) * overhead);
-        }
         let epoch = a.epoch;
         let walltime = (run_s as f64 * self.walltime_factor).ceil() as Time;
         self.tenants[t].allocated_gpus += u64::from(alloc.gpus());
@@ -719,6 +727,7 @@ impl<'a> Sim<'a> {
         self.policy
             .started(key, a.attained_gpu_s, now, alloc.gpus());
         a.run = Some(Run {
+            overhead_s: overhead,
             alloc,
             across,
             start: now,

@@ -280,3 +280,21 @@ fn the_backfill_depth_counts_waiting_jobs_not_withdrawn_ones() {
     assert_eq!(start[&5], "100");
     assert_eq!(start[&2], "10000");
 }
+
+/// Checkpoint writes are counted as they are made, not as planned: a job of 10 hours on
+/// one node writes a checkpoint every hour (60 s each). Preempted by LAS at 7,500 s it
+/// has written two (7,320 s of work saved with the final write, which is lost time: 60 s);
+/// it restarts at 7,560 with 28,680 s to go and writes 7 more, ending at 36,660. Nine
+/// writes of 60 s on 8 GPUs: 1.2 GPU-hours. Counting each start's plan counted 17 (the
+/// first start's 10 never made), and counted the two periodic writes as lost work too.
+#[test]
+fn checkpoint_writes_are_counted_once_as_made() {
+    // Into `starts`'s `[failures]` table.
+    let extra = "checkpoint_interval_s = 3600\ncheckpoint_write_s = 60\n";
+    let jobs = [(1, 0, 8.0, 36_000, 0), (2, 7_500, 8.0, 60, 0)];
+    let (s, out, log) = starts("las", 8, extra, &jobs);
+    assert_eq!(s, [0, 7_500]);
+    assert_eq!(times(&log)[&1].1, 36_660);
+    assert!((out.checkpoint_overhead_gpu_hours - 9.0 * 60.0 * 8.0 / 3600.0).abs() < 1e-9);
+    assert!((out.lost_gpu_hours - 60.0 * 8.0 / 3600.0).abs() < 1e-9);
+}
