@@ -97,7 +97,7 @@ fn capability_table(a: &Assessment) -> String {
     let span = match p.cross_site_efficiency {
         None => "runs do not span sites".to_string(),
         Some(e) => format!(
-            "or on the phases of one accelerator together: within a site at full speed, the \
+            "or on the phases of one accelerator family together: within a site at full speed, the \
              plan's across sites at {}% [cluster] cross_site",
             num(e * 100.0, 0)
         ),

@@ -7,8 +7,8 @@
 //! domains): one pod if any has room (the fullest such pod), else pods with the most free
 //! nodes first. A job spans partitions only where the scenario allows runs across phases
 //! (`[cluster] cross_site`), and only a run larger than any one partition can hold: then
-//! it takes whole nodes from partitions of one accelerator, within one site if one has
-//! room, else from the sites with the most free nodes first (see [`Cluster::span`]).
+//! it takes whole nodes from partitions of one accelerator family, within one site if one
+//! has room, else from the sites with the most free nodes first (see [`Cluster::span`]).
 //!
 //! A partition may hold nodes back as hot spares: no job is placed on them, and when a
 //! node in service fails, a spare takes its place at once; the repaired node becomes a
@@ -60,7 +60,7 @@ pub struct Partition {
     pub build: usize,
     /// Throughput relative to an H100 SXM.
     pub relative_throughput: f64,
-    /// Its accelerator, as a number: a run spans partitions of one accelerator only.
+    /// Its accelerator family, as a number: a run spans partitions of one family only.
     pub family: u32,
     /// Whether it is in service.
     pub online: bool,
@@ -511,7 +511,7 @@ impl Cluster {
             .any(|&p| self.partitions[p as usize].site != site)
     }
 
-    /// Set partition `p`'s accelerator (a run spans partitions of one only).
+    /// Set partition `p`'s accelerator family (a run spans partitions of one only).
     pub fn set_family(&mut self, p: usize, family: u32) {
         self.partitions[p].family = family;
     }

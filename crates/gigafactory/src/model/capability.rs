@@ -187,27 +187,35 @@ fn largest_run(f: &Facility, p: &TrainingParams, site: Option<usize>, t: Date) -
         .filter(|b| site.is_none_or(|s| b.site == s))
         .filter(|b| b.online <= t && b.retires_on() >= end)
         .collect();
-    let flop =
-        |b: &BuildPlan| p.run_flop(b.largest_job_gpus(p.spare_fraction), b.relative_throughput);
-    let alone = live.iter().map(|b| flop(b)).fold(0.0, f64::max);
+    let gpus = |b: &BuildPlan| b.largest_job_gpus(p.spare_fraction);
+    let alone = live
+        .iter()
+        .map(|b| p.run_flop(gpus(b), b.relative_throughput))
+        .fold(0.0, f64::max);
     let Some(efficiency) = p.cross_site_efficiency else {
         return alone;
     };
-    // Phases of one accelerator together: within a site at full speed, across sites at
-    // the stated efficiency.
+    // The phases of one family together, at the pace of the slowest: within a site at
+    // full speed, across sites at the stated efficiency.
+    let together = |of: &dyn Fn(&BuildPlan) -> bool| {
+        let (n, rate) = live
+            .iter()
+            .filter(|b| of(b))
+            .fold((0u32, f64::INFINITY), |(n, r), b| {
+                (n + gpus(b), r.min(b.relative_throughput))
+            });
+        if n == 0 { 0.0 } else { p.run_flop(n, rate) }
+    };
     let mut best = alone;
-    for acc in live.iter().map(|b| b.accelerator.as_str()) {
-        let per_site: Vec<f64> = (0..f.sites.len())
-            .map(|s| {
-                live.iter()
-                    .filter(|b| b.site == s && b.accelerator == acc)
-                    .map(|b| flop(b))
-                    .sum()
-            })
-            .collect();
-        best = per_site.iter().copied().fold(best, f64::max);
-        if per_site.iter().filter(|x| **x > 0.0).count() > 1 {
-            best = best.max(efficiency * per_site.iter().sum::<f64>());
+    for fam in live.iter().map(|b| b.family.as_str()) {
+        for s in 0..f.sites.len() {
+            best = best.max(together(&|b| b.family == fam && b.site == s));
+        }
+        let sites = (0..f.sites.len())
+            .filter(|&s| live.iter().any(|b| b.family == fam && b.site == s))
+            .count();
+        if sites > 1 {
+            best = best.max(efficiency * together(&|b| b.family == fam));
         }
     }
     best

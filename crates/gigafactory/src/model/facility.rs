@@ -72,6 +72,9 @@ pub struct BuildPlan {
     pub site: usize,
     /// Catalogue id of the accelerator.
     pub accelerator: String,
+    /// Its product family (`nvidia-hopper`, ...; a projected part beyond the catalogue is a
+    /// family of its own): a training run spans phases of one family only.
+    pub family: String,
     /// Number of accelerators.
     pub count: u32,
     /// In service from (after any delay by procurement caps).
@@ -379,6 +382,9 @@ impl Facility {
             }
             self.builds.push(BuildPlan {
                 site: old.site,
+                family: catalog
+                    .accelerator(&part.id)
+                    .map_or_else(|| part.id.clone(), |a| a.family.clone()),
                 accelerator: part.id,
                 count,
                 online: day,
@@ -656,6 +662,7 @@ fn build_plans(
             acc.family.clone(),
             BuildPlan {
                 site,
+                family: acc.family.clone(),
                 accelerator: acc.id.clone(),
                 count: b.count,
                 online: requested,

@@ -308,7 +308,8 @@ pub struct ClusterLayout {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_nodes: Option<u32>,
     /// Whether a run larger than any one build phase may span phases of the same
-    /// accelerator: within a site at full speed, across sites at a stated efficiency.
+    /// accelerator family: within a site at full speed, across sites at a stated
+    /// efficiency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_site: Option<CrossSite>,
 }

@@ -169,7 +169,7 @@ impl View<'_> {
     }
 
     /// For a run that must span partitions ([`Cluster::must_span`]): the earliest time the
-    /// partitions of one accelerator together have its whole nodes free.
+    /// partitions of one accelerator family together have its whole nodes free.
     fn reservation_across(&self, gpus: u32) -> Option<Reservation> {
         let c = self.cluster;
         if !c.must_span(gpus) {

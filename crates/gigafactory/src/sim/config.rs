@@ -32,7 +32,7 @@ pub struct SimConfig {
     pub year_ends: Vec<Time>,
     /// Nodes per pod (network domain).
     pub pod_nodes: u32,
-    /// Where runs larger than any one build phase may span phases of one accelerator:
+    /// Where runs larger than any one build phase may span phases of one accelerator family:
     /// their efficiency across sites (`None`: they may not, and are refused).
     pub cross_site_efficiency: Option<f64>,
     /// Whether nodes fail.

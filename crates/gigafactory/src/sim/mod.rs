@@ -297,7 +297,7 @@ impl<'a> Sim<'a> {
         alone || (self.cluster.span_allowed && self.can_ever_span(gpus, now))
     }
 
-    /// Whether, at some time from `now` to the end, the partitions of one accelerator in
+    /// Whether, at some time from `now` to the end, the partitions of one accelerator family in
     /// service together can hold a run of `gpus` (less their spares): checked now and as
     /// each partition comes online, when their sum can only have grown.
     fn can_ever_span(&self, gpus: u32, now: Time) -> bool {
@@ -685,6 +685,10 @@ impl<'a> Sim<'a> {
         };
         let part = &self.cluster.partitions[alloc.partition as usize];
         let (mut rate, site) = (part.relative_throughput, part.site);
+        // A run across phases goes at the pace of its slowest accelerators.
+        for &p in &alloc.spans {
+            rate = rate.min(self.cluster.partitions[p as usize].relative_throughput);
+        }
         // Across sites, a run delivers the stated share of its throughput on one site.
         let across = self.cluster.across_sites(&alloc);
         if across {

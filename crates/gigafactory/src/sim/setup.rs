@@ -105,17 +105,17 @@ fn partitions(
     let mut lifetimes = Vec::with_capacity(f.builds.len());
     let (spare_fraction, pod_nodes) = (c.spare_fraction, c.pod_nodes);
     cluster.span_allowed = c.cross_site_efficiency.is_some();
-    let mut accelerators: Vec<&str> = Vec::new();
+    let mut families: Vec<&str> = Vec::new();
     for (i, b) in f.builds.iter().enumerate() {
         let whole_nodes = b.count / NODE_GPUS;
         let spares = (f64::from(whole_nodes) * spare_fraction).round() as u32;
         let p = cluster.add_partition(b.site, i, b.count, b.relative_throughput, pod_nodes, spares);
-        let family = accelerators
+        let family = families
             .iter()
-            .position(|a| *a == b.accelerator)
+            .position(|a| *a == b.family)
             .unwrap_or_else(|| {
-                accelerators.push(&b.accelerator);
-                accelerators.len() - 1
+                families.push(&b.family);
+                families.len() - 1
             }) as u32;
         cluster.set_family(p, family);
         let online = (b.online.days_since(&f.start).max(0) as f64 * DAY_S) as Time;

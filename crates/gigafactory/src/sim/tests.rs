@@ -636,7 +636,8 @@ enabled = false
 /// Issue 15, part 3, by hand: a run of 1,536 H100 for 10 hours, larger than either
 /// 1,024-H100 phase. Without `cross_site` it is refused and counted; allowed, it spans the
 /// two sites at the stated efficiency (12.5 hours at 0.8), or two phases of one site at
-/// full speed (10 hours); never phases of different accelerators.
+/// full speed (10 hours); phases of one family (H100 and H200) at the slower one's pace;
+/// never phases of different families.
 #[test]
 fn a_run_larger_than_any_phase_spans_phases_only_where_allowed() {
     let run = job(1, 0, 1536.0, 36_000);
@@ -661,10 +662,14 @@ fn a_run_larger_than_any_phase_spans_phases_only_where_allowed() {
     assert_eq!(end.as_deref(), Some("36000"));
     let (out, _) = ran(&two_sites("b", "B200", allowed));
     assert_eq!((out.jobs_rejected, out.cross_site_runs), (1, 0));
+    // H100 and H200 are one family (Hopper): the run spans them at the H100's pace.
+    let (out, end) = ran(&two_sites("b", "H200", allowed));
+    assert_eq!((out.jobs_completed, out.cross_site_runs), (1, 1));
+    assert_eq!(end.as_deref(), Some("45000"));
 }
 
 /// A run across sites waits for its room like any other (a reservation over its
-/// accelerator's partitions), while smaller jobs backfill only where they end in time: 8-GPU
+/// family's partitions), while smaller jobs backfill only where they end in time: 8-GPU
 /// jobs of 10 hours arrive every minute for 10 hours (more than the 2,048 GPUs hold); the
 /// run of 1,536 arrives at 3 hours, when 608 GPUs are free. The nodes free up one a minute
 /// from 10 hours on, so it starts before 13 hours; left to backfilling (as before its
