@@ -621,3 +621,35 @@ fn d12_a_second_run_removes_the_first_runs_files_and_nothing_else() {
 
 #[path = "hostile/options.rs"]
 mod options;
+
+/// Issue 15: a demand file that is a FIFO (or a device) is refused at once, on the plan's
+/// `demand_file`, with exit 2: opening it would wait for a writer that never comes.
+#[test]
+fn a_demand_file_that_is_a_fifo_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("demand.toml"));
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "name = \"p\"\nstart = \"2027-01-01\"\nyears = 1\ndemand_file = \"demand.toml\"\n\
+         [[site]]\nname = \"s\"\ncountry = \"FI\"\ngrid_mw = 10\n\
+         [[build]]\nsite = \"s\"\naccelerator = \"H100\"\ncount = 64\nonline = \"2027-01-01\"\n",
+    )
+    .unwrap();
+    for device in ["demand.toml", "/dev/zero"] {
+        let text = std::fs::read_to_string(&plan)
+            .unwrap()
+            .replace("\"demand.toml\"", &format!("\"{device}\""));
+        std::fs::write(dir.path().join("p2.toml"), text).unwrap();
+        let started = std::time::Instant::now();
+        let o = gigafactory_in(dir.path(), &["validate", "p2.toml"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("p2.toml:4:15: demand_file: cannot read")
+                && stderr(&o).contains("not a regular file"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(started.elapsed().as_secs() < 10);
+    }
+}

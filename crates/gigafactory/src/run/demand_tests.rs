@@ -161,3 +161,98 @@ fn the_two_eu_plans_state_the_same_demand_in_absolute_terms() {
         );
     }
 }
+
+/// The demand of [`DEMAND`] as a demand file: its `[demand]` and `[[tenant]]` tables.
+fn demand_file_text() -> String {
+    DEMAND.replace("[failures]\nenabled = false\n", "")
+}
+
+/// A plan of `gpus` H100 that takes its demand from `demand.toml`.
+fn including(gpus: u32) -> String {
+    // A top-level key goes before the first table.
+    scenario(gpus, 1, "[failures]\nenabled = false")
+        .replace("[[site]]", "demand_file = \"demand.toml\"\n[[site]]")
+}
+
+/// Issue 15, part 1: two plans that include one demand file meet the same tenants and the
+/// same jobs as the plans that state them inline.
+#[test]
+fn plans_that_include_one_demand_file_meet_the_same_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("demand.toml"), demand_file_text()).unwrap();
+    let prepare = |gpus| {
+        Plan::prepare(
+            "plan.toml",
+            &including(gpus),
+            dir.path().to_path_buf(),
+            Catalog::builtin(),
+        )
+        .unwrap()
+    };
+    let (small, large) = (prepare(512), prepare(2048));
+    assert_eq!(small.scenario.tenants, plan(512).scenario.tenants);
+    assert_eq!(small.scenario.demand, plan(512).scenario.demand);
+    assert_eq!(small.scenario.tenants, large.scenario.tenants);
+    assert_eq!(jobs_hash(&small), jobs_hash(&plan(512)));
+    assert_eq!(jobs_hash(&small), jobs_hash(&large));
+}
+
+/// A demand file's problems name that file, its line and field; a plan that states demand
+/// of its own too, a missing file and anything but a regular file are refused on the
+/// plan's `demand_file` or tables.
+#[test]
+fn a_demand_files_problems_name_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = demand_file_text().replace("3_068_100", "-5");
+    std::fs::write(dir.path().join("demand.toml"), &bad).unwrap();
+    let text = including(512);
+    let problems = |text: &str| {
+        Plan::prepare(
+            "plan.toml",
+            text,
+            dir.path().to_path_buf(),
+            Catalog::builtin(),
+        )
+        .unwrap_err()
+        .iter()
+        .map(|p| p.render("plan.toml", text))
+        .collect::<String>()
+    };
+    let line = bad.lines().position(|l| l.contains("-5")).unwrap() + 1;
+    let shown = problems(&text);
+    let file = dir.path().join("demand.toml").display().to_string();
+    assert!(
+        shown.contains(&format!("error: {file}:{line}:"))
+            && shown.contains("tenant[0].demand_h100_hours_per_year"),
+        "{shown}"
+    );
+    // An unknown key in the demand file, placed there too.
+    std::fs::write(dir.path().join("demand.toml"), "[[tenant]]\nnam = \"x\"\n").unwrap();
+    let shown = problems(&text);
+    assert!(
+        shown.contains(&format!("error: {file}:2:1: tenant[0].nam")),
+        "{shown}"
+    );
+    // Demand in both places.
+    std::fs::write(dir.path().join("demand.toml"), demand_file_text()).unwrap();
+    let both = format!("{text}\n[[tenant]]\nname = \"x\"\nclass = \"academia\"\nshare = 1\n");
+    assert!(
+        problems(&both).contains("leave out its own [[tenant]] tables"),
+        "{}",
+        problems(&both)
+    );
+    // No such file; a folder.
+    let missing = text.replace("demand.toml", "nowhere.toml");
+    assert!(
+        problems(&missing).contains("demand_file: cannot read"),
+        "{}",
+        problems(&missing)
+    );
+    std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
+    let folder = text.replace("demand.toml", "folder.toml");
+    assert!(
+        problems(&folder).contains("not a regular file"),
+        "{}",
+        problems(&folder)
+    );
+}

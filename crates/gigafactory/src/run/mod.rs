@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::model::{self, Facility};
 
 pub use crate::model::Assessment;
-use crate::scenario::{Problem, Scenario};
+use crate::scenario::{self, Problem, Scenario};
 use crate::units::Date;
 use crate::workload::{JobSource, ReadError};
 
@@ -37,6 +37,40 @@ pub use sample::{
 /// What an assessment made at the simulated utilisation says it assumes.
 pub const SIMULATED_BASIS: &str =
     "yearly figures with every build phase in service, at the simulated utilisation";
+
+/// The largest demand file read, bytes: demand is tables of tenants, not data.
+const MAX_DEMAND_FILE_BYTES: u64 = 16 << 20;
+
+/// Read demand file `name` (relative to `base_dir`): a regular file (a symbolic link to
+/// one is followed) of UTF-8 text of at most [`MAX_DEMAND_FILE_BYTES`]. Devices, FIFOs and
+/// folders are refused without being opened.
+fn read_demand_file(base_dir: &Path, name: &str) -> Result<scenario::OtherFile, String> {
+    let path = base_dir.join(name);
+    let label = path.display().to_string();
+    let fail = |e: &dyn std::fmt::Display| format!("cannot read {label}: {e}");
+    // Checked before opening (opening a FIFO would wait for a writer), and again on the
+    // file opened, in case the name was changed in between.
+    let regular = |m: std::fs::Metadata| m.is_file().then_some(()).ok_or("not a regular file");
+    std::fs::metadata(&path)
+        .map_err(|e| fail(&e))
+        .and_then(|m| regular(m).map_err(|e| fail(&e)))?;
+    let file = std::fs::File::open(&path).map_err(|e| fail(&e))?;
+    file.metadata()
+        .map_err(|e| fail(&e))
+        .and_then(|m| regular(m).map_err(|e| fail(&e)))?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(file, MAX_DEMAND_FILE_BYTES + 1),
+        &mut text,
+    )
+    .map_err(|e| fail(&e))?;
+    if text.len() as u64 > MAX_DEMAND_FILE_BYTES {
+        return Err(fail(&format!(
+            "more than a demand file's {MAX_DEMAND_FILE_BYTES} bytes"
+        )));
+    }
+    Ok(scenario::OtherFile { label, text })
+}
 
 /// A scenario resolved: validated, its facility built from the catalogue, and the folder
 /// its trace paths are relative to.
@@ -64,7 +98,8 @@ impl Plan {
         base_dir: PathBuf,
         catalog: &Catalog,
     ) -> Result<Plan, Vec<Problem>> {
-        let (scenario, facility) = model::prepare(text, catalog)?;
+        let (scenario, facility) =
+            model::prepare_with(text, catalog, &|name| read_demand_file(&base_dir, name))?;
         Ok(Plan {
             label: label.to_string(),
             scenario,

@@ -14,12 +14,13 @@ mod types;
 mod validate;
 
 pub use builtin::{BUILTIN, BuiltinScenario, builtin};
-pub use problem::{FieldPath, Problem, Seg, Target, did_you_mean};
+pub use problem::{FieldPath, OtherFile, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
 pub use types::{
-    Budget, Build, Candidates, Cap, ClusterLayout, Demand, Economics, Failures, Objective,
-    Optimize, PolicyName, Power, PricePoint, Procurement, Refresh, Scenario, Scheduler, Shock,
-    ShockTarget, Site, Tenant, TenantClass, TenantKind, TraceFormat, Training, Workload,
+    Budget, Build, Candidates, Cap, ClusterLayout, CrossSite, Demand, DemandFile, Economics,
+    Failures, Objective, Optimize, PolicyName, Power, PricePoint, Procurement, Refresh, Scenario,
+    Scheduler, Shock, ShockTarget, Site, Tenant, TenantClass, TenantKind, TraceFormat, Training,
+    Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 
@@ -35,6 +36,46 @@ pub struct Loaded {
 /// The JSON Schema of scenario files.
 pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema is valid JSON")
+}
+
+/// A demand file read from text, with the places of its fields.
+#[derive(Debug, Clone)]
+pub struct LoadedDemand {
+    /// The demand.
+    pub demand: DemandFile,
+    /// Where each field stands in the text.
+    pub spans: SpanIndex,
+}
+
+/// Read a demand file (a scenario's `demand_file`) from TOML text, checked against its
+/// own schema as [`load`] checks a scenario.
+///
+/// # Errors
+/// A TOML syntax error, or every structural problem found, each with its place in `text`.
+pub fn load_demand(text: &str) -> Result<LoadedDemand, Vec<Problem>> {
+    let doc = toml::de::DeTable::parse(text).map_err(|e| {
+        vec![
+            Problem::value(
+                FieldPath::root(),
+                format!("invalid TOML: {}", e.message().trim()),
+            )
+            .at(e.span().unwrap_or(0..0)),
+        ]
+    })?;
+    let schema =
+        serde_json::to_value(schemars::schema_for!(DemandFile)).expect("a schema is valid JSON");
+    let (json, spans, problems) = structure::check(text, &doc, &schema);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_json::from_value::<DemandFile>(json)
+        .map(|demand| LoadedDemand { demand, spans })
+        .map_err(|e| {
+            vec![Problem::value(
+                FieldPath::root(),
+                format!("could not read the demand file: {e}"),
+            )]
+        })
 }
 
 /// Read a scenario from TOML text.

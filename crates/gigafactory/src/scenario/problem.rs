@@ -78,6 +78,18 @@ pub struct Problem {
     pub message: String,
     /// Byte range in the scenario text, once located.
     pub span: Option<Range<usize>>,
+    /// The file it is in, where that is not the scenario itself (a demand file it
+    /// includes): its name and text, for the message.
+    pub file: Option<Box<OtherFile>>,
+}
+
+/// A file a scenario includes (its demand file), as problems in it are reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherFile {
+    /// Its name, as messages give it.
+    pub label: String,
+    /// Its text.
+    pub text: String,
 }
 
 impl Problem {
@@ -88,6 +100,7 @@ impl Problem {
             target: Target::Value,
             message: message.into(),
             span: None,
+            file: None,
         }
     }
 
@@ -98,12 +111,19 @@ impl Problem {
             target: Target::Key,
             message: message.into(),
             span: None,
+            file: None,
         }
     }
 
     /// This problem with its place in the text.
     pub fn at(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
+        self
+    }
+
+    /// This problem as one in `file` (a file the scenario includes), not the scenario.
+    pub fn in_file(mut self, file: &OtherFile) -> Self {
+        self.file = Some(Box::new(file.clone()));
         self
     }
 
@@ -117,6 +137,10 @@ impl Problem {
     ///    |         ^^^
     /// ```
     pub fn render(&self, file: &str, text: &str) -> String {
+        let (file, text) = match &self.file {
+            Some(f) => (f.label.as_str(), f.text.as_str()),
+            None => (file, text),
+        };
         let Some(span) = self.span.clone() else {
             return format!("error: {file}: {}: {}\n", self.path, self.message);
         };

@@ -45,6 +45,12 @@ pub struct Scenario {
     /// Synthetic tenants (instead of a trace).
     #[serde(default, rename = "tenant", skip_serializing_if = "Vec::is_empty")]
     pub tenants: Vec<Tenant>,
+    /// A file of demand that several plans share (its path relative to this file's
+    /// folder): its `[demand]`, `[[tenant]]` and `[[shock]]` tables stand for the plan's
+    /// own, which it must then leave out, so that every plan that names it meets the same
+    /// demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand_file: Option<String>,
     /// The scheduling policy and its parameters.
     #[serde(default)]
     pub scheduler: Scheduler,
@@ -70,6 +76,24 @@ pub struct Scenario {
     /// the candidates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimize: Option<Optimize>,
+}
+
+/// A demand file (a scenario's `demand_file`): the demand several plans share.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemandFile {
+    /// What the demand is and where its figures come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How demand builds up, and the reference capacity of `load`s.
+    #[serde(default)]
+    pub demand: Demand,
+    /// The tenants.
+    #[serde(default, rename = "tenant", skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<Tenant>,
+    /// Changes in demand from a date on.
+    #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
+    pub shocks: Vec<Shock>,
 }
 
 /// What `gigafactory optimize` minimises.
