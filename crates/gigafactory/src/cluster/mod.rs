@@ -273,7 +273,7 @@ impl Cluster {
 
     /// The partitions a run of `gpus` GPUs that [`Cluster::must_span`] would span now,
     /// in the order it takes their free whole nodes, and whether they are at more than one
-    /// site; `None` when no accelerator has the room. One accelerator only: within one
+    /// site; `None` when no accelerator family has the room. One family only: within one
     /// site where one site has the room (the one with the most free nodes), else the
     /// fewest sites, those with the most free nodes first.
     pub fn span(&self, gpus: u32) -> Option<(Vec<usize>, bool)> {
@@ -291,7 +291,7 @@ impl Cluster {
         families.dedup();
         let mut best: Option<(usize, Vec<usize>)> = None;
         for fam in families {
-            // Per site: its free whole nodes of this accelerator, and its partitions.
+            // Per site: its free whole nodes of this family, and its partitions.
             let mut sites: Vec<(usize, usize, Vec<usize>)> = Vec::new();
             for (i, p) in self.partitions.iter().enumerate() {
                 if !p.online || p.family != fam || p.free_lists[8].is_empty() {
