@@ -503,6 +503,19 @@ fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
                 ),
             ));
         }
+        if o.jobs_rejected > 0 || o.cross_site_runs > 0 {
+            let flop: f64 = o.tenants.iter().map(|t| t.refused_flop).sum();
+            rows.push((
+                "Refused, across sites".into(),
+                format!(
+                    "{} refused ({flop:.1e} FLOP of work); {} across sites ({:.0} GPU-hours \
+                     while they did)",
+                    count(o.jobs_rejected, "job"),
+                    count(o.cross_site_runs, "run"),
+                    o.cross_site_gpu_hours
+                ),
+            ));
+        }
         rows.push((
             "CO2".into(),
             format!("{:.0} t CO2e over the simulated time", o.co2_t),
@@ -519,4 +532,9 @@ fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
     }
     h.push_str("</table>\n");
     h
+}
+
+/// `n` `noun`s, the noun singular for one.
+fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
