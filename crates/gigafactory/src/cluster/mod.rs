@@ -260,6 +260,19 @@ impl Cluster {
             .saturating_sub(p.spare_target * u32::from(GPUS_PER_NODE))
     }
 
+    /// The accelerator families of the partitions in service, each once.
+    pub fn families_online(&self) -> Vec<u32> {
+        let mut families: Vec<u32> = self
+            .partitions
+            .iter()
+            .filter(|p| p.online)
+            .map(|p| p.family)
+            .collect();
+        families.sort_unstable();
+        families.dedup();
+        families
+    }
+
     /// Whether a run of `gpus` GPUs must span partitions: runs across partitions are
     /// allowed, it is larger than a node, and no partition in service can hold it alone.
     pub fn must_span(&self, gpus: u32) -> bool {
@@ -281,16 +294,8 @@ impl Cluster {
             return None;
         }
         let need = nodes_for(gpus) as usize;
-        let mut families: Vec<u32> = self
-            .partitions
-            .iter()
-            .filter(|p| p.online)
-            .map(|p| p.family)
-            .collect();
-        families.sort_unstable();
-        families.dedup();
         let mut best: Option<(usize, Vec<usize>)> = None;
-        for fam in families {
+        for fam in self.families_online() {
             // Per site: its free whole nodes of this family, and its partitions.
             let mut sites: Vec<(usize, usize, Vec<usize>)> = Vec::new();
             for (i, p) in self.partitions.iter().enumerate() {

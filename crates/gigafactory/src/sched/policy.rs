@@ -175,15 +175,7 @@ impl View<'_> {
         if !c.must_span(gpus) {
             return None;
         }
-        let mut families: Vec<u32> = c
-            .partitions
-            .iter()
-            .filter(|p| p.online)
-            .map(|p| p.family)
-            .collect();
-        families.sort_unstable();
-        families.dedup();
-        families
+        c.families_online()
             .into_iter()
             .filter_map(|f| {
                 let parts = (0..c.partitions.len())
