@@ -335,6 +335,31 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     );
 }
 
+/// The README's example of runs across sites (`examples/cross-site`): the same lab's
+/// campaign, from one demand file, on two sites of 16,384 B200; runs larger than a site
+/// are refused, unless runs may span the two, when none is and some run across them, and
+/// the plan's largest run is the two sites' at 80% (1.6 times one site's).
+#[test]
+fn runs_larger_than_a_site_are_refused_or_run_across_sites() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/cross-site");
+    let plan = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let out = gigafactory(&[
+        "compare",
+        &plan("two-sites.toml"),
+        &plan("two-sites-across.toml"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let (one, across) = (&json["plans"][0], &json["plans"][1]);
+    assert!(one["jobs_refused"].as_u64().unwrap() > 0, "{one}");
+    assert_eq!(one["cross_site_runs"].as_u64(), Some(0));
+    assert_eq!(across["jobs_refused"].as_u64(), Some(0), "{across}");
+    assert!(across["cross_site_runs"].as_u64().unwrap() > 0);
+    let flop = |p: &serde_json::Value| p["largest_run_flop"].as_f64().unwrap();
+    assert!((flop(across) / flop(one) - 1.6).abs() < 1e-9);
+}
+
 #[test]
 fn a_run_killed_while_writing_leaves_no_file_under_its_final_name() {
     // A year of 4,096 GPUs, all simulated: seconds of streaming jobs.parquet.
