@@ -7,6 +7,7 @@ mod input;
 mod optimize_cmd;
 mod output;
 mod run_cmd;
+mod serving;
 mod summary;
 mod table;
 mod workload_cmd;

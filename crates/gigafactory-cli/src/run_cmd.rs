@@ -136,6 +136,7 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         );
         if let Some(o) = &evaluation.outcome {
             out!("{}", summary::render_simulation(o, &evaluation.start));
+            out!("{}", crate::serving::render_services(&evaluation));
         }
         if let Some(dir) = args.out {
             outln!("\nWrote {} in {}", written.join(", "), dir.display());

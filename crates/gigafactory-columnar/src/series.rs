@@ -21,6 +21,7 @@ pub fn series_columns(ts: &TimeSeries) -> Vec<String> {
         "site",
         "gpus_online",
         "gpus_allocated",
+        "gpus_serving",
         "it_power_mw",
         "facility_power_mw",
         "energy_mwh",
@@ -43,6 +44,7 @@ fn value_columns(ts: &TimeSeries) -> impl Iterator<Item = &Vec<f64>> {
     [
         &ts.gpus_online,
         &ts.gpus_allocated,
+        &ts.gpus_serving,
         &ts.it_power_mw,
         &ts.facility_power_mw,
         &ts.energy_mwh,
@@ -153,6 +155,7 @@ mod tests {
             site: vec![0, 1, 0, 1],
             gpus_online: vec![8.0, 16.0, 8.0, 16.0],
             gpus_allocated: vec![4.0, 16.0, 0.5, 0.0],
+            gpus_serving: vec![2.0, 0.0, 0.0, 0.0],
             it_power_mw: vec![0.01, 0.02, 0.005, 0.004],
             facility_power_mw: vec![0.011, 0.024, 0.0055, 0.0048],
             energy_mwh: vec![0.011, 0.024, 0.0055, 0.0048],
@@ -169,15 +172,15 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "hour_start,hours_from_start,site,gpus_online,gpus_allocated,it_power_mw,\
-             facility_power_mw,energy_mwh,electricity_cost_eur,co2_t,queued_jobs_research,\
+            "hour_start,hours_from_start,site,gpus_online,gpus_allocated,gpus_serving,\
+             it_power_mw,facility_power_mw,energy_mwh,electricity_cost_eur,co2_t,queued_jobs_research,\
              queued_gpus_research"
         );
         assert_eq!(
             lines[1],
-            "2027-01-01T00:00:00Z,0,Kajaani,8,4,0.01,0.011,0.011,1,0.001,3,24"
+            "2027-01-01T00:00:00Z,0,Kajaani,8,4,2,0.01,0.011,0.011,1,0.001,3,24"
         );
-        assert!(lines[4].starts_with("2027-01-02T01:00:00Z,25,\"Bologna, IT\",16,0,"));
+        assert!(lines[4].starts_with("2027-01-02T01:00:00Z,25,\"Bologna, IT\",16,0,0,"));
         assert_eq!(lines.len(), 5);
     }
 

@@ -5,7 +5,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use gigafactory::model::Assessment;
-use gigafactory::run::{Evaluation, SimOutcome, TenantOutcome, YearOutcome};
+use gigafactory::run::{
+    Evaluation, HoursByKind, ServiceFigures, SimOutcome, TenantOutcome, YearOutcome,
+};
 use gigafactory::units::Date;
 
 /// A run's summary: where it came from, the facility's figures and, when simulated, the
@@ -30,6 +32,13 @@ pub struct Summary {
     /// The simulation's whole outcome, when simulated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simulation: Option<SimOutcome>,
+    /// Inference services: tokens served and not served in time, and their cost per
+    /// million tokens against the market's price (empty without services).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceFigures>,
+    /// GPU-hours by kind of work: serving, training, batch (when simulated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu_hours_by_kind: Option<HoursByKind>,
 }
 
 /// The figures of a simulation that `summary.json` also holds at its top level, as they
@@ -116,6 +125,8 @@ impl Summary {
             assessment: e.assessment.clone(),
             headline: e.outcome.as_ref().map(Headline::of),
             simulation: e.outcome.clone(),
+            services: e.services.clone(),
+            gpu_hours_by_kind: e.hours_by_kind,
         }
     }
 

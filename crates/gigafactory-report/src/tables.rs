@@ -17,7 +17,7 @@ struct YearRow {
 }
 
 /// The columns of `years.csv`, one row per year of the horizon.
-const YEAR_COLUMNS: [Column<YearRow>; 16] = [
+const YEAR_COLUMNS: [Column<YearRow>; 19] = [
     ("year", |r| r.y.year.to_string()),
     ("gpus_online", |r| r.y.gpus_online.to_string()),
     ("capex_eur", |r| r.y.capex_eur.to_string()),
@@ -33,6 +33,9 @@ const YEAR_COLUMNS: [Column<YearRow>; 16] = [
     ("energy_mwh", |r| r.y.energy_mwh.to_string()),
     ("co2_t", |r| r.y.co2_t.to_string()),
     ("market_value_eur", |r| r.y.market_value_eur.to_string()),
+    ("serving_gpu_hours", |r| r.y.serving_gpu_hours.to_string()),
+    ("tokens_served", |r| r.y.tokens.served().to_string()),
+    ("tokens_not_served", |r| r.y.tokens.not_served().to_string()),
     ("largest_run_flop", |r| r.c.plan_flop.to_string()),
     ("frontier_run_flop", |r| r.c.frontier_flop.to_string()),
     ("largest_run_frontier_date", |r| {
@@ -43,7 +46,7 @@ const YEAR_COLUMNS: [Column<YearRow>; 16] = [
 ];
 
 /// The columns of `tenants.csv`, one row per tenant.
-const TENANT_COLUMNS: [Column<TenantOutcome>; 16] = [
+const TENANT_COLUMNS: [Column<TenantOutcome>; 18] = [
     ("tenant", |t| field(&t.name).into_owned()),
     ("jobs_submitted", |t| t.jobs_submitted.to_string()),
     ("jobs_completed", |t| t.jobs_completed.to_string()),
@@ -62,6 +65,12 @@ const TENANT_COLUMNS: [Column<TenantOutcome>; 16] = [
     ("refused_flop", |t| t.refused_flop.to_string()),
     ("queued_s_mean", |t| t.queued_s_mean.to_string()),
     ("queued_s_p95", |t| t.queued_s_p95.to_string()),
+    ("tokens_served", |t| {
+        t.tokens.map_or(0.0, |k| k.served()).to_string()
+    }),
+    ("tokens_not_served", |t| {
+        t.tokens.map_or(0.0, |k| k.not_served()).to_string()
+    }),
 ];
 
 /// `rows` as CSV with `columns`.

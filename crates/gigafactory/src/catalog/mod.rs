@@ -1,6 +1,6 @@
 //! The built-in data: accelerators, countries, EuroHPC sites, market rents, depreciation
-//! lives, failure figures, default parameters and training at scale, each figure with its
-//! source.
+//! lives, failure figures, default parameters, training at scale and serving models, each
+//! figure with its source.
 //!
 //! The data live in `data/*.toml` beside this crate and are embedded at compile time; a
 //! user's build needs nothing at run time. `gigafactory catalog` prints them.
@@ -10,6 +10,7 @@ mod country;
 mod defaults;
 mod market;
 mod roadmap;
+mod serving;
 mod site;
 mod training;
 
@@ -23,6 +24,7 @@ pub use country::Country;
 pub use defaults::{Defaults, Sourced};
 pub use market::{DepreciationLife, FailureRecord, RentPoint};
 pub use roadmap::{Generation, Part, Projection, Roadmap};
+pub use serving::{ModelClass, Profile, ReplicaSpec, Serving, Throughput, TokenPrice};
 pub use site::CatalogSite;
 pub use training::{FrontierRun, GrowthFactor, Purpose, RunSize, Training, WorkKind};
 
@@ -47,6 +49,8 @@ pub struct Catalog {
     pub roadmap: Roadmap,
     /// Training at scale: MFU, run lengths, the frontier trend.
     pub training: Training,
+    /// Serving models: model classes, throughput, daily profiles, prices per token.
+    pub serving: Serving,
     /// Source key → full reference.
     pub sources: BTreeMap<String, String>,
 }
@@ -78,7 +82,7 @@ struct MarketFile {
 }
 
 /// The data files, by name, as embedded in the binary.
-pub const DATA_FILES: [(&str, &str); 8] = [
+pub const DATA_FILES: [(&str, &str); 9] = [
     (
         "accelerators.toml",
         include_str!("../../data/accelerators.toml"),
@@ -90,6 +94,7 @@ pub const DATA_FILES: [(&str, &str); 8] = [
     ("sources.toml", include_str!("../../data/sources.toml")),
     ("roadmap.toml", include_str!("../../data/roadmap.toml")),
     ("training.toml", include_str!("../../data/training.toml")),
+    ("serving.toml", include_str!("../../data/serving.toml")),
 ];
 
 fn parse<T: serde::de::DeserializeOwned>(index: usize) -> T {
@@ -120,6 +125,7 @@ impl Catalog {
             sources: parse(5),
             roadmap: parse(6),
             training: parse(7),
+            serving: parse(8),
         }
     }
 

@@ -72,6 +72,8 @@ pub struct Partition {
     pub gpus_total: u32,
     /// GPUs allocated to jobs.
     pub allocated: u32,
+    /// Of those, GPUs held by inference services' replicas.
+    pub serving: u32,
     first_node: u32,
     node_count: u32,
     // Nodes that are up, by free GPUs (index 0..=8); fully free 8-GPU nodes are also kept
@@ -143,6 +145,7 @@ impl Cluster {
             gpus_spare: 0,
             gpus_total: gpus,
             allocated: 0,
+            serving: 0,
             first_node: first,
             node_count: count,
             free_lists: Default::default(),
@@ -399,6 +402,19 @@ impl Cluster {
             let (parts, _) = self.span(gpus)?;
             return Some(self.place_across(job, gpus, &parts));
         };
+        Some(self.place_in(job, gpus, p))
+    }
+
+    /// Whether a job of `gpus` GPUs finds room on partition `p` now.
+    pub fn fits(&self, p: usize, gpus: u32) -> bool {
+        Cluster::fits_in(&self.partitions[p], gpus.max(1))
+    }
+
+    /// Place job `job` of `gpus` GPUs on partition `p`, which must have room
+    /// ([`Cluster::fits`]): within one node if it fits one, else on whole nodes of as few
+    /// pods as possible.
+    pub fn place_in(&mut self, job: u32, gpus: u32, p: usize) -> Allocation {
+        let gpus = gpus.max(1);
         let part = &mut self.partitions[p];
         let all = &mut self.nodes;
         let mut nodes = Vec::new();
@@ -447,7 +463,7 @@ impl Cluster {
         for &(n, g) in &alloc.nodes {
             all[n as usize].occupants.push((job, g));
         }
-        Some(alloc)
+        alloc
     }
 
     /// Place a run of `gpus` GPUs on whole free nodes of `parts`, in order, the pods with

@@ -21,18 +21,20 @@ mod demand_tests;
 mod sample;
 #[cfg(test)]
 mod sample_tests;
+mod serving;
 #[cfg(test)]
 mod training_tests;
 
 pub use crate::sim::{
     ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, PhaseOutcome,
-    Sampling, SimError, SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries, YearOutcome,
-    csv_field, job_log_header,
+    Sampling, SimError, SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries, Tokens,
+    YearOutcome, csv_field, job_log_header,
 };
 pub use sample::{
     JOB_BUDGET, MIN_SAMPLE_ROOM, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample,
     run_sampled, simulated_jobs,
 };
+pub use serving::{HoursByKind, ServiceFigures, hours_by_kind, service_figures};
 
 /// What an assessment made at the simulated utilisation says it assumes.
 pub const SIMULATED_BASIS: &str =
@@ -192,6 +194,10 @@ pub struct Evaluation {
     pub assessment: Assessment,
     /// The simulation's outcome, if the scenario has a workload.
     pub outcome: Option<SimOutcome>,
+    /// Its inference services: tokens, and their cost per million against the market.
+    pub services: Vec<ServiceFigures>,
+    /// Its GPU-hours by kind of work (when simulated).
+    pub hours_by_kind: Option<HoursByKind>,
 }
 
 /// Evaluate `plan`: simulate it if it has a workload, sampled as `sample` says, then assess
@@ -212,12 +218,17 @@ pub fn evaluate(
         None => model::assess(f),
         Some(o) => model::assess_at(f, o.utilization, SIMULATED_BASIS),
     };
+    let services = outcome.as_ref().map_or_else(Vec::new, |o| {
+        service_figures(s, o, &assessment, catalog, f.params.eur_per_usd)
+    });
     Ok(Evaluation {
         label: plan.label.clone(),
         start: s.start,
         horizon_years: s.years,
+        hours_by_kind: outcome.as_ref().map(|o| hours_by_kind(s, o)),
         assessment,
         outcome,
+        services,
     })
 }
 

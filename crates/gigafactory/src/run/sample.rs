@@ -295,7 +295,7 @@ pub fn run_sampled(
     let Some(source) = JobSource::from_scenario(s, f, base_dir)? else {
         return Ok(None);
     };
-    let config = SimConfig::resolve(s, catalog);
+    let config = SimConfig::resolve(s, catalog).with_services(s, catalog, f);
     let JobSource::Generated(jobs) = source else {
         if let Sample::Factor(k @ 2..) = sample {
             return Err(SimError::Sample(format!(

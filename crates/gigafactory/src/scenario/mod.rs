@@ -18,9 +18,9 @@ pub use problem::{FieldPath, OtherFile, Problem, Seg, Target, did_you_mean};
 pub use structure::SpanIndex;
 pub use types::{
     Budget, Build, Candidates, Cap, ClusterLayout, CrossSite, Demand, DemandFile, Economics,
-    Failures, Objective, Optimize, PolicyName, Power, PricePoint, Procurement, Refresh, Scenario,
-    Scheduler, Shock, ShockTarget, Site, Tenant, TenantClass, TenantKind, TraceFormat, Training,
-    Workload,
+    Failures, Objective, Optimize, PolicyName, Power, Preempt, PricePoint, Procurement, Refresh,
+    Scenario, Scheduler, ServingRules, Shock, ShockTarget, Site, Tenant, TenantClass, TenantKind,
+    TraceFormat, Training, Workload,
 };
 pub use validate::{PRESET_IDS, validate};
 

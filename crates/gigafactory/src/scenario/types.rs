@@ -66,6 +66,10 @@ pub struct Scenario {
     /// Training at scale: MFU, the longest run a lab accepts, the frontier trend.
     #[serde(default)]
     pub training: Training,
+    /// How inference services scale: the utilisation ceiling, start-up delay, scaling
+    /// interval, and what they may preempt.
+    #[serde(default)]
+    pub serving: ServingRules,
     /// Changes in demand from a date on: efficiency gains, rebounds.
     #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<Shock>,
@@ -251,6 +255,43 @@ pub struct Training {
     /// Growth of the frontier run's compute, factor a year (4.17 = x4.17 a year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frontier_growth_per_year: Option<f64>,
+}
+
+/// The `[serving]` table: how inference services hold replicas (each default from
+/// `gigafactory catalog serving`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServingRules {
+    /// Replicas are added before their load passes this share of their throughput, (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilisation_ceiling: Option<f64>,
+    /// Seconds from placing a replica to serving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_s: Option<f64>,
+    /// Minutes between scaling decisions (a divisor of 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_interval_min: Option<u32>,
+    /// Share of peak dense BF16 reached while reading prompts, (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_mfu: Option<f64>,
+    /// What a service takes GPUs back from when it needs them: `batch` (default: batch
+    /// jobs are preempted, writing a checkpoint), `batch-and-training` (training
+    /// campaigns' runs too), or `none` (the service waits for GPUs to come free).
+    #[serde(default)]
+    pub preempt: Preempt,
+}
+
+/// What an inference service preempts to get GPUs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preempt {
+    /// Batch tenants' jobs, not training campaigns' runs.
+    #[default]
+    Batch,
+    /// Batch jobs and training campaigns' runs.
+    BatchAndTraining,
+    /// Nothing: the service waits for GPUs to come free (ahead of every queued job).
+    None,
 }
 
 /// What a demand shock changes.
@@ -702,6 +743,34 @@ pub struct Tenant {
     /// facility).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota_gpus: Option<u32>,
+    /// An inference service's model class (`gigafactory catalog serving`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// An inference service's input (prompt) tokens a day at the start, on a mean day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens_per_day: Option<f64>,
+    /// An inference service's output tokens a day at the start, on a mean day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens_per_day: Option<f64>,
+    /// An inference service's requests a second at the start, on average (with
+    /// `input_tokens_per_request` and `output_tokens_per_request`, instead of tokens a
+    /// day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<f64>,
+    /// Prompt tokens per request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens_per_request: Option<f64>,
+    /// Output tokens per request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens_per_request: Option<f64>,
+    /// An inference service's demand through the day: a built-in shape (`conversation`,
+    /// `coding`, `flat`; `gigafactory catalog serving`), with its own weekend factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Or by hand: 24 factors, hours 00 to 23 (scaled to a mean of 1), with
+    /// `weekend_factor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hourly: Option<Vec<f64>>,
 }
 
 fn one() -> f64 {
@@ -718,4 +787,7 @@ pub enum TenantKind {
     /// A lab's training campaign: final runs, experiments, post-training and evaluation,
     /// sized from its compute a year (`gigafactory catalog training`).
     Training,
+    /// An inference service: tokens a day through a daily profile, served by replicas of a
+    /// model class that scale with demand (`gigafactory catalog serving`).
+    Inference,
 }

@@ -4,8 +4,10 @@ use crate::catalog::Catalog;
 
 mod demand;
 mod optimize;
+mod serving;
 use demand::{load_without_reference, training, validate_demand, validate_kind};
 use optimize::optimize;
+use serving::serving_rules;
 
 /// Check what the file's structure cannot: names that must match the catalogue or each
 /// other, ranges, and dates inside the horizon. Returns every problem found (none when
@@ -69,6 +71,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     validate_workload(s, catalog, &mut v);
     validate_simulation(s, catalog, &mut v);
     training(s, &mut v);
+    serving_rules(s, &mut v);
 
     validate_power(s, catalog, &mut v);
     v.0
@@ -460,7 +463,9 @@ fn validate_workload(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
         validate_kind(t, &p, s, catalog, v);
         v.range(p.key("share"), t.share, 0.0, 1.0, "a share", "");
         share_sum += t.share;
-        validate_demand(t, &p, v);
+        if t.kind != crate::scenario::TenantKind::Inference {
+            validate_demand(t, &p, v);
+        }
         if t.load.is_some_and(|l| l > 0.0) && s.demand.reference_h100_equivalents.is_none() {
             v.push(p.key("load"), load_without_reference(s, catalog));
         }

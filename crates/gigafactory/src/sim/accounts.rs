@@ -28,6 +28,7 @@ struct TenantAcc {
     served_gpu_s: f64,
     lost_demand_gpu_s: f64,
     refused_ref_gpu_s: f64,
+    tokens: Option<super::Tokens>,
 }
 
 impl TenantAcc {
@@ -59,6 +60,7 @@ impl TenantAcc {
             served_gpu_s: 0.0,
             lost_demand_gpu_s: 0.0,
             refused_ref_gpu_s: 0.0,
+            tokens: None,
         }
     }
 }
@@ -71,6 +73,8 @@ struct YearAcc {
     refused_jobs: u64,
     refused_ref_gpu_s: f64,
     waits: Histogram<u64>,
+    serving_gpu_s: f64,
+    tokens: super::Tokens,
 }
 
 /// A build phase's schedule and fixed costs, for yearly figures.
@@ -120,6 +124,8 @@ pub(crate) struct Accumulator {
     useful_ref_gpu_s: f64,
     pub interruptions: u64,
     pub preemptions: u64,
+    pub service_preemptions: u64,
+    serving_gpu_s: f64,
     // Runs that ran across sites, and their GPU-time while they did.
     pub cross_site_runs: u64,
     pub cross_site_gpu_s: f64,
@@ -137,6 +143,7 @@ pub(crate) struct Accumulator {
     site_up: Vec<f64>,
     site_alloc: Vec<f64>,
     site_it_w: Vec<f64>,
+    site_serving: Vec<f64>,
 }
 
 fn pct(h: &Histogram<u64>, q: f64) -> f64 {
@@ -178,6 +185,8 @@ impl Accumulator {
                     refused_jobs: 0,
                     refused_ref_gpu_s: 0.0,
                     waits: Histogram::new(3).expect("valid"),
+                    serving_gpu_s: 0.0,
+                    tokens: super::Tokens::default(),
                 })
                 .collect(),
             year_ends,
@@ -238,6 +247,8 @@ impl Accumulator {
             useful_ref_gpu_s: 0.0,
             interruptions: 0,
             preemptions: 0,
+            service_preemptions: 0,
+            serving_gpu_s: 0.0,
             cross_site_runs: 0,
             cross_site_gpu_s: 0.0,
             flop_per_h100_s: f.params.training.flop_per_h100_s(),
@@ -256,6 +267,7 @@ impl Accumulator {
             site_up: vec![0.0; f.sites.len()],
             site_alloc: vec![0.0; f.sites.len()],
             site_it_w: vec![0.0; f.sites.len()],
+            site_serving: vec![0.0; f.sites.len()],
         }
     }
 
@@ -293,10 +305,7 @@ impl Accumulator {
     ) {
         let y = self.year.min(self.years.len().saturating_sub(1));
         let dt_all = dt;
-        let dt = match &self.windows {
-            None => dt,
-            Some(w) => w.measured_within(t as f64 - dt, t as f64) * self.job_weight,
-        };
+        let dt = self.measured(dt, t);
         // The rent's exact mean over this piece of time, for the value of what was served.
         // Years as the rent curve counts them (dates as fractional Gregorian years).
         let to_years = |s: f64| {
@@ -305,7 +314,12 @@ impl Accumulator {
         let rent = self
             .rent
             .mean(to_years(t as f64 - dt_all), to_years(t as f64));
-        for v in [&mut self.site_up, &mut self.site_alloc, &mut self.site_it_w] {
+        for v in [
+            &mut self.site_up,
+            &mut self.site_alloc,
+            &mut self.site_it_w,
+            &mut self.site_serving,
+        ] {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
         for (i, (acc, p)) in self.parts.iter_mut().zip(&cluster.partitions).enumerate() {
@@ -321,6 +335,9 @@ impl Accumulator {
                     f64::from(p.allocated) * dt,
                 );
                 let value = alloc / 3600.0 * p.relative_throughput * rent;
+                let serving = f64::from(p.serving);
+                self.site_serving[acc.site] += serving;
+                self.serving_gpu_s += serving * dt;
                 acc.up_gpu_s += up;
                 acc.alloc_gpu_s += alloc;
                 acc.alloc_ref_gpu_s += alloc * p.relative_throughput;
@@ -329,6 +346,7 @@ impl Accumulator {
                     ya.up_gpu_s[i] += up;
                     ya.alloc_gpu_s[i] += alloc;
                     ya.value_eur += value;
+                    ya.serving_gpu_s += serving * dt;
                 }
             }
         }
@@ -345,11 +363,31 @@ impl Accumulator {
             &self.site_up,
             &self.site_alloc,
             &self.site_it_w,
+            &self.site_serving,
             tenants.iter().map(|v| (v.queued_jobs, v.queued_gpus)),
         );
         while t >= self.year_end() && self.year < self.year_ends.len() {
             self.year += 1;
         }
+    }
+
+    /// `dt` s ending at `t` as counted: all of it, or under time sampling its measured
+    /// part weighted by 1 / the measured share.
+    fn measured(&self, dt: f64, t: Time) -> f64 {
+        match &self.windows {
+            None => dt,
+            Some(w) => w.measured_within(t as f64 - dt, t as f64) * self.job_weight,
+        }
+    }
+
+    /// Service of tenant `t` for `dt` s ending at `to`, at rates `r` ([`super::Tokens::add`]),
+    /// counted as the facility's hours are.
+    pub(super) fn serve(&mut self, t: usize, r: [f64; 6], dt: f64, to: Time) {
+        let dt = self.measured(dt, to);
+        if let Some(y) = self.years.get_mut(self.year) {
+            y.tokens.add(r, dt);
+        }
+        self.tenant(t).tokens.get_or_insert_default().add(r, dt);
     }
 
     fn this_year(&mut self) -> Option<&mut YearAcc> {
@@ -473,6 +511,8 @@ impl Accumulator {
             },
             interruptions: self.interruptions,
             preemptions: self.preemptions,
+            service_preemptions: self.service_preemptions,
+            serving_gpu_hours: self.serving_gpu_s / 3600.0,
             lost_gpu_hours: self.lost_gpu_s / 3600.0,
             cross_site_runs: self.cross_site_runs,
             cross_site_gpu_hours: self.cross_site_gpu_s / 3600.0,
@@ -514,6 +554,7 @@ impl Accumulator {
             self.jct_sum *= jw;
             self.interruptions = (self.interruptions as f64 * jw).round() as u64;
             self.preemptions = (self.preemptions as f64 * jw).round() as u64;
+            self.service_preemptions = (self.service_preemptions as f64 * jw).round() as u64;
             self.cross_site_runs = (self.cross_site_runs as f64 * jw).round() as u64;
             self.cross_site_gpu_s *= jw;
         }
@@ -609,6 +650,7 @@ impl Accumulator {
                 },
                 lost_demand_gpu_hours: t.lost_demand_gpu_s / 3600.0,
                 refused_flop: t.refused_ref_gpu_s * self.flop_per_h100_s,
+                tokens: t.tokens,
             })
             .collect()
     }
@@ -699,6 +741,8 @@ impl Accumulator {
                 energy_mwh: mwh,
                 co2_t: co2,
                 market_value_eur: y.value_eur,
+                serving_gpu_hours: y.serving_gpu_s / 3600.0,
+                tokens: y.tokens,
             });
             from = to;
         }

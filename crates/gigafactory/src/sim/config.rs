@@ -49,6 +49,11 @@ pub struct SimConfig {
     /// Whether the jobs are generated (arrival times from 0) rather than a trace's
     /// (shifted so that its first job arrives at 0).
     pub generated: bool,
+    /// How inference services hold replicas.
+    pub serving: super::ServingParams,
+    /// The inference services (none until [`SimConfig::with_services`] resolves them on
+    /// a facility).
+    pub services: Vec<super::ServiceConfig>,
 }
 
 impl SimConfig {
@@ -94,7 +99,22 @@ impl SimConfig {
                 walltime_factor: sc.walltime_factor.unwrap_or(defaults::WALLTIME_FACTOR),
             },
             generated: s.workload.is_none(),
+            serving: super::services::serving_params(s, catalog),
+            services: Vec::new(),
         }
+    }
+
+    /// The same settings with scenario `s`'s inference services resolved on facility `f`
+    /// (a replica's size and throughput depend on each build phase's accelerator).
+    #[must_use]
+    pub fn with_services(
+        mut self,
+        s: &Scenario,
+        catalog: &Catalog,
+        f: &crate::model::Facility,
+    ) -> Self {
+        self.services = super::services::services(s, catalog, f);
+        self
     }
 
     /// The end of the horizon, s from the start.

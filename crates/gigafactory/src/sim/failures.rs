@@ -54,7 +54,11 @@ impl Sim<'_> {
         }
         let hit: Vec<JobKey> = self.cluster.occupants(n).iter().map(|o| o.0).collect();
         for key in hit {
-            self.interrupt(key, now, true);
+            if self.is_replica(key) {
+                self.lose_replica(key, now);
+            } else {
+                self.interrupt(key, now, true);
+            }
         }
         self.cluster.node_down(p, n);
         self.q.schedule(

@@ -7,6 +7,8 @@ mod failures;
 mod joblog;
 mod outcome;
 mod series;
+mod serve;
+mod services;
 mod setup;
 
 pub use crate::sched::PolicyConfig;
@@ -18,8 +20,11 @@ pub use joblog::{
     ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, csv_field,
     job_log_header,
 };
-pub use outcome::{PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, YearOutcome};
+pub use outcome::{
+    PhaseOutcome, Sampling, SimOutcome, SiteEnergy, TenantOutcome, Tokens, YearOutcome,
+};
 pub use series::{STEP_S, TimeSeries};
+pub use services::{ServiceConfig, ServingParams, replica_tokens_per_s};
 
 use crate::cluster::{Allocation, Cluster};
 use crate::engine::{EventQueue, Time};
@@ -80,6 +85,10 @@ enum Ev {
     Retire { partition: usize },
     Failure { partition: usize },
     Repair { partition: usize, node: u32 },
+    // Inference services scale to this step's demand.
+    Scale,
+    // Replicas started a start-up ago begin serving.
+    Ready,
     // A put-off backfill pass is due; scheduling follows every event anyway.
     Wake,
 }
@@ -198,6 +207,9 @@ pub fn simulate(
                 sim.handle(ev)?;
             }
         }
+        if !sim.services.is_empty() {
+            sim.serve_waiting(now);
+        }
         sim.schedule();
         sim.set_patience_timers();
         if options
@@ -282,6 +294,10 @@ struct Sim<'a> {
     last: Time,
     windows: Option<crate::workload::Windows>,
     next_wake: Option<Time>,
+    // Inference services, how they hold replicas, and which service each replica is of.
+    services: Vec<serve::Service>,
+    serving: ServingParams,
+    replica_of: KeyMap<usize>,
     // Accounting.
     o: accounts::Accumulator,
 }
@@ -396,6 +412,9 @@ impl<'a> Sim<'a> {
             let to = now.min(self.o.year_end());
             let dt = (to - self.last) as f64;
             self.o.integrate(&self.cluster, &self.tenants, dt, to);
+            if !self.services.is_empty() {
+                self.account_services(dt, to);
+            }
             if self.track_usage {
                 let decay = 0.5f64.powf(dt / self.halflife_s);
                 for t in &mut self.tenants {
@@ -530,6 +549,9 @@ impl<'a> Sim<'a> {
                 for key in on {
                     self.interrupt(key, now, false);
                 }
+                for key in self.replicas_on(partition) {
+                    self.lose_replica(key, now);
+                }
                 self.cluster.set_online(partition, false);
                 self.refuse_unholdable(now)?;
             }
@@ -540,6 +562,8 @@ impl<'a> Sim<'a> {
                 }
             }
             Ev::Repair { partition, node } => self.cluster.node_up_again(partition, node),
+            Ev::Scale => self.scale_services(now),
+            Ev::Ready => self.services_ready(now),
             Ev::Wake => {}
         }
         Ok(())
@@ -742,6 +766,21 @@ impl<'a> Sim<'a> {
         true
     }
 
+    /// Preempt running job `key` (for the policy, or for a service's replica): it writes a
+    /// checkpoint as it stops and queues again.
+    fn preempt(&mut self, key: JobKey, now: Time) {
+        if self.active.get(&key).is_some_and(|a| a.run.is_some()) {
+            self.stop(key, now, Stop::Checkpointed);
+            let a = self.active.get_mut(&key).expect("active");
+            a.epoch += 1;
+            if a.measured {
+                self.o.preemptions += 1;
+            }
+            let qj = self.queued(key);
+            self.policy.submit(qj);
+        }
+    }
+
     fn set_patience_timers(&mut self) {
         let now = self.q.now();
         for i in 0..self.arrived.len() {
@@ -779,18 +818,7 @@ impl<'a> Sim<'a> {
                         break;
                     }
                 }
-                Some(Decision::Preempt(key)) => {
-                    if self.active.get(&key).is_some_and(|a| a.run.is_some()) {
-                        self.stop(key, now, Stop::Checkpointed);
-                        let a = self.active.get_mut(&key).expect("active");
-                        a.epoch += 1;
-                        if a.measured {
-                            self.o.preemptions += 1;
-                        }
-                        let qj = self.queued(key);
-                        self.policy.submit(qj);
-                    }
-                }
+                Some(Decision::Preempt(key)) => self.preempt(key, now),
             }
         }
         if let Some(t) = self.policy.wake_at() {

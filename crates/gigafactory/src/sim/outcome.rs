@@ -46,6 +46,66 @@ pub struct TenantOutcome {
     pub lost_demand_gpu_hours: f64,
     /// The work of its refused jobs, FLOP (H100-hours at the plan's MFU).
     pub refused_flop: f64,
+    /// An inference service's tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Tokens>,
+}
+
+/// Tokens an inference service was asked for and served in time (within the utilisation
+/// ceiling of its ready replicas), and the accelerator-hours the served ones took at the
+/// catalogue's throughput: how its hours are split between input and output tokens.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, schemars::JsonSchema)]
+pub struct Tokens {
+    /// Input tokens asked for.
+    pub input_demanded: f64,
+    /// Output tokens asked for.
+    pub output_demanded: f64,
+    /// Input tokens served in time.
+    pub input_served: f64,
+    /// Output tokens served in time.
+    pub output_served: f64,
+    /// Accelerator-hours the served input tokens took at full load.
+    pub input_gpu_hours: f64,
+    /// Accelerator-hours the served output tokens took at full load.
+    pub output_gpu_hours: f64,
+}
+
+impl Tokens {
+    /// Add `dt` s at rates `r`: demanded (input, output), served (input, output), and
+    /// accelerator-seconds a second for the served (input, output).
+    pub(crate) fn add(&mut self, r: [f64; 6], dt: f64) {
+        self.input_demanded += r[0] * dt;
+        self.output_demanded += r[1] * dt;
+        self.input_served += r[2] * dt;
+        self.output_served += r[3] * dt;
+        self.input_gpu_hours += r[4] * dt / 3600.0;
+        self.output_gpu_hours += r[5] * dt / 3600.0;
+    }
+
+    /// Every figure times `w`.
+    pub(crate) fn scale(&mut self, w: f64) {
+        for x in [
+            &mut self.input_demanded,
+            &mut self.output_demanded,
+            &mut self.input_served,
+            &mut self.output_served,
+            &mut self.input_gpu_hours,
+            &mut self.output_gpu_hours,
+        ] {
+            *x *= w;
+        }
+    }
+
+    /// Tokens asked for and not served in time.
+    pub fn not_served(&self) -> f64 {
+        (self.input_demanded + self.output_demanded - self.input_served - self.output_served)
+            .max(0.0)
+    }
+
+    /// Tokens served in time.
+    pub fn served(&self) -> f64 {
+        self.input_served + self.output_served
+    }
 }
 
 /// Energy, cost and emissions of one site over the simulated time.
@@ -72,8 +132,10 @@ impl SimOutcome {
         let n = |x: &mut u64| *x = (*x as f64 * weight).round() as u64;
         n(&mut self.interruptions);
         n(&mut self.preemptions);
+        n(&mut self.service_preemptions);
         n(&mut self.cross_site_runs);
         for x in [
+            &mut self.serving_gpu_hours,
             &mut self.lost_gpu_hours,
             &mut self.cross_site_gpu_hours,
             &mut self.checkpoint_overhead_gpu_hours,
@@ -109,6 +171,9 @@ impl SimOutcome {
             t.served_gpu_hours *= weight;
             t.lost_demand_gpu_hours *= weight;
             t.refused_flop *= weight;
+            if let Some(k) = &mut t.tokens {
+                k.scale(weight);
+            }
         }
         // The facility's counts are its tenants'.
         let total = |f: fn(&TenantOutcome) -> u64| self.tenants.iter().map(f).sum::<u64>();
@@ -129,9 +194,11 @@ impl SimOutcome {
                 &mut y.energy_mwh,
                 &mut y.co2_t,
                 &mut y.market_value_eur,
+                &mut y.serving_gpu_hours,
             ] {
                 *x *= weight;
             }
+            y.tokens.scale(weight);
         }
         self.series.scale(weight);
         for p in &mut self.phases {
@@ -176,6 +243,10 @@ pub struct YearOutcome {
     /// Served hours at their market value when served (relative throughput × the rent,
     /// which declines over time), EUR.
     pub market_value_eur: f64,
+    /// GPU-hours held by inference services' replicas.
+    pub serving_gpu_hours: f64,
+    /// Inference services' tokens this year.
+    pub tokens: Tokens,
 }
 
 /// One build phase over the simulated time: what it delivered against what it cost.
@@ -243,8 +314,12 @@ pub struct SimOutcome {
     pub jct_s_mean: f64,
     /// Jobs interrupted by failures.
     pub interruptions: u64,
-    /// Jobs preempted by the policy.
+    /// Jobs preempted (by the policy, or for a service's replica).
     pub preemptions: u64,
+    /// Of those, jobs preempted to make room for an inference service's replica.
+    pub service_preemptions: u64,
+    /// GPU-hours held by inference services' replicas.
+    pub serving_gpu_hours: f64,
     /// GPU-hours of work lost to interruptions (since the last checkpoint).
     pub lost_gpu_hours: f64,
     /// Runs that ran across sites (`[cluster] cross_site`): larger than any one build

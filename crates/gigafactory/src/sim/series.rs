@@ -26,8 +26,10 @@ pub struct TimeSeries {
     pub site: Vec<u32>,
     /// Accelerators in service (in a started build phase and not under repair).
     pub gpus_online: Vec<f64>,
-    /// Accelerators allocated to jobs.
+    /// Accelerators allocated to jobs and services' replicas.
     pub gpus_allocated: Vec<f64>,
+    /// Of those, accelerators held by inference services' replicas.
+    pub gpus_serving: Vec<f64>,
     /// IT power, MW.
     pub it_power_mw: Vec<f64>,
     /// Facility power (IT × PUE), MW.
@@ -61,6 +63,7 @@ impl TimeSeries {
         let cols = [
             &mut self.gpus_online,
             &mut self.gpus_allocated,
+            &mut self.gpus_serving,
             &mut self.it_power_mw,
             &mut self.facility_power_mw,
             &mut self.energy_mwh,
@@ -90,6 +93,7 @@ pub(crate) struct SeriesAcc {
     covered_s: f64,
     up: Vec<f64>,
     alloc: Vec<f64>,
+    serving: Vec<f64>,
     it_ws: Vec<f64>,
     q_jobs: Vec<f64>,
     q_gpus: Vec<f64>,
@@ -110,6 +114,7 @@ impl SeriesAcc {
             covered_s: 0.0,
             up: vec![0.0; n],
             alloc: vec![0.0; n],
+            serving: vec![0.0; n],
             it_ws: vec![0.0; n],
             q_jobs: Vec::new(),
             q_gpus: Vec::new(),
@@ -122,8 +127,9 @@ impl SeriesAcc {
     }
 
     /// Add the piece of time [`from`, `to`) in which each site had `up` GPUs in service,
-    /// `alloc` allocated and drew `it_w` watts, and each tenant had `queue` (jobs, GPUs)
-    /// waiting.
+    /// `alloc` allocated (`serving` of them by services) and drew `it_w` watts, and each
+    /// tenant had `queue` (jobs, GPUs) waiting.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn add(
         &mut self,
         from: Time,
@@ -131,6 +137,7 @@ impl SeriesAcc {
         up: &[f64],
         alloc: &[f64],
         it_w: &[f64],
+        serving: &[f64],
         queue: impl Iterator<Item = (u64, u64)> + Clone,
     ) {
         let mut a = from;
@@ -146,6 +153,7 @@ impl SeriesAcc {
             for s in 0..self.up.len() {
                 self.up[s] += up[s] * dt;
                 self.alloc[s] += alloc[s] * dt;
+                self.serving[s] += serving[s] * dt;
                 self.it_ws[s] += it_w[s] * dt;
             }
             for (t, (jobs, gpus)) in queue.clone().enumerate() {
@@ -186,6 +194,7 @@ impl SeriesAcc {
                 o.site.push(s as u32);
                 o.gpus_online.push(self.up[s] / covered);
                 o.gpus_allocated.push(self.alloc[s] / covered);
+                o.gpus_serving.push(self.serving[s] / covered);
                 o.it_power_mw.push(it_mw);
                 o.facility_power_mw.push(facility_mw);
                 o.energy_mwh.push(mwh);
@@ -199,7 +208,12 @@ impl SeriesAcc {
             }
         }
         self.covered_s = 0.0;
-        for v in [&mut self.up, &mut self.alloc, &mut self.it_ws] {
+        for v in [
+            &mut self.up,
+            &mut self.alloc,
+            &mut self.serving,
+            &mut self.it_ws,
+        ] {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
         for v in [&mut self.q_jobs, &mut self.q_gpus] {

@@ -49,6 +49,9 @@ impl<'a> Sim<'a> {
         let track_usage = policy.needs_usage();
         let idle = idle_spans(&lifetimes, end, &f.start);
         let ckpt = c.failures;
+        if !c.services.is_empty() {
+            q.schedule(0, Ev::Scale);
+        }
         Sim {
             log,
             tenant_names: c.tenants.iter().map(|t| t.name.clone()).collect(),
@@ -88,6 +91,13 @@ impl<'a> Sim<'a> {
             last: 0,
             windows: None,
             next_wake: None,
+            services: c
+                .services
+                .iter()
+                .map(|x| serve::Service::new(x, f.sample_weight))
+                .collect(),
+            serving: c.serving.clone(),
+            replica_of: KeyMap::default(),
         }
     }
 }

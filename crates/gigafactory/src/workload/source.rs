@@ -53,6 +53,10 @@ pub enum JobSource {
 /// (`sample_weight` k, about) meets its share of it, and scaling the sample's figures back
 /// by the same weight gives the whole demand again.
 fn offered_h100(s: &Scenario, t: &Tenant, f: &Facility) -> f64 {
+    if t.kind == TenantKind::Inference {
+        // A service submits no jobs: the simulation holds its replicas.
+        return 0.0;
+    }
     let whole = match (
         t.demand_h100_hours_per_year,
         t.compute_flop_per_year,
@@ -71,7 +75,8 @@ fn offered_h100(s: &Scenario, t: &Tenant, f: &Facility) -> f64 {
 }
 
 /// What tenant `t`'s jobs are drawn from: its preset, or its training campaign (its own
-/// purposes, else the catalogue's), runs cut at the longest a lab accepts.
+/// purposes, else the catalogue's), runs cut at the longest a lab accepts; none for an
+/// inference service.
 pub fn tenant_mix(t: &Tenant, f: &Facility) -> Mix {
     match t.kind {
         TenantKind::Batch => {
@@ -89,6 +94,7 @@ pub fn tenant_mix(t: &Tenant, f: &Facility) -> Mix {
             };
             Mix::Campaign(Campaign::new(purposes, p.max_run_days * 86_400.0))
         }
+        TenantKind::Inference => Mix::Service,
     }
 }
 

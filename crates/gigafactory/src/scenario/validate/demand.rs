@@ -69,6 +69,16 @@ pub(super) fn validate_kind(
     v: &mut Checks,
 ) {
     use crate::scenario::TenantKind;
+    if t.kind != TenantKind::Inference {
+        for (key, given) in super::serving::service_keys(t) {
+            if given {
+                v.push(
+                    p.key(key),
+                    format!("`{key}` belongs to an inference service: add `kind = \"inference\"`"),
+                );
+            }
+        }
+    }
     match t.kind {
         TenantKind::Batch => {
             match &t.preset {
@@ -120,6 +130,7 @@ pub(super) fn validate_kind(
             purposes(t, p, v);
             run_lengths(t, p, s, catalog, v);
         }
+        TenantKind::Inference => super::serving::inference(t, p, s, catalog, v),
     }
 }
 

@@ -54,6 +54,8 @@ pub enum Mix {
     Preset(Box<Preset>),
     /// A training campaign's purposes.
     Campaign(Campaign),
+    /// No jobs: an inference service, whose replicas the simulation places itself.
+    Service,
 }
 
 impl Mix {
@@ -62,6 +64,7 @@ impl Mix {
         match self {
             Mix::Preset(p) => p.mean_gpus() * p.mean_duration_s(),
             Mix::Campaign(c) => c.mean_gpu_s(),
+            Mix::Service => 1.0,
         }
     }
 
@@ -70,6 +73,7 @@ impl Mix {
         match self {
             Mix::Preset(p) => p.sizes.last().map_or(1, |x| x.0),
             Mix::Campaign(c) => c.largest_gpus(),
+            Mix::Service => 0,
         }
     }
 }
@@ -247,6 +251,7 @@ impl TenantGen {
                 let d = m.duration_s.sample(&mut self.durations);
                 (gpus, d, Outcome::Completed, Some(m.kind))
             }
+            Mix::Service => unreachable!("a service's rate is 0: it draws no job"),
         };
         Job {
             id,
@@ -291,7 +296,7 @@ impl Generator {
                             (*k, acc)
                         })
                         .collect(),
-                    Mix::Campaign(_) => Vec::new(),
+                    Mix::Campaign(_) | Mix::Service => Vec::new(),
                 };
                 let gpu_s_per_job = s.mix.mean_gpu_s();
                 let i = i as u64;

@@ -1,0 +1,290 @@
+//! Inference services in the simulation: replicas that follow demand, placed ahead of
+//! batch work, preempting it where the scenario allows; tokens served and not served in
+//! time, integrated as the facility's hours are.
+//!
+//! The rule: at every scaling step a service holds replicas whose throughput at the
+//! utilisation ceiling covers the larger of this step's demand and the next's (the daily
+//! profile is known, so the next hour's rise is met ahead); replicas above that are
+//! released, newest first. A replica serves once its start-up has passed. Tokens are
+//! served in time up to the ceiling times the ready replicas' throughput; the rest of the
+//! demand is counted as not served in time.
+
+use super::*;
+use crate::catalog::ReplicaSpec;
+use crate::scenario::Preempt;
+
+/// A replica: its allocation, partition and when it starts serving.
+pub(super) struct Replica {
+    key: JobKey,
+    alloc: Allocation,
+    part: usize,
+    ready_at: Time,
+}
+
+/// A service's state.
+pub(super) struct Service {
+    cfg: ServiceConfig,
+    // 1 / the sample's weight: a 1-in-k sample serves 1/k of the demand.
+    scale: f64,
+    // Per partition: tokens a second a replica serves at full load.
+    cap: Vec<f64>,
+    replicas: Vec<Replica>,
+    // Demand in this step, tokens a second (input, output).
+    rate: (f64, f64),
+    // Throughput wanted (at full load), tokens a second.
+    wanted: f64,
+    // Of the ready replicas: throughput at full load, and accelerator-seconds per served
+    // input and output token.
+    ready_cap: f64,
+    gpu_s_per_token: (f64, f64),
+    // Whether it holds less than it wants.
+    short: bool,
+}
+
+impl Service {
+    pub(super) fn new(cfg: &ServiceConfig, weight: f64) -> Service {
+        let input_share = cfg.input_share();
+        Service {
+            cap: cfg
+                .replicas
+                .iter()
+                .map(|r| replica_tokens_per_s(r, input_share))
+                .collect(),
+            cfg: cfg.clone(),
+            scale: 1.0 / weight.max(1e-12),
+            replicas: Vec::new(),
+            rate: (0.0, 0.0),
+            wanted: 0.0,
+            ready_cap: 0.0,
+            gpu_s_per_token: (0.0, 0.0),
+            short: false,
+        }
+    }
+
+    fn held(&self) -> f64 {
+        self.replicas.iter().map(|r| self.cap[r.part]).sum()
+    }
+
+    fn spec(&self, p: usize) -> &ReplicaSpec {
+        &self.cfg.replicas[p]
+    }
+
+    /// Recompute what the ready replicas serve at `now`.
+    fn refresh(&mut self, now: Time) {
+        let (mut cap, mut gin, mut gout) = (0.0, 0.0, 0.0);
+        for r in self.replicas.iter().filter(|r| r.ready_at <= now) {
+            let c = self.cap[r.part];
+            let s = &self.cfg.replicas[r.part];
+            cap += c;
+            gin += c / s.input_tokens_per_s;
+            gout += c / s.output_tokens_per_s;
+        }
+        self.ready_cap = cap;
+        self.gpu_s_per_token = if cap > 0.0 {
+            (gin / cap, gout / cap)
+        } else {
+            (0.0, 0.0)
+        };
+    }
+}
+
+impl Sim<'_> {
+    /// A scaling step: every service's demand for the step, and its replicas set to it.
+    pub(super) fn scale_services(&mut self, now: Time) {
+        let interval = self.serving.interval_s;
+        let ceiling = self.serving.ceiling;
+        for i in 0..self.services.len() {
+            let s = &mut self.services[i];
+            let (a, b) = s.cfg.rate(now);
+            let (c, d) = s.cfg.rate(now + interval);
+            s.rate = (a * s.scale, b * s.scale);
+            s.wanted = (a + b).max(c + d) * s.scale / ceiling;
+            // Release the newest replicas while the rest still cover what is wanted.
+            loop {
+                let s = &self.services[i];
+                let Some(r) = s.replicas.last() else {
+                    break;
+                };
+                if s.held() - s.cap[r.part] < s.wanted - 1e-9 {
+                    break;
+                }
+                let r = self.services[i].replicas.pop().expect("checked");
+                self.release_replica(i, &r);
+            }
+            self.grow(i, now, self.serving.preempt != Preempt::None);
+        }
+        let next = now + interval;
+        if next < self.end {
+            self.q.schedule(next, Ev::Scale);
+        }
+    }
+
+    /// Add replicas to service `i` until it holds what it wants, preempting batch work if
+    /// `preempt`; the replicas serve after the start-up.
+    pub(super) fn grow(&mut self, i: usize, now: Time, preempt: bool) {
+        let mut added = false;
+        self.services[i].short = false;
+        while self.services[i].held() < self.services[i].wanted - 1e-9 {
+            let Some(p) = self.room_for(i, preempt, now) else {
+                self.services[i].short = true;
+                break;
+            };
+            let key = self.next_key;
+            self.next_key += 1;
+            let gpus = self.services[i].spec(p).gpus;
+            let alloc = self.cluster.place_in(key, gpus, p);
+            self.cluster.partitions[p].serving += gpus;
+            let t = self.services[i].cfg.tenant;
+            self.tenants[t].allocated_gpus += u64::from(gpus);
+            self.replica_of.insert(key, i);
+            let ready_at = now + self.serving.startup_s;
+            self.services[i].replicas.push(Replica {
+                key,
+                alloc,
+                part: p,
+                ready_at,
+            });
+            added = true;
+        }
+        self.services[i].refresh(now);
+        if added && self.serving.startup_s > 0 {
+            self.q.schedule(now + self.serving.startup_s, Ev::Ready);
+        }
+    }
+
+    /// A partition with room for one more replica of service `i`: the one serving the most
+    /// tokens per accelerator, then the one with the most free accelerators. Failing that,
+    /// and if `preempt`, room made there by preempting batch jobs (latest expected end
+    /// first).
+    fn room_for(&mut self, i: usize, preempt: bool, now: Time) -> Option<usize> {
+        let s = &self.services[i];
+        let per_gpu = |p: usize| s.cap[p] / f64::from(s.spec(p).gpus);
+        let best = |c: &Cluster, need_room: bool| {
+            (0..c.partitions.len())
+                .filter(|&p| c.partitions[p].online)
+                .filter(|&p| !need_room || c.fits(p, s.spec(p).gpus))
+                .filter(|&p| {
+                    let part = &c.partitions[p];
+                    part.gpus_up.saturating_sub(part.serving) >= s.spec(p).gpus
+                })
+                .max_by(|&a, &b| {
+                    per_gpu(a).total_cmp(&per_gpu(b)).then(
+                        (c.partitions[a].gpus_up - c.partitions[a].allocated)
+                            .cmp(&(c.partitions[b].gpus_up - c.partitions[b].allocated)),
+                    )
+                })
+        };
+        if let Some(p) = best(&self.cluster, true) {
+            return Some(p);
+        }
+        if !preempt {
+            return None;
+        }
+        let p = best(&self.cluster, false)?;
+        let gpus = s.spec(p).gpus;
+        let victims: Vec<JobKey> = self
+            .running
+            .by_end
+            .iter()
+            .rev()
+            .filter(|(_, (_, part))| *part as usize == p)
+            .map(|((_, k), _)| *k)
+            .filter(|k| {
+                self.active
+                    .get(k)
+                    .is_some_and(|a| !self.serving.protected.contains(&(a.job.tenant.0 as usize)))
+            })
+            .take(256)
+            .collect();
+        for key in victims {
+            self.preempt(key, now);
+            self.o.service_preemptions += 1;
+            if self.cluster.fits(p, gpus) {
+                return Some(p);
+            }
+        }
+        None
+    }
+
+    /// Give back replica `r` of service `i`.
+    fn release_replica(&mut self, i: usize, r: &Replica) {
+        let gpus = r.alloc.gpus();
+        self.cluster.release(r.key, &r.alloc);
+        self.cluster.partitions[r.part].serving -= gpus;
+        let t = self.services[i].cfg.tenant;
+        self.tenants[t].allocated_gpus -= u64::from(gpus);
+        self.replica_of.remove(&r.key);
+    }
+
+    /// Replica `key` is lost (its node failed, its phase retired): released; its service
+    /// replaces it at the next step.
+    pub(super) fn lose_replica(&mut self, key: JobKey, now: Time) {
+        let Some(i) = self.replica_of.get(&key).copied() else {
+            return;
+        };
+        let s = &mut self.services[i];
+        let Some(k) = s.replicas.iter().position(|r| r.key == key) else {
+            return;
+        };
+        let r = s.replicas.remove(k);
+        self.release_replica(i, &r);
+        self.services[i].short = true;
+        self.services[i].refresh(now);
+    }
+
+    /// Whether `key` is a service's replica.
+    pub(super) fn is_replica(&self, key: JobKey) -> bool {
+        self.replica_of.contains_key(&key)
+    }
+
+    /// The replicas on partition `p`.
+    pub(super) fn replicas_on(&self, p: usize) -> Vec<JobKey> {
+        self.services
+            .iter()
+            .flat_map(|s| s.replicas.iter())
+            .filter(|r| Cluster::holds(&r.alloc, p))
+            .map(|r| r.key)
+            .collect()
+    }
+
+    /// Replicas started earlier are ready now.
+    pub(super) fn services_ready(&mut self, now: Time) {
+        for s in &mut self.services {
+            s.refresh(now);
+        }
+    }
+
+    /// Between steps: services short of replicas take GPUs as they come free, ahead of
+    /// queued jobs (without preempting).
+    pub(super) fn serve_waiting(&mut self, now: Time) {
+        for i in 0..self.services.len() {
+            if self.services[i].short {
+                self.grow(i, now, false);
+            }
+        }
+    }
+
+    /// Account `dt` s of serving ending at `to`, at the rates of this step.
+    pub(super) fn account_services(&mut self, dt: f64, to: Time) {
+        let ceiling = self.serving.ceiling;
+        for s in &self.services {
+            let demand = s.rate.0 + s.rate.1;
+            let served = demand.min(ceiling * s.ready_cap);
+            let share = if demand > 0.0 { served / demand } else { 0.0 };
+            let (sin, sout) = (s.rate.0 * share, s.rate.1 * share);
+            self.o.serve(
+                s.cfg.tenant,
+                [
+                    s.rate.0,
+                    s.rate.1,
+                    sin,
+                    sout,
+                    sin * s.gpu_s_per_token.0,
+                    sout * s.gpu_s_per_token.1,
+                ],
+                dt,
+                to,
+            );
+        }
+    }
+}
