@@ -23,6 +23,8 @@ mod sample;
 mod sample_tests;
 mod serving;
 #[cfg(test)]
+mod serving_tests;
+#[cfg(test)]
 mod training_tests;
 
 pub use crate::sim::{

@@ -875,4 +875,6 @@ impl<'a> Sim<'a> {
 #[cfg(test)]
 mod policy_tests;
 #[cfg(test)]
+mod serving_tests;
+#[cfg(test)]
 pub(crate) mod tests;

@@ -56,7 +56,8 @@ pub(crate) fn simulate_jobs(
     let catalog = Catalog::builtin();
     let (s, f) = model::prepare(text, catalog).unwrap();
     let mut it = crate::workload::Unnamed(jobs.into_iter().map(Ok));
-    simulate(&SimConfig::resolve(&s, catalog), &f, &mut it, options)
+    let config = SimConfig::resolve(&s, catalog).with_services(&s, catalog, &f);
+    simulate(&config, &f, &mut it, options)
 }
 
 pub(crate) fn run_with_log(text: &str, jobs: Vec<Job>) -> (SimOutcome, String) {
@@ -153,6 +154,12 @@ mod invariants {
     use super::*;
     use proptest::prelude::*;
 
+    /// An inference service busy in hours 1 to 4 of each day.
+    const SERVICE: &str = "[[tenant]]\nname = \"svc\"\nclass = \"industry\"\nshare = 0\n\
+        kind = \"inference\"\nmodel = \"dense-8b\"\ninput_tokens_per_day = 0\n\
+        output_tokens_per_day = 1.89e9\nhourly = [0, 4, 4, 1, 3, 0, 0, 0, 0, 0, 0, 0, \
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n";
+
     fn workload() -> impl Strategy<Value = Vec<(i64, u32, u64, u32)>> {
         proptest::collection::vec((0i64..20_000, 1u32..48, 1u64..5_000, 0u32..2), 1..60)
     }
@@ -171,7 +178,7 @@ mod invariants {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
         #[test]
-        fn every_job_ends_once_and_nothing_is_double_booked(raw in workload(), policy in policy(), seed in 0u64..1000) {
+        fn every_job_ends_once_and_nothing_is_double_booked(raw in workload(), policy in policy(), seed in 0u64..1000, serve in any::<bool>()) {
             let mut raw = raw;
             raw.sort_by_key(|r| r.0);
             let jobs: Vec<Job> = raw
@@ -182,6 +189,9 @@ mod invariants {
             // 32 GPUs in pods of 2 nodes; frequent failures and short patience to exercise
             // interruptions and withdrawals.
             let tenants = TWO_TENANTS.replace("load = 0\n[[tenant]]", "load = 0\npatience_h = 1\n[[tenant]]");
+            // And, half the time, an inference service whose replicas (one GPU each) rise to
+            // about 12 of the 32 GPUs in hours 1 to 4, preempting batch jobs for room.
+            let tenants = if serve { tenants + SERVICE } else { tenants };
             let extra = format!(
                 "[scheduler]\npolicy = \"{policy}\"\n[cluster]\npod_nodes = 2\n\
                  [failures]\ngpu_hours_per_interruption = 20\nrepair_h = 0.5\n{tenants}"
@@ -204,6 +214,17 @@ mod invariants {
             // Allocated GPU-time never exceeds GPU-time in service.
             for s in &out.sites {
                 prop_assert!(s.gpu_hours_allocated <= s.gpu_hours_available + 1e-9);
+            }
+            // The tenants' hours (a service's replicas among them) are the facility's.
+            let tenants_h: f64 = out.tenants.iter().map(|t| t.served_gpu_hours).sum();
+            let sites_h: f64 = out.sites.iter().map(|s| s.gpu_hours_allocated).sum();
+            prop_assert!((tenants_h - sites_h).abs() <= 1e-6 * sites_h.max(1.0));
+            prop_assert!(out.service_preemptions <= out.preemptions);
+            prop_assert!(out.serving_gpu_hours <= sites_h + 1e-6);
+            if serve {
+                let k = out.tenants[2].tokens.unwrap();
+                prop_assert!(k.served() <= k.input_demanded + k.output_demanded + 1e-3);
+                prop_assert!(k.served() > 0.0);
             }
             // Same inputs, same seed: the same outcome and the same log, byte for byte.
             let (again, log2) = run_with_log(&text, jobs);
