@@ -25,6 +25,9 @@ pub(crate) enum Table {
     Defaults,
     /// Training at scale: MFU, run length, the frontier trend, sizes of large runs.
     Training,
+    /// Serving models: model classes, replicas and throughput per accelerator, daily
+    /// profiles, market prices per million tokens.
+    Serving,
     /// Every source key with its full reference.
     Sources,
 }
@@ -47,6 +50,7 @@ pub(crate) fn show(table: Table, json: bool) -> String {
             Table::Failures => serde_json::to_value(&c.failures),
             Table::Defaults => serde_json::to_value(&c.defaults),
             Table::Training => serde_json::to_value(&c.training),
+            Table::Serving => serde_json::to_value(&c.serving),
             Table::Sources => serde_json::to_value(&c.sources),
         };
         return serde_json::to_string_pretty(&v.expect("catalogue rows serialise")).expect("JSON")
@@ -62,6 +66,7 @@ pub(crate) fn show(table: Table, json: bool) -> String {
         Table::Failures => failures_table(c),
         Table::Defaults => defaults_table(c),
         Table::Training => training_table(c),
+        Table::Serving => crate::serving::serving_catalog(c),
         Table::Sources => sources_table(c),
     };
     let mut out = body;

@@ -3,6 +3,7 @@
 
 mod compare;
 pub mod folder;
+mod services;
 mod summary;
 mod svg;
 mod tables;
@@ -73,6 +74,7 @@ pub fn html(e: &Evaluation) -> String {
         .expect("String");
     }
     h.push_str(&headline(a, o));
+    h.push_str(&services::section(e));
     h.push_str("<h2>Charts</h2>\n");
     let sites: Vec<String> = a.sites.iter().map(|s| s.name.clone()).collect();
     h.push_str(&bars(

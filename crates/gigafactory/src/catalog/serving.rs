@@ -118,30 +118,55 @@ impl Serving {
         self.price.iter().find(|p| p.model.eq_ignore_ascii_case(id))
     }
 
-    /// Output tokens a second one accelerator serves of a 70B dense model: measured, else
-    /// derived from the H100's by memory bandwidth (`acc` catalogued) or by relative
-    /// throughput (a projected part), and whether it was measured.
-    pub fn tokens_70b(&self, id: &str, acc: Option<&Accelerator>, relative: f64) -> (f64, bool) {
-        if let Some(t) = self
-            .throughput_70b
-            .iter()
-            .find(|t| t.accelerator.eq_ignore_ascii_case(id))
-        {
-            return (t.tokens_per_s, true);
+    /// Output tokens a second one accelerator serves of a 70B dense model, and whether a
+    /// source gives it: measured; else derived by memory bandwidth from a measured part of
+    /// its family (`acc` catalogued, with the rest of the catalogue in `all`), else from the
+    /// H100's; a projected part from the H100's by relative throughput.
+    pub fn tokens_70b(
+        &self,
+        id: &str,
+        acc: Option<&Accelerator>,
+        relative: f64,
+        all: &[Accelerator],
+    ) -> (f64, bool) {
+        let measured = |id: &str| {
+            self.throughput_70b
+                .iter()
+                .find(|t| t.accelerator.eq_ignore_ascii_case(id))
+                .map(|t| t.tokens_per_s)
+        };
+        if let Some(t) = measured(id) {
+            return (
+                t,
+                !self
+                    .throughput_70b
+                    .iter()
+                    .any(|t| t.accelerator.eq_ignore_ascii_case(id) && t.source.contains("[der")),
+            );
         }
-        let h100 = self
-            .throughput_70b
+        let h100 = measured("H100").unwrap_or(0.0);
+        let Some(a) = acc else {
+            return (h100 * relative, false);
+        };
+        // The measured part of its family with the nearest bandwidth, else the H100.
+        let base = all
             .iter()
-            .find(|t| t.accelerator == "H100")
-            .map_or(0.0, |t| t.tokens_per_s);
-        let factor = acc.map_or(relative, |a| a.bandwidth_tb_s / H100_BANDWIDTH_TB_S);
-        (h100 * factor, false)
+            .filter(|b| b.family == a.family)
+            .filter_map(|b| Some((b, measured(&b.id)?)))
+            .min_by(|x, y| {
+                (x.0.bandwidth_tb_s - a.bandwidth_tb_s)
+                    .abs()
+                    .total_cmp(&(y.0.bandwidth_tb_s - a.bandwidth_tb_s).abs())
+            })
+            .map_or((H100_BANDWIDTH_TB_S, h100), |(b, t)| (b.bandwidth_tb_s, t));
+        (base.1 * a.bandwidth_tb_s / base.0, false)
     }
 
     /// What a replica of `model` needs and serves on accelerator `id` (catalogued as `acc`
     /// with `memory_gb`, or projected), whose dense BF16 is `relative` H100s: the rules at
     /// the head of `data/serving.toml`. `prefill_mfu` and `kv_headroom` may be a
     /// scenario's own.
+    #[allow(clippy::too_many_arguments)]
     pub fn replica(
         &self,
         model: &ModelClass,
@@ -150,8 +175,9 @@ impl Serving {
         relative: f64,
         memory_gb: f64,
         prefill_mfu: f64,
+        all: &[Accelerator],
     ) -> ReplicaSpec {
-        let (t70, _) = self.tokens_70b(id, acc, relative);
+        let (t70, _) = self.tokens_70b(id, acc, relative, all);
         let bytes_gb = model.params_b * self.kv_headroom.value;
         let need = (bytes_gb / memory_gb.max(1.0)).ceil().max(1.0) as u32;
         ReplicaSpec {

@@ -164,6 +164,7 @@ pub(super) fn services(s: &Scenario, catalog: &Catalog, f: &Facility) -> Vec<Ser
                         b.relative_throughput,
                         acc.map_or(most_memory, |a| a.memory_gb),
                         prefill,
+                        &catalog.accelerators,
                     )
                 })
                 .collect();

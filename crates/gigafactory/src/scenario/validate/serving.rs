@@ -221,6 +221,7 @@ fn replica_fits(
             a.relative_throughput,
             a.memory_gb,
             catalog.serving.prefill_mfu.value,
+            &catalog.accelerators,
         );
         if r.gpus <= b.count {
             return;
