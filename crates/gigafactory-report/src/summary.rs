@@ -34,7 +34,6 @@ pub struct Summary {
     pub simulation: Option<SimOutcome>,
     /// Inference services: tokens served and not served in time, and their cost per
     /// million tokens against the market's price (empty without services).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceFigures>,
     /// GPU-hours by kind of work: serving, training, batch (when simulated).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -223,7 +223,8 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
         lines.next().unwrap(),
         "year,gpus_online,capex_eur,opex_eur,utilization,served_gpu_hours,\
          lost_demand_gpu_hours,jobs_refused,refused_flop,wait_s_p95,energy_mwh,co2_t,\
-         market_value_eur,largest_run_flop,frontier_run_flop,largest_run_frontier_date"
+         market_value_eur,serving_gpu_hours,tokens_served,tokens_not_served,\
+         largest_run_flop,frontier_run_flop,largest_run_frontier_date"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2);
@@ -238,13 +239,15 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     );
     // What the plan could train: as summary.json says, 64 H100 far behind the frontier.
     assert_eq!(
-        rows[1][13].parse::<f64>().unwrap(),
+        rows[1][16].parse::<f64>().unwrap(),
         summary["capability"]["years"][1]["plan_flop"]
             .as_f64()
             .unwrap()
     );
-    assert!(rows[1][13].parse::<f64>().unwrap() < rows[1][14].parse::<f64>().unwrap());
-    assert_eq!(rows[1][15].len(), "2020-03-01".len());
+    assert!(rows[1][16].parse::<f64>().unwrap() < rows[1][17].parse::<f64>().unwrap());
+    assert_eq!(rows[1][18].len(), "2020-03-01".len());
+    // No services: nothing served, nothing refused.
+    assert_eq!(rows[1][13..16], ["0", "0", "0"]);
     let tenants = std::fs::read_to_string(out_dir.join("tenants.csv")).unwrap();
     let t: Vec<&str> = tenants.lines().collect();
     assert_eq!(t.len(), 3);

@@ -42,7 +42,7 @@ tenants = [t["name"] for t in sim["tenants"]]
 hours = sim["simulated_s"] // 3600
 series_rows = hours * len(sites)
 series_cols = (
-    ["hour_start", "hours_from_start", "site", "gpus_online", "gpus_allocated"]
+    ["hour_start", "hours_from_start", "site", "gpus_online", "gpus_allocated", "gpus_serving"]
     + ["it_power_mw", "facility_power_mw", "energy_mwh", "electricity_cost_eur", "co2_t"]
     + [f"queued_jobs_{t}" for t in tenants]
     + [f"queued_gpus_{t}" for t in tenants]
