@@ -58,6 +58,15 @@ pub(super) fn validate_demand(t: &crate::scenario::Tenant, p: &FieldPath, v: &mu
     }
 }
 
+/// The keys only a training campaign takes, and whether tenant `t` gives each.
+pub(super) fn training_keys(t: &crate::scenario::Tenant) -> [(&'static str, bool); 3] {
+    [
+        ("compute_flop_per_year", t.compute_flop_per_year.is_some()),
+        ("frontier", t.frontier),
+        ("purpose", !t.purposes.is_empty()),
+    ]
+}
+
 /// What a tenant submits: a batch tenant names a known preset and nothing of a training
 /// campaign; a training campaign names no preset, and its purposes (if given) share all
 /// of its compute with runs a lab accepts.
@@ -104,11 +113,7 @@ pub(super) fn validate_kind(
                 }
                 Some(_) => {}
             }
-            for (key, given) in [
-                ("compute_flop_per_year", t.compute_flop_per_year.is_some()),
-                ("frontier", t.frontier),
-                ("purpose", !t.purposes.is_empty()),
-            ] {
+            for (key, given) in training_keys(t) {
                 if given {
                     v.push(
                         p.key(key),

@@ -38,17 +38,15 @@ pub(super) fn inference(
     v: &mut Checks,
 ) {
     let serving = &catalog.serving;
-    for (key, given) in [
+    let plan_keys = [
         ("preset", t.preset.is_some()),
         ("load", t.load.is_some()),
         (
             "demand_h100_hours_per_year",
             t.demand_h100_hours_per_year.is_some(),
         ),
-        ("compute_flop_per_year", t.compute_flop_per_year.is_some()),
-        ("frontier", t.frontier),
-        ("purpose", !t.purposes.is_empty()),
-    ] {
+    ];
+    for (key, given) in plan_keys.into_iter().chain(super::demand::training_keys(t)) {
         if given {
             v.push(
                 p.key(key),
