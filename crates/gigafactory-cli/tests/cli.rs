@@ -568,3 +568,6 @@ mod simulated;
 
 #[path = "cli/plans.rs"]
 mod plans;
+
+#[path = "cli/serving.rs"]
+mod serving;

@@ -688,6 +688,8 @@ pub enum TenantClass {
     Industry,
     /// Frontier AI laboratories.
     FrontierLab,
+    /// Public administrations and public services (their inference services, chiefly).
+    PublicSector,
 }
 
 /// A synthetic tenant: a job mix, a load and how it grows.
