@@ -28,7 +28,13 @@ pub(super) struct Service {
     scale: f64,
     // Per partition: tokens a second a replica serves at full load.
     cap: Vec<f64>,
+    // In the order placed, so in the order they become ready: the first `n_ready` serve.
     replicas: Vec<Replica>,
+    n_ready: usize,
+    // Per partition: replicas held, and of them ready (so that a step costs the
+    // partitions, not the replicas).
+    held_on: Vec<u32>,
+    ready_on: Vec<u32>,
     // Demand in this step, tokens a second (input, output).
     rate: (f64, f64),
     // Throughput wanted (at full load), tokens a second.
@@ -53,6 +59,9 @@ impl Service {
             cfg: cfg.clone(),
             scale: 1.0 / weight.max(1e-12),
             replicas: Vec::new(),
+            n_ready: 0,
+            held_on: vec![0; cfg.replicas.len()],
+            ready_on: vec![0; cfg.replicas.len()],
             rate: (0.0, 0.0),
             wanted: 0.0,
             ready_cap: 0.0,
@@ -62,7 +71,27 @@ impl Service {
     }
 
     fn held(&self) -> f64 {
-        self.replicas.iter().map(|r| self.cap[r.part]).sum()
+        self.held_on
+            .iter()
+            .zip(&self.cap)
+            .map(|(&n, &c)| f64::from(n) * c)
+            .sum()
+    }
+
+    fn push(&mut self, r: Replica) {
+        self.held_on[r.part] += 1;
+        self.replicas.push(r);
+    }
+
+    /// Take out the replica at `k`.
+    fn take(&mut self, k: usize) -> Replica {
+        let r = self.replicas.remove(k);
+        self.held_on[r.part] -= 1;
+        if k < self.n_ready {
+            self.n_ready -= 1;
+            self.ready_on[r.part] -= 1;
+        }
+        r
     }
 
     fn spec(&self, p: usize) -> &ReplicaSpec {
@@ -71,10 +100,16 @@ impl Service {
 
     /// Recompute what the ready replicas serve at `now`.
     fn refresh(&mut self, now: Time) {
+        while let Some(r) = self.replicas.get(self.n_ready)
+            && r.ready_at <= now
+        {
+            self.ready_on[r.part] += 1;
+            self.n_ready += 1;
+        }
         let (mut cap, mut gin, mut gout) = (0.0, 0.0, 0.0);
-        for r in self.replicas.iter().filter(|r| r.ready_at <= now) {
-            let c = self.cap[r.part];
-            let s = &self.cfg.replicas[r.part];
+        for (p, &n) in self.ready_on.iter().enumerate() {
+            let c = f64::from(n) * self.cap[p];
+            let s = &self.cfg.replicas[p];
             cap += c;
             gin += c / s.input_tokens_per_s;
             gout += c / s.output_tokens_per_s;
@@ -108,7 +143,8 @@ impl Sim<'_> {
                 if s.held() - s.cap[r.part] < s.wanted - 1e-9 {
                     break;
                 }
-                let r = self.services[i].replicas.pop().expect("checked");
+                let last = self.services[i].replicas.len() - 1;
+                let r = self.services[i].take(last);
                 self.release_replica(i, &r);
             }
             self.grow(i, now, self.serving.preempt != Preempt::None);
@@ -138,7 +174,7 @@ impl Sim<'_> {
             self.tenants[t].allocated_gpus += u64::from(gpus);
             self.replica_of.insert(key, i);
             let ready_at = now + self.serving.startup_s;
-            self.services[i].replicas.push(Replica {
+            self.services[i].push(Replica {
                 key,
                 alloc,
                 part: p,
@@ -226,7 +262,7 @@ impl Sim<'_> {
         let Some(k) = s.replicas.iter().position(|r| r.key == key) else {
             return;
         };
-        let r = s.replicas.remove(k);
+        let r = s.take(k);
         self.release_replica(i, &r);
         self.services[i].short = true;
         self.services[i].refresh(now);
