@@ -137,10 +137,19 @@ fn main() {
     let batch = year("year-100k.toml", "fifo", None, "year");
     year("year-100k.toml", "fair-share", None, "year");
     // Issue 16's target: the same year with three inference services at 5-minute scaling
-    // steps takes at most 1.2 times as long.
-    let served = year("year-100k-services.toml", "fifo", None, "services");
+    // steps takes at most 1.2 times as long: the fastest of three runs of each, alternated,
+    // as this machine's speed drifts from minute to minute.
+    let (mut batch, mut served) = (
+        batch,
+        year("year-100k-services.toml", "fifo", None, "services"),
+    );
+    for _ in 0..2 {
+        batch = batch.min(year("year-100k.toml", "fifo", None, "year"));
+        served = served.min(year("year-100k-services.toml", "fifo", None, "services"));
+    }
     println!(
-        "services: {:.2} times the same year without them (target: at most 1.2){}",
+        "services: {:.2} times the same year without them (target: at most 1.2; fastest of \
+         three each){}",
         served / batch,
         against("services-ratio", served / batch, "ratio")
     );

@@ -299,6 +299,10 @@ struct Sim<'a> {
     services: Vec<serve::Service>,
     serving: ServingParams,
     replica_of: KeyMap<usize>,
+    // The services' tokens are accounted up to here: their rates and ready replicas are
+    // constant between scaling steps, so they are integrated when those change and at
+    // year ends, not at every instant.
+    served_to: Time,
     // Accounting.
     o: accounts::Accumulator,
 }
@@ -412,10 +416,11 @@ impl<'a> Sim<'a> {
         while self.last < now {
             let to = now.min(self.o.year_end());
             let dt = (to - self.last) as f64;
-            self.o.integrate(&self.cluster, &self.tenants, dt, to);
-            if !self.services.is_empty() {
-                self.account_services(dt, to);
+            if to == self.o.year_end() {
+                // Before the accumulator moves to the next year.
+                self.account_services(to);
             }
+            self.o.integrate(&self.cluster, &self.tenants, dt, to);
             if self.track_usage {
                 let decay = 0.5f64.powf(dt / self.halflife_s);
                 for t in &mut self.tenants {
@@ -570,7 +575,8 @@ impl<'a> Sim<'a> {
         Ok(())
     }
 
-    fn finish(self, names: &dyn Fn(u32) -> String, stopped_early: bool) -> SimOutcome {
+    fn finish(mut self, names: &dyn Fn(u32) -> String, stopped_early: bool) -> SimOutcome {
+        self.account_services(self.last);
         // Counted from the queue and the running set at the end, per tenant; under time
         // sampling only jobs submitted in measured time, as every other count.
         let mut unfinished = vec![0u64; self.tenants.len()];

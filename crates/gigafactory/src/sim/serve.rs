@@ -19,6 +19,9 @@ pub(super) struct Replica {
     alloc: Allocation,
     part: usize,
     ready_at: Time,
+    // Lost to a failure or a retirement: released, left in place until the list is
+    // compacted (so that a loss costs a search, not a shift of the list).
+    lost: bool,
 }
 
 /// A service's state.
@@ -28,9 +31,11 @@ pub(super) struct Service {
     scale: f64,
     // Per partition: tokens a second a replica serves at full load.
     cap: Vec<f64>,
-    // In the order placed, so in the order they become ready: the first `n_ready` serve.
+    // In the order placed (so by key, and in the order they become ready): of the first
+    // `n_ready`, those not lost serve; `n_lost` are lost.
     replicas: Vec<Replica>,
     n_ready: usize,
+    n_lost: usize,
     // Per partition: replicas held, and of them ready (so that a step costs the
     // partitions, not the replicas).
     held_on: Vec<u32>,
@@ -60,6 +65,7 @@ impl Service {
             scale: 1.0 / weight.max(1e-12),
             replicas: Vec::new(),
             n_ready: 0,
+            n_lost: 0,
             held_on: vec![0; cfg.replicas.len()],
             ready_on: vec![0; cfg.replicas.len()],
             rate: (0.0, 0.0),
@@ -83,15 +89,51 @@ impl Service {
         self.replicas.push(r);
     }
 
-    /// Take out the replica at `k`.
-    fn take(&mut self, k: usize) -> Replica {
-        let r = self.replicas.remove(k);
+    /// The newest replica not lost, once the lost ones after it are dropped.
+    fn newest(&mut self) -> Option<&Replica> {
+        while self.replicas.last().is_some_and(|r| r.lost) {
+            self.replicas.pop();
+            self.n_lost -= 1;
+            self.n_ready = self.n_ready.min(self.replicas.len());
+        }
+        self.replicas.last()
+    }
+
+    /// Take out the newest replica (not lost: after [`Service::newest`]).
+    fn take_newest(&mut self) -> Replica {
+        let r = self.replicas.pop().expect("a replica");
         self.held_on[r.part] -= 1;
-        if k < self.n_ready {
+        if self.replicas.len() < self.n_ready {
             self.n_ready -= 1;
             self.ready_on[r.part] -= 1;
         }
         r
+    }
+
+    /// Mark replica `key` lost; its key and allocation, to be released. Compacts the list
+    /// once half of it is lost.
+    fn lose(&mut self, key: JobKey) -> Option<(JobKey, Allocation, usize)> {
+        let k = self.replicas.binary_search_by_key(&key, |r| r.key).ok()?;
+        let r = &mut self.replicas[k];
+        if r.lost {
+            return None;
+        }
+        r.lost = true;
+        let out = (r.key, r.alloc.clone(), r.part);
+        self.held_on[out.2] -= 1;
+        if k < self.n_ready {
+            self.ready_on[out.2] -= 1;
+        }
+        self.n_lost += 1;
+        if 2 * self.n_lost > self.replicas.len() {
+            self.n_ready = self.replicas[..self.n_ready]
+                .iter()
+                .filter(|r| !r.lost)
+                .count();
+            self.replicas.retain(|r| !r.lost);
+            self.n_lost = 0;
+        }
+        Some(out)
     }
 
     fn spec(&self, p: usize) -> &ReplicaSpec {
@@ -103,7 +145,9 @@ impl Service {
         while let Some(r) = self.replicas.get(self.n_ready)
             && r.ready_at <= now
         {
-            self.ready_on[r.part] += 1;
+            if !r.lost {
+                self.ready_on[r.part] += 1;
+            }
             self.n_ready += 1;
         }
         let (mut cap, mut gin, mut gout) = (0.0, 0.0, 0.0);
@@ -126,6 +170,7 @@ impl Service {
 impl Sim<'_> {
     /// A scaling step: every service's demand for the step, and its replicas set to it.
     pub(super) fn scale_services(&mut self, now: Time) {
+        self.account_services(now);
         let interval = self.serving.interval_s;
         let ceiling = self.serving.ceiling;
         for i in 0..self.services.len() {
@@ -136,16 +181,15 @@ impl Sim<'_> {
             s.wanted = (a + b).max(c + d) * s.scale / ceiling;
             // Release the newest replicas while the rest still cover what is wanted.
             loop {
-                let s = &self.services[i];
-                let Some(r) = s.replicas.last() else {
+                let s = &mut self.services[i];
+                let Some(part) = s.newest().map(|r| r.part) else {
                     break;
                 };
-                if s.held() - s.cap[r.part] < s.wanted - 1e-9 {
+                if s.held() - s.cap[part] < s.wanted - 1e-9 {
                     break;
                 }
-                let last = self.services[i].replicas.len() - 1;
-                let r = self.services[i].take(last);
-                self.release_replica(i, &r);
+                let r = s.take_newest();
+                self.release_replica(i, r.key, &r.alloc, r.part);
             }
             self.grow(i, now, self.serving.preempt != Preempt::None);
         }
@@ -158,6 +202,7 @@ impl Sim<'_> {
     /// Add replicas to service `i` until it holds what it wants, preempting batch work if
     /// `preempt`; the replicas serve after the start-up.
     pub(super) fn grow(&mut self, i: usize, now: Time, preempt: bool) {
+        self.account_services(now);
         let mut added = false;
         self.services[i].short = false;
         while self.services[i].held() < self.services[i].wanted - 1e-9 {
@@ -179,6 +224,7 @@ impl Sim<'_> {
                 alloc,
                 part: p,
                 ready_at,
+                lost: false,
             });
             added = true;
         }
@@ -242,14 +288,14 @@ impl Sim<'_> {
         None
     }
 
-    /// Give back replica `r` of service `i`.
-    fn release_replica(&mut self, i: usize, r: &Replica) {
-        let gpus = r.alloc.gpus();
-        self.cluster.release(r.key, &r.alloc);
-        self.cluster.partitions[r.part].serving -= gpus;
+    /// Give back replica `key` of service `i`, on `alloc` in partition `part`.
+    fn release_replica(&mut self, i: usize, key: JobKey, alloc: &Allocation, part: usize) {
+        let gpus = alloc.gpus();
+        self.cluster.release(key, alloc);
+        self.cluster.partitions[part].serving -= gpus;
         let t = self.services[i].cfg.tenant;
         self.tenants[t].allocated_gpus -= u64::from(gpus);
-        self.replica_of.remove(&r.key);
+        self.replica_of.remove(&key);
     }
 
     /// Replica `key` is lost (its node failed, its phase retired): released; its service
@@ -258,12 +304,11 @@ impl Sim<'_> {
         let Some(i) = self.replica_of.get(&key).copied() else {
             return;
         };
-        let s = &mut self.services[i];
-        let Some(k) = s.replicas.iter().position(|r| r.key == key) else {
+        self.account_services(now);
+        let Some((key, alloc, part)) = self.services[i].lose(key) else {
             return;
         };
-        let r = s.take(k);
-        self.release_replica(i, &r);
+        self.release_replica(i, key, &alloc, part);
         self.services[i].short = true;
         self.services[i].refresh(now);
     }
@@ -278,13 +323,14 @@ impl Sim<'_> {
         self.services
             .iter()
             .flat_map(|s| s.replicas.iter())
-            .filter(|r| Cluster::holds(&r.alloc, p))
+            .filter(|r| !r.lost && Cluster::holds(&r.alloc, p))
             .map(|r| r.key)
             .collect()
     }
 
     /// Replicas started earlier are ready now.
     pub(super) fn services_ready(&mut self, now: Time) {
+        self.account_services(now);
         for s in &mut self.services {
             s.refresh(now);
         }
@@ -300,8 +346,14 @@ impl Sim<'_> {
         }
     }
 
-    /// Account `dt` s of serving ending at `to`, at the rates of this step.
-    pub(super) fn account_services(&mut self, dt: f64, to: Time) {
+    /// Account the services' tokens from where they were last accounted to `to`, at the
+    /// rates and ready replicas that held since (callers account before changing either).
+    pub(super) fn account_services(&mut self, to: Time) {
+        if to <= self.served_to {
+            return;
+        }
+        let dt = (to - self.served_to) as f64;
+        self.served_to = to;
         let ceiling = self.serving.ceiling;
         for s in &self.services {
             let demand = s.rate.0 + s.rate.1;

@@ -54,6 +54,22 @@ fn a_constant_demand_holds_exactly_the_replicas_the_rule_gives() {
     assert!((o.serving_gpu_hours - 10.0 * 8760.0).abs() < 1e-6);
 }
 
+#[test]
+fn tokens_fall_in_the_year_they_are_served() {
+    // The same 95,000 tokens a second over 2027 (365 days) and 2028 (366): each year
+    // serves its own days' worth, the first less the first replicas' 180 s start-up.
+    let extra = format!("{SERVING}{}", service(95_000.0, "profile = \"flat\""));
+    let text = scenario(64, 2, &extra);
+    let o = simulate_jobs(&text, Vec::new(), SimOptions::default()).unwrap();
+    let [y27, y28] = &o.years[..] else {
+        panic!("{:?}", o.years)
+    };
+    let day = 95_000.0 * 86_400.0;
+    assert!((y27.tokens.served() - (365.0 * day - 95_000.0 * 180.0)).abs() < 1e-9 * day);
+    assert!((y28.tokens.served() - 366.0 * day).abs() < 1e-9 * day);
+    assert!((y28.serving_gpu_hours - 10.0 * 366.0 * 24.0).abs() < 1e-6);
+}
+
 /// 24 hourly factors: quiet 00-05 (1), rising 06-11 (2), busy 12-17 (4), falling 18-23 (2).
 const FOUR_TO_ONE: &str = "hourly = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, \
                            2, 2, 2, 2, 2, 2]";

@@ -98,6 +98,7 @@ impl<'a> Sim<'a> {
                 .collect(),
             serving: c.serving.clone(),
             replica_of: KeyMap::default(),
+            served_to: 0,
         }
     }
 }

@@ -225,6 +225,9 @@ mod invariants {
                 let k = out.tenants[2].tokens.unwrap();
                 prop_assert!(k.served() <= k.input_demanded + k.output_demanded + 1e-3);
                 prop_assert!(k.served() > 0.0);
+                // The year's tokens are the run's.
+                let year: f64 = out.years.iter().map(|y| y.tokens.served()).sum();
+                prop_assert!((year - k.served()).abs() <= 1e-9 * k.served());
             }
             // Same inputs, same seed: the same outcome and the same log, byte for byte.
             let (again, log2) = run_with_log(&text, jobs);
