@@ -121,4 +121,14 @@ fn the_services_follow_their_day_and_batch_work_takes_the_rest() {
     assert!(f(&with, "utilization") > f(&without, "utilization") + 0.1);
     assert!(f(&with, "cost_per_gpu_hour_eur") < f(&without, "cost_per_gpu_hour_eur"));
     assert!(f(&with, "wait_s_p95") >= f(&without, "wait_s_p95"));
+
+    // The report: the services' table and chart, and waits only for tenants with jobs.
+    let html = std::fs::read_to_string(dir.path().join("with/report.html")).unwrap();
+    assert!(html.contains("<h2>Inference services"));
+    assert!(html.contains("GPUs by hour of the day"));
+    assert!(html.contains("Wait p95, research"));
+    assert!(
+        !html.contains("Wait p95, code assistant"),
+        "a service has no waits"
+    );
 }
