@@ -136,8 +136,12 @@ pub(crate) struct Accumulator {
     // Time sampling: only measured time is integrated, weighted by 1 / the measured
     // share; only jobs submitted in measured time are counted, and their totals weighted
     // the same at the end.
+    // Inference services are rates simulated over the whole horizon: their hours and
+    // tokens are counted over all of it, not only measured time (a window of a day and a
+    // half would see a weekday or a weekend, not a week).
     windows: Option<crate::workload::Windows>,
     job_weight: f64,
+    service_tenant: Vec<bool>,
     series: SeriesAcc,
     // Scratch: per site, GPUs up and allocated and IT watts of the current piece of time.
     site_up: Vec<f64>,
@@ -256,6 +260,7 @@ impl Accumulator {
             checkpoint_gpu_s: 0.0,
             windows: None,
             job_weight: 1.0,
+            service_tenant: Vec::new(),
             series: SeriesAcc::new(
                 f.start.days_since_epoch() * 86_400,
                 f.sites.iter().map(|s| s.name.clone()).collect(),
@@ -276,6 +281,16 @@ impl Accumulator {
         self.job_weight = 1.0 / w.measured_fraction();
         self.windows = Some(w);
         self.series.set_windows(w);
+    }
+
+    /// Tenants `ts` (by index) are inference services.
+    pub(super) fn set_services(&mut self, ts: impl IntoIterator<Item = usize>) {
+        for t in ts {
+            if self.service_tenant.len() <= t {
+                self.service_tenant.resize(t + 1, false);
+            }
+            self.service_tenant[t] = true;
+        }
     }
 
     pub(super) fn site_name(&self, s: usize) -> &str {
@@ -330,14 +345,14 @@ impl Accumulator {
                 self.site_alloc[acc.site] += alloc;
                 self.site_it_w[acc.site] +=
                     acc.rated_w * (self.idle * up + (self.busy - self.idle) * alloc);
+                let serving = f64::from(p.serving);
                 let (up, alloc) = (
                     f64::from(p.gpus_working()) * dt,
-                    f64::from(p.allocated) * dt,
+                    (f64::from(p.allocated) - serving) * dt + serving * dt_all,
                 );
                 let value = alloc / 3600.0 * p.relative_throughput * rent;
-                let serving = f64::from(p.serving);
                 self.site_serving[acc.site] += serving;
-                self.serving_gpu_s += serving * dt;
+                self.serving_gpu_s += serving * dt_all;
                 acc.up_gpu_s += up;
                 acc.alloc_gpu_s += alloc;
                 acc.alloc_ref_gpu_s += alloc * p.relative_throughput;
@@ -346,7 +361,7 @@ impl Accumulator {
                     ya.up_gpu_s[i] += up;
                     ya.alloc_gpu_s[i] += alloc;
                     ya.value_eur += value;
-                    ya.serving_gpu_s += serving * dt;
+                    ya.serving_gpu_s += serving * dt_all;
                 }
             }
         }
@@ -354,6 +369,11 @@ impl Accumulator {
         // time, so that they add up to its allocated hours under every sampling mode.
         for (i, v) in tenants.iter().enumerate() {
             if v.allocated_gpus > 0 {
+                let dt = if self.service_tenant.get(i) == Some(&true) {
+                    dt_all
+                } else {
+                    dt
+                };
                 self.tenant(i).served_gpu_s += v.allocated_gpus as f64 * dt;
             }
         }
@@ -381,9 +401,8 @@ impl Accumulator {
     }
 
     /// Service of tenant `t` for `dt` s ending at `to`, at rates `r` ([`super::Tokens::add`]),
-    /// counted as the facility's hours are.
-    pub(super) fn serve(&mut self, t: usize, r: [f64; 6], dt: f64, to: Time) {
-        let dt = self.measured(dt, to);
+    /// counted as the facility's hours are (over all time: services are not sampled in time).
+    pub(super) fn serve(&mut self, t: usize, r: [f64; 6], dt: f64) {
         if let Some(y) = self.years.get_mut(self.year) {
             y.tokens.add(r, dt);
         }

@@ -371,7 +371,6 @@ impl Sim<'_> {
                     sout * s.gpu_s_per_token.1,
                 ],
                 dt,
-                to,
             );
         }
     }

@@ -193,3 +193,40 @@ fn a_service_preempts_batch_jobs_for_room_only_where_allowed() {
         assert_eq!(o.tenants[1].jobs_completed, 32);
     }
 }
+
+#[test]
+fn a_service_is_counted_over_all_time_under_time_sampling() {
+    // A coding service (weekends at a quarter) and batch jobs, measured in windows of a
+    // day and a half a year: a window sees a weekday or a weekend, never a week. The
+    // service's tokens and hours are counted over the whole year, as without windows;
+    // the tenants' hours still add up to the facility's.
+    let extra = format!(
+        "{SERVING}{}{BATCH_TENANT}",
+        service(95_000.0, "profile = \"coding\"")
+    );
+    let text = scenario(64, 1, &extra);
+    let w = crate::workload::Windows {
+        period_s: 365.0 * 86_400.0,
+        warmup_s: 1.5 * 86_400.0,
+        measured_s: 1.5 * 86_400.0,
+        offset_s: 180.0 * 86_400.0,
+    };
+    let whole = simulate_jobs(&text, Vec::new(), SimOptions::default()).unwrap();
+    let jobs = batch(365, 600);
+    let windowed = SimOptions {
+        windows: Some(w),
+        ..SimOptions::default()
+    };
+    let sampled = simulate_jobs(&text, jobs, windowed).unwrap();
+    let (a, b) = (
+        whole.tenants[0].tokens.unwrap(),
+        sampled.tenants[0].tokens.unwrap(),
+    );
+    assert!((a.served() - b.served()).abs() < 1e-9 * a.served(), "{a:?}\n{b:?}");
+    assert!((whole.serving_gpu_hours - sampled.serving_gpu_hours).abs() < 1e-6);
+    assert!((sampled.years[0].serving_gpu_hours - sampled.serving_gpu_hours).abs() < 1e-6);
+    let tenants: f64 = sampled.tenants.iter().map(|t| t.served_gpu_hours).sum();
+    let facility: f64 = sampled.sites.iter().map(|s| s.gpu_hours_allocated).sum();
+    assert!((tenants - facility).abs() < 1e-6 * facility, "{tenants} vs {facility}");
+    assert!(sampled.tenants[1].served_gpu_hours > 0.0);
+}

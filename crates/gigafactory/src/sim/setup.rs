@@ -56,7 +56,11 @@ impl<'a> Sim<'a> {
             log,
             tenant_names: c.tenants.iter().map(|t| t.name.clone()).collect(),
             named: vec![true; c.tenants.len()],
-            o: accounts::Accumulator::new(f, &cluster, c.year_ends.clone(), &phases),
+            o: {
+                let mut o = accounts::Accumulator::new(f, &cluster, c.year_ends.clone(), &phases);
+                o.set_services(c.services.iter().map(|x| x.tenant));
+                o
+            },
             q,
             cluster,
             policy,
