@@ -150,12 +150,12 @@ fn the_two_eu_plans_state_the_same_demand_in_absolute_terms() {
     assert_eq!(a.tenants, b.tenants);
     assert_eq!(a.demand, b.demand);
     assert_eq!(a.shocks, b.shocks);
+    assert_eq!(a.serving, b.serving);
     assert_eq!((a.start, a.years, a.seed), (b.start, b.years, b.seed));
     for s in crate::scenario::BUILTIN.iter().map(|b| b.scenario()) {
         assert!(
-            s.tenants
-                .iter()
-                .all(|t| t.load.is_none() && t.demand_h100_hours_per_year.is_some()),
+            s.tenants.iter().all(|t| t.load.is_none()
+                && (t.demand_h100_hours_per_year.is_some() || t.input_tokens_per_day.is_some())),
             "{}",
             s.name
         );

@@ -223,7 +223,7 @@ pub struct Cap {
     pub units_per_year: u32,
 }
 
-/// How demand for a new facility builds up (synthetic tenants only).
+/// How demand for a new facility builds up (synthetic tenants and inference services).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Demand {

@@ -55,3 +55,6 @@ impl Hasher for KeyHasher {
 
 /// A map keyed by job, hashed with [`KeyHasher`].
 pub(crate) type KeyMap<V> = HashMap<JobKey, V, BuildHasherDefault<KeyHasher>>;
+
+/// A set of jobs, hashed with [`KeyHasher`] (a policy's jobs taken out of its queues).
+pub(crate) type KeySet = std::collections::HashSet<JobKey, BuildHasherDefault<KeyHasher>>;

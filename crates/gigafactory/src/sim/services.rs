@@ -49,6 +49,9 @@ pub struct ServiceConfig {
     pub output_tokens_per_s: f64,
     /// Growth of demand a year (0.5 = +50% a year).
     pub growth_per_year: f64,
+    /// Seconds over which demand rises from nothing to its full rate along the S-curve of
+    /// `[demand] adoption_months`, as batch tenants' arrivals do (0: no ramp).
+    pub adoption_s: f64,
     /// Each hour of a weekday, relative to the week's mean hour.
     pub hourly: [f64; 24],
     /// Saturdays' and Sundays' demand relative to weekdays'.
@@ -61,12 +64,19 @@ pub struct ServiceConfig {
 
 impl ServiceConfig {
     /// Demand at `t` s from the start, (input, output) tokens a second: the start's rate,
-    /// grown to `t`, times the hour's factor (and the weekend's).
+    /// grown to `t`, times the hour's factor (and the weekend's) and the adoption ramp's.
     pub fn rate(&self, t: Time) -> (f64, f64) {
         let day = t / 86_400;
         let hour = ((t / 3600) % 24) as usize;
         let weekend = (u64::from(self.start_weekday) + day) % 7 >= 5;
+        let ramp = if (t as f64) < self.adoption_s {
+            let x = t as f64 / self.adoption_s;
+            x * x * (3.0 - 2.0 * x)
+        } else {
+            1.0
+        };
         let f = self.hourly[hour]
+            * ramp
             * if weekend { self.weekend_factor } else { 1.0 }
             * (1.0 + self.growth_per_year).powf(t as f64 / MEAN_YEAR_S);
         (self.input_tokens_per_s * f, self.output_tokens_per_s * f)
@@ -174,6 +184,12 @@ pub(super) fn services(s: &Scenario, catalog: &Catalog, f: &Facility) -> Vec<Ser
                 input_tokens_per_s: input,
                 output_tokens_per_s: output,
                 growth_per_year: t.growth_per_year,
+                adoption_s: s
+                    .demand
+                    .adoption_months
+                    .unwrap_or(crate::scenario::defaults::ADOPTION_MONTHS)
+                    * MEAN_YEAR_S
+                    / 12.0,
                 hourly,
                 weekend_factor: weekend,
                 start_weekday: crate::workload::weekday(&s.start),

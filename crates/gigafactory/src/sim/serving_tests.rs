@@ -222,11 +222,17 @@ fn a_service_is_counted_over_all_time_under_time_sampling() {
         whole.tenants[0].tokens.unwrap(),
         sampled.tenants[0].tokens.unwrap(),
     );
-    assert!((a.served() - b.served()).abs() < 1e-9 * a.served(), "{a:?}\n{b:?}");
+    assert!(
+        (a.served() - b.served()).abs() < 1e-9 * a.served(),
+        "{a:?}\n{b:?}"
+    );
     assert!((whole.serving_gpu_hours - sampled.serving_gpu_hours).abs() < 1e-6);
     assert!((sampled.years[0].serving_gpu_hours - sampled.serving_gpu_hours).abs() < 1e-6);
     let tenants: f64 = sampled.tenants.iter().map(|t| t.served_gpu_hours).sum();
     let facility: f64 = sampled.sites.iter().map(|s| s.gpu_hours_allocated).sum();
-    assert!((tenants - facility).abs() < 1e-6 * facility, "{tenants} vs {facility}");
+    assert!(
+        (tenants - facility).abs() < 1e-6 * facility,
+        "{tenants} vs {facility}"
+    );
     assert!(sampled.tenants[1].served_gpu_hours > 0.0);
 }

@@ -3,9 +3,10 @@
 //! wall times; a later job may start now if it fits and does not delay that reservation:
 //! it ends by then, or it uses only GPUs the head will not need.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use crate::engine::Time;
+use crate::sched::KeySet;
 use crate::sched::policy::{
     Decision, JobKey, Pace, Policy, QueuedJob, Reservation, ScanState, View,
 };
@@ -13,7 +14,7 @@ use crate::sched::policy::{
 /// EASY backfilling.
 pub struct EasyBackfill {
     queue: VecDeque<QueuedJob>,
-    removed: HashSet<JobKey>,
+    removed: KeySet,
     depth: usize,
     failed_scan: Option<ScanState>,
     changes: u64,
@@ -27,7 +28,7 @@ impl EasyBackfill {
     pub fn new(depth: usize, interval_s: Time) -> Self {
         EasyBackfill {
             queue: VecDeque::new(),
-            removed: HashSet::new(),
+            removed: KeySet::default(),
             depth,
             failed_scan: None,
             changes: 0,
@@ -44,7 +45,7 @@ pub(crate) fn insert_ordered(q: &mut VecDeque<QueuedJob>, job: QueuedJob) {
 }
 
 /// Drop withdrawn jobs from the head.
-pub(crate) fn clean_head(q: &mut VecDeque<QueuedJob>, removed: &mut HashSet<JobKey>) {
+pub(crate) fn clean_head(q: &mut VecDeque<QueuedJob>, removed: &mut KeySet) {
     while let Some(h) = q.front() {
         if !removed.remove(&h.key) {
             break;

@@ -4,7 +4,9 @@
 //! head does not fit it gets an EASY reservation, and queued jobs of every tenant, in
 //! priority order, backfill.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sched::KeySet;
 
 use super::easy::{Reserved, backfill, clean_head, insert_ordered};
 use crate::engine::Time;
@@ -13,7 +15,7 @@ use crate::sched::policy::{Decision, JobKey, Pace, Policy, QueuedJob, ScanState,
 /// Fair share with backfill.
 pub struct FairShare {
     queues: Vec<VecDeque<QueuedJob>>,
-    removed: HashSet<JobKey>,
+    removed: KeySet,
     depth: usize,
     failed_scan: Option<ScanState>,
     changes: u64,
@@ -27,7 +29,7 @@ impl FairShare {
     pub fn new(depth: usize, interval_s: Time) -> Self {
         FairShare {
             queues: Vec::new(),
-            removed: HashSet::new(),
+            removed: KeySet::default(),
             depth,
             failed_scan: None,
             changes: 0,

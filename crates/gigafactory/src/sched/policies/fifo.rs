@@ -1,7 +1,8 @@
 //! Strict first come, first served: the head of the queue blocks everything behind it.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
+use crate::sched::KeySet;
 use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, View};
 
 /// Strict FIFO.
@@ -9,7 +10,7 @@ use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, View};
 pub struct Fifo {
     queue: VecDeque<QueuedJob>,
     // Withdrawn jobs, dropped when they reach the head (withdrawing is O(1)).
-    removed: HashSet<JobKey>,
+    removed: KeySet,
 }
 
 impl Policy for Fifo {

@@ -4,7 +4,9 @@
 //! is refused on arrival: like Helios's virtual clusters, a tenant may not borrow idle
 //! GPUs beyond its quota, so such a job could never start and would block its tenant.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sched::KeySet;
 
 use super::easy::{clean_head, insert_ordered};
 use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, TenantView, View};
@@ -13,7 +15,7 @@ use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, TenantView, View
 #[derive(Default)]
 pub struct Quota {
     queues: Vec<VecDeque<QueuedJob>>,
-    removed: HashSet<JobKey>,
+    removed: KeySet,
 }
 
 impl Policy for Quota {
