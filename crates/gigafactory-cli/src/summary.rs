@@ -227,7 +227,7 @@ pub(crate) fn render_simulation(o: &SimOutcome, start: &Date) -> String {
         vec![
             "Goodput".into(),
             format!(
-                "{}% of allocated GPU-time did useful work",
+                "{}% of jobs' allocated GPU-time did useful work",
                 num(o.goodput_fraction * 100.0, 1)
             ),
         ],

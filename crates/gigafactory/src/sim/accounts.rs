@@ -122,6 +122,8 @@ pub(crate) struct Accumulator {
     queued_sum: f64,
     jct_sum: f64,
     useful_ref_gpu_s: f64,
+    // Inference replicas' GPU-time in H100-equivalents: not jobs' time, so not in goodput.
+    serving_ref_gpu_s: f64,
     pub interruptions: u64,
     pub preemptions: u64,
     pub service_preemptions: u64,
@@ -249,6 +251,7 @@ impl Accumulator {
             queued_sum: 0.0,
             jct_sum: 0.0,
             useful_ref_gpu_s: 0.0,
+            serving_ref_gpu_s: 0.0,
             interruptions: 0,
             preemptions: 0,
             service_preemptions: 0,
@@ -353,6 +356,7 @@ impl Accumulator {
                 let value = alloc / 3600.0 * p.relative_throughput * rent;
                 self.site_serving[acc.site] += serving;
                 self.serving_gpu_s += serving * dt_all;
+                self.serving_ref_gpu_s += serving * dt_all * p.relative_throughput;
                 acc.up_gpu_s += up;
                 acc.alloc_gpu_s += alloc;
                 acc.alloc_ref_gpu_s += alloc * p.relative_throughput;
@@ -508,8 +512,8 @@ impl Accumulator {
             jobs_rejected: self.tenants.iter().map(|t| t.rejected).sum(),
             jobs_unfinished: self.tenants.iter().map(|t| t.unfinished).sum(),
             utilization: if up > 0.0 { alloc / up } else { 0.0 },
-            goodput_fraction: if alloc_ref > 0.0 {
-                self.useful_ref_gpu_s / alloc_ref
+            goodput_fraction: if alloc_ref - self.serving_ref_gpu_s > 0.0 {
+                self.useful_ref_gpu_s / (alloc_ref - self.serving_ref_gpu_s)
             } else {
                 0.0
             },

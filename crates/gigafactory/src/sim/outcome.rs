@@ -294,7 +294,8 @@ pub struct SimOutcome {
     /// Allocated GPU-time over GPU-time in service.
     pub utilization: f64,
     /// Useful reference GPU-time (completed work of jobs the trace records as completed)
-    /// over allocated GPU-time in H100-equivalents.
+    /// over jobs' allocated GPU-time in H100-equivalents (inference replicas' time is not
+    /// jobs' time: their busy share is each service's own figure).
     pub goodput_fraction: f64,
     /// Mean wait of jobs that started, s.
     pub wait_s_mean: f64,

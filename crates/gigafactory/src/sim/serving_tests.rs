@@ -137,6 +137,10 @@ fn gpus_freed_at_night_serve_queued_batch_jobs() {
     );
     assert!(d.wait_s_mean < p.wait_s_mean * 0.8, "{d:?}\n{p:?}");
     assert!(d.jobs_completed >= p.jobs_completed);
+    // Goodput is of jobs' hours: the replicas' (a sixth of the GPU-hours) are not in it,
+    // so the one-hour jobs that completed make nearly all of it.
+    assert!(daily.serving_gpu_hours > 0.15 * daily.sites[0].gpu_hours_allocated);
+    assert!(daily.goodput_fraction > 0.95, "{}", daily.goodput_fraction);
     // Every one of the 30 days' jobs is counted once either way.
     for o in [&daily, &peak] {
         let t = &o.tenants[1];
