@@ -518,6 +518,29 @@ impl Cluster {
         }
     }
 
+    /// Give back `gpus` of the GPUs `job` holds on the one node of `alloc` (which keeps
+    /// the rest): an inference service releasing some of the replicas it placed together.
+    pub fn shrink(&mut self, job: u32, alloc: &mut Allocation, gpus: u32) {
+        let [(n, g)] = &mut alloc.nodes[..] else {
+            panic!("shrink: an allocation on one node");
+        };
+        let k = u8::try_from(gpus).expect("within a node");
+        assert!(k < *g, "shrink keeps some GPUs");
+        *g -= k;
+        let all = &mut self.nodes;
+        let node = &mut all[*n as usize];
+        let part = &mut self.partitions[node.part as usize];
+        if let Some(o) = node.occupants.iter_mut().find(|o| o.0 == job) {
+            o.1 -= k;
+        }
+        if node.up {
+            let free = node.free + k;
+            debug_assert!(free <= node.cap, "GPUs freed twice on node {n}");
+            Self::set_free(all, part, *n, free);
+        }
+        part.allocated -= gpus;
+    }
+
     /// Whether `alloc` holds nodes of partition `p`.
     pub fn holds(alloc: &Allocation, p: usize) -> bool {
         alloc.partition as usize == p || alloc.spans.contains(&(p as u32))

@@ -139,3 +139,19 @@ fn a_spare_stands_in_for_a_failed_node_and_the_repaired_node_refills_the_pool() 
         (16, 8)
     );
 }
+
+#[test]
+fn an_allocation_on_one_node_shrinks_and_its_gpus_come_free() {
+    // A service's four 2-GPU replicas placed together on one node, then three of them
+    // released: the node has 6 free GPUs again, and a 6-GPU job fits there.
+    let mut c = cluster(&[8], 32);
+    let mut a = c.place_in(1, 8, 0);
+    assert_eq!(c.free_gpus(), 0);
+    c.shrink(1, &mut a, 6);
+    assert_eq!((a.gpus(), c.free_gpus(), c.partitions[0].allocated), (2, 6, 2));
+    let b = c.place(2, 6).unwrap();
+    assert_eq!(b.nodes[0].0, a.nodes[0].0);
+    c.release(2, &b);
+    c.release(1, &a);
+    assert_eq!((c.free_gpus(), c.partitions[0].allocated), (8, 0));
+}

@@ -13,11 +13,15 @@ use super::*;
 use crate::catalog::ReplicaSpec;
 use crate::scenario::Preempt;
 
-/// A replica: its allocation, partition and when it starts serving.
+/// Replicas placed together (as many as a node holds, placed and released as one
+/// allocation, so that a step costs one placement per node, not one per replica): their
+/// allocation, partition and when they start serving.
 pub(super) struct Replica {
     key: JobKey,
     alloc: Allocation,
     part: usize,
+    // Replicas in this allocation.
+    n: u32,
     ready_at: Time,
     // Lost to a failure or a retirement: released, left in place until the list is
     // compacted (so that a loss costs a search, not a shift of the list).
@@ -85,7 +89,7 @@ impl Service {
     }
 
     fn push(&mut self, r: Replica) {
-        self.held_on[r.part] += 1;
+        self.held_on[r.part] += r.n;
         self.replicas.push(r);
     }
 
@@ -99,15 +103,31 @@ impl Service {
         self.replicas.last()
     }
 
-    /// Take out the newest replica (not lost: after [`Service::newest`]).
+    /// Take out the newest replicas (not lost: after [`Service::newest`]).
     fn take_newest(&mut self) -> Replica {
         let r = self.replicas.pop().expect("a replica");
-        self.held_on[r.part] -= 1;
+        self.held_on[r.part] -= r.n;
         if self.replicas.len() < self.n_ready {
             self.n_ready -= 1;
-            self.ready_on[r.part] -= 1;
+            self.ready_on[r.part] -= r.n;
         }
         r
+    }
+
+    /// `k` fewer replicas in the newest allocation (not lost, holding more than `k`); its
+    /// key and the GPUs to give back.
+    fn shrink_newest(&mut self, k: u32) -> (JobKey, u32) {
+        let last = self.replicas.len() - 1;
+        let ready = last < self.n_ready;
+        let gpus = k * self.cfg.replicas[self.replicas[last].part].gpus;
+        let r = &mut self.replicas[last];
+        debug_assert!(!r.lost && r.n > k);
+        r.n -= k;
+        self.held_on[r.part] -= k;
+        if ready {
+            self.ready_on[r.part] -= k;
+        }
+        (r.key, gpus)
     }
 
     /// Mark replica `key` lost; its key and allocation, to be released. Compacts the list
@@ -120,9 +140,10 @@ impl Service {
         }
         r.lost = true;
         let out = (r.key, r.alloc.clone(), r.part);
-        self.held_on[out.2] -= 1;
+        let n = r.n;
+        self.held_on[out.2] -= n;
         if k < self.n_ready {
-            self.ready_on[out.2] -= 1;
+            self.ready_on[out.2] -= n;
         }
         self.n_lost += 1;
         if 2 * self.n_lost > self.replicas.len() {
@@ -146,7 +167,7 @@ impl Service {
             && r.ready_at <= now
         {
             if !r.lost {
-                self.ready_on[r.part] += 1;
+                self.ready_on[r.part] += r.n;
             }
             self.n_ready += 1;
         }
@@ -182,10 +203,20 @@ impl Sim<'_> {
             // Release the newest replicas while the rest still cover what is wanted.
             loop {
                 let s = &mut self.services[i];
-                let Some(part) = s.newest().map(|r| r.part) else {
+                let Some((part, n)) = s.newest().map(|r| (r.part, r.n)) else {
                     break;
                 };
-                if s.held() - s.cap[part] < s.wanted - 1e-9 {
+                let excess = ((s.held() - s.wanted + 1e-9) / s.cap[part]).floor();
+                if excess < 1.0 {
+                    break;
+                }
+                if excess < f64::from(n) {
+                    let (key, gpus) = s.shrink_newest(excess as u32);
+                    let r = s.replicas.last_mut().expect("the newest");
+                    self.cluster.shrink(key, &mut r.alloc, gpus);
+                    self.cluster.partitions[part].serving -= gpus;
+                    let t = s.cfg.tenant;
+                    self.tenants[t].allocated_gpus -= u64::from(gpus);
                     break;
                 }
                 let r = s.take_newest();
@@ -212,7 +243,16 @@ impl Sim<'_> {
             };
             let key = self.next_key;
             self.next_key += 1;
-            let gpus = self.services[i].spec(p).gpus;
+            // As many of the replicas still wanted as one node holds, where a node has room.
+            let s = &self.services[i];
+            let gpus = s.spec(p).gpus;
+            let want = ((s.wanted - s.held() - 1e-9) / s.cap[p]).ceil().max(1.0);
+            let per_node = (u32::from(crate::cluster::GPUS_PER_NODE) / gpus).max(1);
+            let mut n = (want.min(f64::from(per_node))) as u32;
+            if n > 1 && !self.cluster.fits(p, n * gpus) {
+                n = 1;
+            }
+            let gpus = n * gpus;
             let alloc = self.cluster.place_in(key, gpus, p);
             self.cluster.partitions[p].serving += gpus;
             let t = self.services[i].cfg.tenant;
@@ -223,6 +263,7 @@ impl Sim<'_> {
                 key,
                 alloc,
                 part: p,
+                n,
                 ready_at,
                 lost: false,
             });
