@@ -521,7 +521,10 @@ fn headline(a: &Assessment, o: Option<&SimOutcome>) -> String {
         }
         rows.push((
             "CO2".into(),
-            format!("{:.0} t CO2e over the simulated time", o.co2_t),
+            format!(
+                "{} t CO2e over the simulated time",
+                gigafactory::units::thousands(o.co2_t.round() as u64)
+            ),
         ));
     } else {
         rows.push((

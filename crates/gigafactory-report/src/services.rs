@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use gigafactory::run::{Evaluation, TimeSeries};
+use gigafactory::units::thousands;
 
 use crate::svg::{Series, bars, esc};
 use crate::{BLUE, ORANGE};
@@ -50,13 +51,13 @@ pub(crate) fn section(e: &Evaluation) -> String {
         writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.3e}</td><td class=\"n\">{:.3e}</td>\
-             <td class=\"n\">{:.0}</td><td class=\"n\">{:.3} ({:.3})</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{:.3} ({:.3})</td>\
              <td class=\"n\">{:.3} ({:.3})</td></tr>",
             esc(&s.tenant),
             esc(&s.model),
             s.tokens_served,
             s.tokens_not_served,
-            s.gpu_hours,
+            thousands(s.gpu_hours.round() as u64),
             s.eur_per_m_input,
             s.market_eur_per_m_input,
             s.eur_per_m_output,
@@ -68,9 +69,12 @@ pub(crate) fn section(e: &Evaluation) -> String {
     if let Some(k) = e.hours_by_kind {
         writeln!(
             h,
-            "<p class=\"note\">GPU-hours by kind: serving {:.0}, training {:.0}, batch {:.0}; \
-             {} batch jobs preempted for replicas.</p>",
-            k.serving_gpu_hours, k.training_gpu_hours, k.batch_gpu_hours, o.service_preemptions
+            "<p class=\"note\">GPU-hours by kind: serving {}, training {}, batch {}; {} batch \
+             jobs preempted for replicas.</p>",
+            thousands(k.serving_gpu_hours.round() as u64),
+            thousands(k.training_gpu_hours.round() as u64),
+            thousands(k.batch_gpu_hours.round() as u64),
+            thousands(o.service_preemptions)
         )
         .expect("String");
     }

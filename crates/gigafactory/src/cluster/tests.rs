@@ -148,7 +148,10 @@ fn an_allocation_on_one_node_shrinks_and_its_gpus_come_free() {
     let mut a = c.place_in(1, 8, 0);
     assert_eq!(c.free_gpus(), 0);
     c.shrink(1, &mut a, 6);
-    assert_eq!((a.gpus(), c.free_gpus(), c.partitions[0].allocated), (2, 6, 2));
+    assert_eq!(
+        (a.gpus(), c.free_gpus(), c.partitions[0].allocated),
+        (2, 6, 2)
+    );
     let b = c.place(2, 6).unwrap();
     assert_eq!(b.nodes[0].0, a.nodes[0].0);
     c.release(2, &b);
