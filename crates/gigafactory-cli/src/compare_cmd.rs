@@ -106,7 +106,7 @@ fn show(r: &plan::Row) -> Vec<String> {
 }
 
 /// A figure as tables show it.
-fn shown(unit: plan::Unit, x: f64) -> String {
+pub(crate) fn shown(unit: plan::Unit, x: f64) -> String {
     match unit {
         plan::Unit::Count => num(x, 0),
         plan::Unit::Eur => eur(x),

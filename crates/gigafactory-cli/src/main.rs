@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         jobs_out: None,
         sample: Sample::Auto,
         job_budget: None,
+        seeds: 1,
     });
     let result = match command {
         Command::Run {
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
             jobs_out,
             sample,
             job_budget,
+            seeds,
         } => run_options(json, quiet, format, out.as_deref())
             .and_then(|()| with_budget(sample, job_budget))
             .and_then(|sample| {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
                     until: until.as_deref(),
                     jobs_out: jobs_out.as_deref(),
                     sample,
+                    seeds,
                 })
             }),
         Command::Optimize {

@@ -4,12 +4,15 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use gigafactory::catalog::Catalog;
+use gigafactory::plan;
 use gigafactory::run::{self, CsvJobLog, JobSink, Plan, Sample, SimError, SimOptions};
 use gigafactory::units::Date;
 use gigafactory_report::folder::AtomicFile;
 use gigafactory_report::{OutputError, RunFolder, Summary, Tee};
 
+use crate::compare_cmd::shown;
 use crate::output::{out, outln};
+use crate::table::Align;
 use crate::{Failure, TableFormat, prepare, read_scenario, summary, table};
 
 pub(crate) struct RunArgs<'a> {
@@ -21,6 +24,7 @@ pub(crate) struct RunArgs<'a> {
     pub until: Option<&'a str>,
     pub jobs_out: Option<&'a Path>,
     pub sample: Sample,
+    pub seeds: u32,
 }
 
 /// Run a plan file (the optimiser's) with the defaults, printing its summary.
@@ -34,6 +38,7 @@ pub(crate) fn run_plan(path: &str, quiet: bool) -> Result<(), Failure> {
         until: None,
         jobs_out: None,
         sample: Sample::Auto,
+        seeds: 1,
     })
 }
 
@@ -56,6 +61,12 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         return Err(Failure::Input(format!(
             "error: --until {d}: the plan has no workload to simulate ([[tenant]] tables or a \
              [workload] trace)\n"
+        )));
+    }
+    if let (r @ 2.., false) = (args.seeds, plan.has_workload()) {
+        return Err(Failure::Input(format!(
+            "error: --seeds {r}: the plan has no workload to simulate ([[tenant]] tables or a \
+             [workload] trace): its figures are the same under every seed\n"
         )));
     }
     if !plan.has_builds() {
@@ -110,6 +121,26 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
                 })
             })?;
     }
+    // Other seeds, for the simulation's own noise on each figure (not with --quiet: only
+    // the printed summary shows them).
+    let spread = if args.seeds > 1 && !args.quiet {
+        let seeds: Vec<u64> = (1..u64::from(args.seeds))
+            .map(|i| plan.scenario.seed.wrapping_add(i))
+            .collect();
+        let mut per_seed = vec![plan::figures(
+            &plan.scenario,
+            &plan.facility,
+            &evaluation.assessment,
+            evaluation.outcome.as_ref(),
+        )];
+        per_seed.extend(
+            plan::replicate(&plan, Catalog::builtin(), args.sample, until_s, &seeds)
+                .map_err(|e| Failure::Run(format!("error: --seeds: {e}\n")))?,
+        );
+        Some(plan::spread(&per_seed))
+    } else {
+        None
+    };
     let written = match folder {
         None => Vec::new(),
         Some(f) => f.finish(&evaluation, args.jobs_out).map_err(failed)?,
@@ -137,6 +168,9 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         if let Some(o) = &evaluation.outcome {
             out!("{}", summary::render_simulation(o, &evaluation.start));
             out!("{}", crate::serving::render_services(&evaluation));
+        }
+        if let Some(s) = &spread {
+            out!("{}", render_seeds(s, plan.scenario.seed, args.seeds));
         }
         if let Some(dir) = args.out {
             outln!("\nWrote {} in {}", written.join(", "), dir.display());
@@ -213,6 +247,52 @@ fn evaluate(
             _ => format!("error: {m}\n"),
         }),
     })
+}
+
+/// Each figure over the seeds: mean, the 95% interval of the mean, the range.
+fn render_seeds(spread: &[plan::Spread], first: u64, n: u32) -> String {
+    let (moved, fixed): (Vec<&plan::Spread>, Vec<&plan::Spread>) =
+        spread.iter().partition(|s| s.max > s.min);
+    let rows: Vec<Vec<String>> = moved
+        .iter()
+        .map(|s| {
+            let pm = match s.unit {
+                plan::Unit::Date => format!("± {:.0} days", s.half_width_95),
+                plan::Unit::Share => format!("± {} points", table::num(s.half_width_95 * 100.0, 1)),
+                u => format!("± {}", shown(u, s.half_width_95)),
+            };
+            vec![
+                s.label.to_string(),
+                shown(s.unit, s.mean),
+                pm,
+                shown(s.unit, s.min),
+                shown(s.unit, s.max),
+            ]
+        })
+        .collect();
+    let fixed: Vec<&str> = fixed.iter().map(|s| s.label).collect();
+    format!(
+        "\nOver {n} seeds ({first} to {}): each figure's mean, the 95% interval of the mean \
+         (Student's t over the seeds:\nthe simulation's own noise) and the range. The \
+         summary above is seed {first}'s. The same under every seed: {}.\n{}",
+        first.wrapping_add(u64::from(n) - 1),
+        if fixed.is_empty() {
+            "none".to_string()
+        } else {
+            fixed.join("; ")
+        },
+        table::render(
+            &["Figure", "Mean", "95% interval", "Min", "Max"],
+            &[
+                Align::Left,
+                Align::Right,
+                Align::Left,
+                Align::Right,
+                Align::Right
+            ],
+            &rows
+        )
+    )
 }
 
 fn failed(e: OutputError) -> Failure {

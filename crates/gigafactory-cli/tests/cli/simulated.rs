@@ -111,6 +111,53 @@ fn until_ends_the_simulation_early_and_says_so() {
 }
 
 #[test]
+fn seeds_give_each_simulated_figure_its_interval() {
+    let out = gigafactory(&[
+        "run",
+        "scenarios/two-tenants.toml",
+        "--until",
+        "2027-03-01",
+        "--seeds",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let at = text.find("\nOver 3 seeds (").expect("the seeds' table");
+    let table = &text[at..];
+    // Drawn figures move; the plan's own do not.
+    let row = |label: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in\n{table}"))
+            .to_string()
+    };
+    assert!(row("Utilisation").contains("± "), "{table}");
+    assert!(row("Energy MWh").contains("± "), "{table}");
+    assert!(table.contains("The same under every seed: Accelerators; H100-equivalents; Capex"));
+    assert!(!table.lines().any(|l| l.starts_with("Capex ")), "{table}");
+    // The summary above the table is the plan's own seed's: as a run without --seeds.
+    let one = gigafactory(&["run", "scenarios/two-tenants.toml", "--until", "2027-03-01"]);
+    assert_eq!(stdout(&one), text[..at]);
+    // Bad input: no seeds, a plan with nothing to draw.
+    let zero = gigafactory(&["run", "scenarios/two-tenants.toml", "--seeds", "0"]);
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(stderr(&zero).contains("--seeds"), "{}", stderr(&zero));
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.toml");
+    let text = std::fs::read_to_string(tests_dir().join("scenarios/two-tenants.toml")).unwrap();
+    let cut = text.find("[[tenant]]").unwrap();
+    std::fs::write(&plain, &text[..cut]).unwrap();
+    let none = gigafactory(&["run", plain.to_str().unwrap(), "--seeds", "2"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr(&none).starts_with("error: --seeds 2: the plan has no workload to simulate"),
+        "{}",
+        stderr(&none)
+    );
+}
+
+#[test]
 fn compare_sets_the_two_eu_plans_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
     let out = gigafactory(&[

@@ -2,10 +2,12 @@
 //! rent baseline (buying the same compute from the market instead).
 
 mod compare;
+mod seeds;
 
 pub use compare::{
     CompareError, Comparison, ComparisonJson, LabelledFigures, Row, Unit, compare, rows,
 };
+pub use seeds::{Spread, replicate, spread, t_975};
 
 use serde::Serialize;
 
