@@ -121,9 +121,9 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
                 })
             })?;
     }
-    // Other seeds, for the simulation's own noise on each figure (not with --quiet: only
-    // the printed summary shows them).
-    let spread = if args.seeds > 1 && !args.quiet {
+    // Other seeds, for the simulation's own noise on each figure (not with --quiet or
+    // --json: only the printed table summary shows them).
+    let spread = if args.seeds > 1 && !args.quiet && !args.json {
         let seeds: Vec<u64> = (1..u64::from(args.seeds))
             .map(|i| plan.scenario.seed.wrapping_add(i))
             .collect();
