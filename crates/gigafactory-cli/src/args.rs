@@ -61,7 +61,8 @@ pub(crate) enum Command {
         #[arg(long, value_name = "R", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         seeds: u32,
     },
-    /// Run several plans with the same seed and set them side by side, with the rent baseline.
+    /// Run several plans with the same seed and set them side by side, with the rent baseline
+    /// and a verdict on each figure.
     Compare {
         /// Scenario files or built-in names (at least two).
         #[arg(required = true, num_args = 2..)]
@@ -82,6 +83,13 @@ pub(crate) enum Command {
         /// sampled as `run` samples it, so that both give it the same figures).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         job_budget: Option<u64>,
+        /// Run every plan under R seeds (the first plan's and the R - 1 after it, the same
+        /// for every plan, so differences are paired) and show each simulated figure's mean
+        /// and 95% interval. A plan is named better on a figure only when its lead exceeds
+        /// the interval of the paired differences and any sampling's tolerance; otherwise
+        /// "about equal". Runs on all cores; R times the work.
+        #[arg(long, value_name = "R", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        seeds: u32,
     },
     /// Choose sites and accelerators for a scenario's `[optimize]` question (a
     /// mixed-integer programme), and write the plan as a scenario file.

@@ -128,8 +128,17 @@ fn main() -> ExitCode {
             quiet,
             years,
             job_budget,
+            seeds,
         } => with_budget(Sample::Auto, job_budget).and_then(|sample| {
-            compare_cmd::run(&plans, out.as_deref(), json, quiet, years, sample)
+            compare_cmd::run(&compare_cmd::Args {
+                plans: &plans,
+                out: out.as_deref(),
+                json,
+                quiet,
+                years,
+                sample,
+                seeds,
+            })
         }),
     };
     match result {

@@ -10,7 +10,7 @@ use gigafactory::units::Date;
 use gigafactory_report::folder::AtomicFile;
 use gigafactory_report::{OutputError, RunFolder, Summary, Tee};
 
-use crate::compare_cmd::shown;
+use crate::compare_cmd::{plus_minus, shown};
 use crate::output::{out, outln};
 use crate::table::Align;
 use crate::{Failure, TableFormat, prepare, read_scenario, summary, table};
@@ -256,11 +256,7 @@ fn render_seeds(spread: &[plan::Spread], first: u64, n: u32) -> String {
     let rows: Vec<Vec<String>> = moved
         .iter()
         .map(|s| {
-            let pm = match s.unit {
-                plan::Unit::Date => format!("± {:.0} days", s.half_width_95),
-                plan::Unit::Share => format!("± {} points", table::num(s.half_width_95 * 100.0, 1)),
-                u => format!("± {}", shown(u, s.half_width_95)),
-            };
+            let pm = format!("± {}", plus_minus(s.unit, s.half_width_95));
             vec![
                 s.label.to_string(),
                 shown(s.unit, s.mean),

@@ -18,20 +18,26 @@ struct ComparedPlan<'a> {
     outcome: Option<&'a SimOutcome>,
 }
 
-/// A row of the comparison table: the figure, each plan's value as shown, the better plan.
+/// A row of the comparison table: the figure, each plan's value as shown, the verdict.
 struct CompareRow {
     /// What the figure is.
     label: String,
     /// One cell per plan.
     shown: Vec<String>,
-    /// The better plan's label, where lower or higher is better.
-    better: Option<String>,
+    /// The verdict as the table words it.
+    verdict: String,
 }
 
 /// The report of `gigafactory compare`: the plans side by side, as a table (with the cells
-/// as `cells` shows them, a row per figure and a cell per plan) and charts.
+/// as `cells` shows them, a row per figure and a cell per plan, and each row's verdict as
+/// `verdicts` words it, with `rule` saying how they were reached) and charts.
 #[must_use]
-pub fn compare_html(c: &Comparison, cells: &[Vec<String>]) -> String {
+pub fn compare_html(
+    c: &Comparison,
+    cells: &[Vec<String>],
+    verdicts: &[String],
+    rule: &str,
+) -> String {
     let plans: Vec<ComparedPlan<'_>> = c
         .labels
         .iter()
@@ -47,20 +53,28 @@ pub fn compare_html(c: &Comparison, cells: &[Vec<String>]) -> String {
         .rows
         .iter()
         .zip(cells)
-        .map(|(r, shown)| CompareRow {
+        .zip(verdicts)
+        .map(|((r, shown), verdict)| CompareRow {
             label: r.label.to_string(),
             shown: shown.clone(),
-            better: r.better.map(|b| c.labels[b].clone()),
+            verdict: verdict.clone(),
         })
         .collect();
-    let seed = c.seed;
+    let seeds = match c.seeds.as_slice() {
+        [first, .., last] => format!(
+            "the same {} seeds ({first} to {last}) for every plan, each value the mean over \
+             them ± half its 95% interval",
+            c.seeds.len()
+        ),
+        _ => format!("the same seed ({}) for every plan", c.seed),
+    };
     let mut h = String::new();
     write!(
         h,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>Plans compared</title><style>{STYLE}</style></head><body>\n\
-         <h1>Plans compared</h1>\n<p class=\"note\">{n} plans, the same seed ({seed}) for \
-         every plan, so that the same demand meets each. Made by gigafactory {v}.</p>\n",
+         <h1>Plans compared</h1>\n<p class=\"note\">{n} plans, {seeds}, so that the same \
+         demand meets each. Made by gigafactory {v}.</p>\n",
         n = plans.len(),
         v = env!("CARGO_PKG_VERSION"),
     )
@@ -86,14 +100,10 @@ pub fn compare_html(c: &Comparison, cells: &[Vec<String>]) -> String {
         for c in &r.shown {
             write!(h, "<td class=\"n\">{}</td>", esc(c)).expect("String");
         }
-        writeln!(
-            h,
-            "<td>{}</td></tr>",
-            esc(r.better.as_deref().unwrap_or("-"))
-        )
-        .expect("String");
+        writeln!(h, "<td>{}</td></tr>", esc(&r.verdict)).expect("String");
     }
-    h.push_str("</table>\n<h2>Charts</h2>\n");
+    writeln!(h, "</table>\n<p class=\"note\">{}</p>", esc(rule)).expect("String");
+    h.push_str("<h2>Charts</h2>\n");
     h.push_str(&figure_charts(&plans));
     h.push_str(&simulated_charts(&plans));
     h.push_str(

@@ -402,7 +402,8 @@ impl RunFolder {
 }
 
 /// Write a comparison's folder `dir`: `compare.json` and `report.html`, the latter with the
-/// table's cells as `cells` shows them (a row per figure, a cell per plan).
+/// table's cells as `cells` shows them (a row per figure, a cell per plan), each row's
+/// verdict as `verdicts` words it, and `rule`, how the verdicts were reached.
 ///
 /// # Errors
 /// The folder cannot be created or a file written.
@@ -410,6 +411,8 @@ pub fn write_comparison(
     dir: &Path,
     c: &Comparison,
     cells: &[Vec<String>],
+    verdicts: &[String],
+    rule: &str,
 ) -> Result<Vec<String>, OutputError> {
     fs::create_dir_all(dir).map_err(|source| OutputError::Create {
         path: dir.to_path_buf(),
@@ -417,7 +420,7 @@ pub fn write_comparison(
     })?;
     let files = [
         ("compare.json", comparison_json(c)),
-        ("report.html", crate::compare_html(c, cells)),
+        ("report.html", crate::compare_html(c, cells, verdicts, rule)),
     ];
     for (name, contents) in &files {
         text(&dir.join(name), contents)?;

@@ -265,6 +265,7 @@ fn the_small_scenarios_summaries_match_their_snapshots() {
         ("two-tenants", vec!["run", a]),
         ("trace", vec!["run", b]),
         ("compare", vec!["compare", a, b]),
+        ("compare-seeds", vec!["compare", a, b, "--seeds", "3"]),
     ] {
         let text = gigafactory(&args);
         assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));

@@ -6,7 +6,9 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::{PlanFigures, best, figures};
+use super::seeds::par_map;
+use super::verdict::{Runs, Sensitivity, Verdict, verdict};
+use super::{PlanFigures, figures, t_975};
 use crate::catalog::Catalog;
 use crate::run::{self, Plan, Sample, SimError, SimOptions, SimOutcome};
 
@@ -38,22 +40,34 @@ pub struct Row {
     pub label: &'static str,
     /// How it reads.
     pub unit: Unit,
-    /// Each plan's value (`None` where a plan does not have the figure).
+    /// How it depends on the simulation.
+    pub sensitivity: Sensitivity,
+    /// Each plan's value, the mean over the seeds (`None` where a plan does not have the
+    /// figure).
     pub values: Vec<Option<f64>>,
-    /// The index of the better plan, where lower or higher is better and they differ.
+    /// Half the width of the 95% interval of each plan's mean over the seeds (`None` with
+    /// one seed or where a plan lacks the figure).
+    pub half_width_95: Vec<Option<f64>>,
+    /// The index of the plan named better by [`verdict`], if any.
     pub better: Option<usize>,
+    /// The verdict, and why.
+    pub verdict: Verdict,
 }
 
 /// Plans compared.
 #[derive(Debug, Clone)]
 pub struct Comparison {
-    /// The seed every plan ran with.
+    /// The first seed every plan ran with (the first plan's).
     pub seed: u64,
+    /// Every seed each plan ran with, in order (one unless replicated).
+    pub seeds: Vec<u64>,
     /// The plans' labels.
     pub labels: Vec<String>,
-    /// Each plan's figures.
+    /// Each plan's figures under the first seed.
     pub figures: Vec<PlanFigures>,
-    /// Each plan's simulation outcome, if it has a workload.
+    /// Each plan's figures under each seed (`per_seed[plan][seed]`).
+    pub per_seed: Vec<Vec<PlanFigures>>,
+    /// Each plan's simulation outcome under the first seed, if it has a workload.
     pub outcomes: Vec<Option<SimOutcome>>,
     /// The figures row by row.
     pub rows: Vec<Row>,
@@ -73,12 +87,31 @@ pub struct CompareError {
 /// figure.
 #[derive(Debug, Serialize)]
 pub struct ComparisonJson<'a> {
-    /// The seed every plan ran with.
+    /// The first seed every plan ran with.
     pub seed: u64,
-    /// Each plan's figures.
+    /// Every seed each plan ran with.
+    pub seeds: &'a [u64],
+    /// Each plan's figures under the first seed.
     pub plans: Vec<LabelledFigures<'a>>,
-    /// The better plan's label, per figure key.
+    /// The label of the plan named better, per figure key (only where one is).
     pub better: BTreeMap<&'static str, &'a str>,
+    /// Per figure key: the verdict and what it rests on.
+    pub verdicts: BTreeMap<&'static str, VerdictJson<'a>>,
+}
+
+/// The verdict on one figure in `compare.json`.
+#[derive(Debug, Serialize)]
+pub struct VerdictJson<'a> {
+    /// The plan named better, if any.
+    pub better: Option<&'a str>,
+    /// What the verdict rests on: `exact` (not simulated), `beyond seed noise and
+    /// tolerance`, `one replication`, `about equal: within seed noise`, `about equal:
+    /// within sampling tolerance`, `about equal: queueing under sampling`, `unranked`.
+    pub basis: &'static str,
+    /// Each plan's mean over the seeds.
+    pub mean: &'a [Option<f64>],
+    /// Half the width of the 95% interval of each plan's mean (null with one seed).
+    pub half_width_95: &'a [Option<f64>],
 }
 
 /// A plan's figures with its label.
@@ -97,6 +130,7 @@ impl Comparison {
     pub fn json(&self) -> ComparisonJson<'_> {
         ComparisonJson {
             seed: self.seed,
+            seeds: &self.seeds,
             plans: self
                 .labels
                 .iter()
@@ -108,13 +142,28 @@ impl Comparison {
                 .iter()
                 .filter_map(|r| r.better.map(|b| (r.key, self.labels[b].as_str())))
                 .collect(),
+            verdicts: self
+                .rows
+                .iter()
+                .map(|r| {
+                    let v = VerdictJson {
+                        better: r.better.map(|b| self.labels[b].as_str()),
+                        basis: r.verdict.basis(),
+                        mean: &r.values,
+                        half_width_95: &r.half_width_95,
+                    };
+                    (r.key, v)
+                })
+                .collect(),
         }
     }
 }
 
-/// Evaluate `plans`, each with the first plan's seed and sampled as `sample` says (as `run`
-/// samples it, so that a plan's figures here are those `run` gives it), each on its own
-/// thread, and set their figures side by side.
+/// Evaluate `plans` under the same `seeds` (the first plan's seed and the `seeds - 1`
+/// after it, so that the same demand meets each plan under each seed and their differences
+/// are paired), each sampled as `run` samples it (so that a plan's figures here are those
+/// `run` gives it), on all cores, and set their figures side by side with a verdict on
+/// each.
 ///
 /// # Errors
 /// The first plan, in order, that could not be evaluated.
@@ -122,199 +171,295 @@ pub fn compare(
     mut plans: Vec<Plan>,
     catalog: &Catalog,
     sample: Sample,
+    seeds: u32,
 ) -> Result<Comparison, CompareError> {
-    // The same seed for every plan, so that the same demand meets each.
     let seed = plans.first().map_or(0, |p| p.scenario.seed);
+    let seeds: Vec<u64> = (0..u64::from(seeds.max(1)))
+        .map(|i| seed.wrapping_add(i))
+        .collect();
     for p in &mut plans {
         p.scenario.seed = seed;
     }
+    let work: Vec<(usize, u64)> = (0..plans.len())
+        .flat_map(|i| seeds.iter().map(move |&s| (i, s)))
+        .collect();
     type Ran = (PlanFigures, Option<SimOutcome>);
-    let results: Vec<Result<Ran, CompareError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = plans
-            .iter()
-            .map(|p| {
-                scope.spawn(move || {
-                    let e = run::evaluate(p, catalog, sample, SimOptions::default()).map_err(
-                        |source| CompareError {
-                            label: p.label.clone(),
-                            source,
-                        },
-                    )?;
-                    let f = figures(&p.scenario, &p.facility, &e.assessment, e.outcome.as_ref());
-                    Ok((f, e.outcome))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a plan's thread does not panic"))
-            .collect()
+    let ran: Vec<Result<Ran, CompareError>> = par_map(&work, |&(i, s)| {
+        let mut p = plans[i].clone();
+        p.scenario.seed = s;
+        let e = run::evaluate(&p, catalog, sample, SimOptions::default()).map_err(|source| {
+            CompareError {
+                label: if s == seed {
+                    p.label.clone()
+                } else {
+                    format!("{} (seed {s})", p.label)
+                },
+                source,
+            }
+        })?;
+        let f = figures(&p.scenario, &p.facility, &e.assessment, e.outcome.as_ref());
+        // Only the first seed's outcome is kept (for the report's charts).
+        Ok((f, e.outcome.filter(|_| s == seed)))
     });
-    let (figures, outcomes): (Vec<PlanFigures>, Vec<Option<SimOutcome>>) = results
-        .into_iter()
-        .collect::<Result<Vec<Ran>, _>>()?
-        .into_iter()
-        .unzip();
+    let mut ran = ran.into_iter();
+    let mut per_seed = Vec::new();
+    let mut outcomes = Vec::new();
+    for _ in &plans {
+        let mut mine = Vec::new();
+        for k in 0..seeds.len() {
+            let (f, o) = ran.next().expect("one result per plan and seed")?;
+            if k == 0 {
+                outcomes.push(o);
+            }
+            mine.push(f);
+        }
+        per_seed.push(mine);
+    }
     Ok(Comparison {
         seed,
+        rows: rows_over_seeds(&per_seed),
+        figures: per_seed.iter().map(|s| s[0].clone()).collect(),
+        seeds,
+        per_seed,
         labels: plans.into_iter().map(|p| p.label).collect(),
-        rows: rows(&figures),
-        figures,
         outcomes,
     })
 }
 
+/// A compared figure: how to read it from a plan's figures, and which way is better.
+struct Spec {
+    key: &'static str,
+    label: &'static str,
+    unit: Unit,
+    sensitivity: Sensitivity,
+    /// Whether lower is better (`None`: neither).
+    lower: Option<bool>,
+    get: fn(&PlanFigures) -> Option<f64>,
+}
+
 /// The compared figures, in the order tables show them.
-#[must_use]
-pub fn rows(f: &[PlanFigures]) -> Vec<Row> {
-    let row = |key, label, unit, values: Vec<Option<f64>>, lower: Option<bool>| Row {
+#[allow(clippy::too_many_lines)] // one entry per figure
+fn specs() -> Vec<Spec> {
+    use Sensitivity::{Exact, Queueing, Share, Total};
+    let spec = |key, label, unit, sensitivity, lower, get| Spec {
         key,
         label,
         unit,
-        better: lower.and_then(|l| best(&values, l)),
-        values,
+        sensitivity,
+        lower,
+        get,
     };
-    let get = |g: &dyn Fn(&PlanFigures) -> Option<f64>| f.iter().map(g).collect::<Vec<_>>();
     vec![
-        row(
-            "gpus",
-            "Accelerators",
-            Unit::Count,
-            get(&|p| Some(p.gpus as f64)),
-            None,
-        ),
-        row(
+        spec("gpus", "Accelerators", Unit::Count, Exact, None, |p| {
+            Some(p.gpus as f64)
+        }),
+        spec(
             "h100_equivalents",
             "H100-equivalents",
             Unit::Count,
-            get(&|p| Some(p.h100_equivalents)),
+            Exact,
             Some(false),
+            |p| Some(p.h100_equivalents),
         ),
-        row(
-            "capex_eur",
-            "Capex",
-            Unit::Eur,
-            get(&|p| Some(p.capex_eur)),
-            Some(true),
-        ),
-        row(
+        spec("capex_eur", "Capex", Unit::Eur, Exact, Some(true), |p| {
+            Some(p.capex_eur)
+        }),
+        spec(
             "capex_share_of_budget",
             "Capex ÷ budget",
             Unit::Share,
-            get(&|p| p.budget_eur.map(|b| p.capex_eur / b)),
+            Exact,
             Some(true),
+            |p| p.budget_eur.map(|b| p.capex_eur / b),
         ),
-        row(
+        spec(
             "facility_power_mw",
             "Facility power MW",
             Unit::Mw,
-            get(&|p| Some(p.facility_power_mw)),
+            Exact,
             Some(true),
+            |p| Some(p.facility_power_mw),
         ),
-        row(
+        spec(
             "total_cost_eur",
             "Total cost (capex + opex)",
             Unit::Eur,
-            get(&|p| Some(p.total_cost_eur)),
+            Total,
             Some(true),
+            |p| Some(p.total_cost_eur),
         ),
-        row(
+        spec(
             "utilization",
             "Utilisation",
             Unit::Share,
-            get(&|p| Some(p.utilization)),
+            Share,
             Some(false),
+            |p| Some(p.utilization),
         ),
-        row(
+        spec(
             "served_h100_hours",
             "Served H100-hours",
             Unit::Count,
-            get(&|p| Some(p.served_h100_hours)),
+            Total,
             Some(false),
+            |p| Some(p.served_h100_hours),
         ),
-        row(
+        spec(
             "cost_per_h100_hour_eur",
             "Cost per served H100-hour",
             Unit::Eur,
-            get(&|p| Some(p.cost_per_h100_hour_eur)),
+            Total,
             Some(true),
+            |p| Some(p.cost_per_h100_hour_eur),
         ),
-        row(
+        spec(
             "rent_baseline_eur",
             "Rent baseline (same hours)",
             Unit::Eur,
-            get(&|p| Some(p.rent_baseline_eur)),
+            Total,
             None,
+            |p| Some(p.rent_baseline_eur),
         ),
-        row(
+        spec(
             "cost_over_rent",
             "Cost ÷ rent baseline",
             Unit::Share,
-            get(&|p| Some(p.total_cost_eur / p.rent_baseline_eur.max(1e-9))),
+            Total,
             Some(true),
+            |p| Some(p.total_cost_eur / p.rent_baseline_eur.max(1e-9)),
         ),
-        row(
+        spec(
             "energy_mwh",
             "Energy MWh",
             Unit::Count,
-            get(&|p| Some(p.energy_mwh)),
+            Total,
             Some(true),
+            |p| Some(p.energy_mwh),
         ),
-        row(
-            "co2_t",
-            "CO2 t",
-            Unit::Count,
-            get(&|p| Some(p.co2_t)),
-            Some(true),
-        ),
-        row(
+        spec("co2_t", "CO2 t", Unit::Count, Total, Some(true), |p| {
+            Some(p.co2_t)
+        }),
+        spec(
             "wait_s_p95",
             "Wait p95 h",
             Unit::Hours,
-            get(&|p| p.wait_s_p95.map(|s| s / 3600.0)),
+            Queueing,
             Some(true),
+            |p| p.wait_s_p95.map(|s| s / 3600.0),
         ),
-        row(
+        spec(
             "lost_demand_gpu_hours",
             "Lost demand GPU-h",
             Unit::Count,
-            get(&|p| p.lost_demand_gpu_hours),
+            Queueing,
             Some(true),
+            |p| p.lost_demand_gpu_hours,
         ),
-        row(
+        spec(
             "jobs_refused",
             "Jobs refused",
             Unit::Count,
-            get(&|p| p.jobs_refused.map(|n| n as f64)),
+            Queueing,
             Some(true),
+            |p| p.jobs_refused.map(|n| n as f64),
         ),
-        row(
+        spec(
             "cross_site_runs",
             "Runs across sites",
             Unit::Count,
-            get(&|p| p.cross_site_runs.map(|n| n as f64)),
+            Queueing,
             None,
+            |p| p.cross_site_runs.map(|n| n as f64),
         ),
-        row(
+        spec(
             "largest_run_flop",
             "Largest training run, first year",
             Unit::Flop,
-            get(&|p| Some(p.largest_run_flop)),
+            Exact,
             Some(false),
+            |p| Some(p.largest_run_flop),
         ),
-        row(
+        spec(
             "largest_run_frontier_date",
             "Its size was the frontier's on",
             Unit::Date,
-            get(&|p| p.largest_run_frontier_day),
+            Exact,
             Some(false),
+            |p| p.largest_run_frontier_day,
         ),
-        row(
+        spec(
             "frontier_behind_from",
             "Behind the frontier run from",
             Unit::Date,
-            get(&|p| p.frontier_behind_from_day),
+            Exact,
             Some(false),
+            |p| p.frontier_behind_from_day,
         ),
     ]
+}
+
+/// The compared figures of one replication of each plan, in the order tables show them.
+#[must_use]
+pub fn rows(f: &[PlanFigures]) -> Vec<Row> {
+    let per_plan: Vec<Vec<PlanFigures>> = f.iter().map(|p| vec![p.clone()]).collect();
+    rows_over_seeds(&per_plan)
+}
+
+/// The compared figures of each plan under each of the same seeds (`per_plan[plan][seed]`):
+/// each plan's mean and the 95% interval of its mean (with two seeds or more), and the
+/// verdict by [`verdict`].
+#[must_use]
+pub fn rows_over_seeds(per_plan: &[Vec<PlanFigures>]) -> Vec<Row> {
+    let all = || per_plan.iter().flatten();
+    let runs = Runs {
+        simulated: all().any(|p| p.simulated),
+        sampled: all().any(|p| p.sampling.is_some()),
+    };
+    specs()
+        .into_iter()
+        .map(|s| {
+            let values: Vec<Vec<Option<f64>>> = per_plan
+                .iter()
+                .map(|seeds| seeds.iter().map(s.get).collect())
+                .collect();
+            let stats: Vec<Option<(f64, f64)>> = values
+                .iter()
+                .map(|v| {
+                    v.iter()
+                        .copied()
+                        .collect::<Option<Vec<f64>>>()
+                        .map(|x| mean_and_half_width(&x))
+                })
+                .collect();
+            let verdict = verdict(&values, s.lower, s.sensitivity, runs);
+            Row {
+                key: s.key,
+                label: s.label,
+                unit: s.unit,
+                sensitivity: s.sensitivity,
+                values: stats.iter().map(|m| m.map(|m| m.0)).collect(),
+                half_width_95: stats
+                    .iter()
+                    .map(|m| m.filter(|_| values[0].len() > 1).map(|m| m.1))
+                    .collect(),
+                better: verdict.better(),
+                verdict,
+            }
+        })
+        .collect()
+}
+
+/// The mean of `x` and half the width of its 95% interval (Student's t; 0 for one value).
+#[must_use]
+pub fn mean_and_half_width(x: &[f64]) -> (f64, f64) {
+    let n = x.len();
+    if n == 0 {
+        return (f64::NAN, 0.0);
+    }
+    let mean = x.iter().sum::<f64>() / n as f64;
+    if n == 1 {
+        return (mean, 0.0);
+    }
+    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    (mean, t_975(n - 1) * (var / n as f64).sqrt())
 }

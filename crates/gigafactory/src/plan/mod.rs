@@ -3,11 +3,16 @@
 
 mod compare;
 mod seeds;
+mod verdict;
 
 pub use compare::{
-    CompareError, Comparison, ComparisonJson, LabelledFigures, Row, Unit, compare, rows,
+    CompareError, Comparison, ComparisonJson, LabelledFigures, Row, Unit, VerdictJson, compare,
+    mean_and_half_width, rows, rows_over_seeds,
 };
 pub use seeds::{Spread, replicate, spread, t_975};
+pub use verdict::{
+    Basis, Runs, SAMPLED_SHARE, SAMPLED_TOTAL, Sensitivity, Verdict, Within, verdict,
+};
 
 use serde::Serialize;
 

@@ -6,7 +6,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{CompareError, PlanFigures, Unit, figures, rows};
+use super::{CompareError, PlanFigures, Unit, figures, mean_and_half_width, rows};
 use crate::catalog::Catalog;
 use crate::run::{self, Plan, Sample, SimOptions};
 
@@ -60,17 +60,10 @@ pub fn spread(per_seed: &[PlanFigures]) -> Vec<Spread> {
         .into_iter()
         .filter_map(|r| {
             let values: Vec<f64> = r.values.iter().copied().collect::<Option<_>>()?;
-            let n = values.len();
-            if n == 0 {
+            if values.is_empty() {
                 return None;
             }
-            let mean = values.iter().sum::<f64>() / n as f64;
-            let half_width_95 = if n > 1 {
-                let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-                t_975(n - 1) * (var / n as f64).sqrt()
-            } else {
-                0.0
-            };
+            let (mean, half_width_95) = mean_and_half_width(&values);
             Some(Spread {
                 key: r.key,
                 label: r.label,
@@ -85,10 +78,40 @@ pub fn spread(per_seed: &[PlanFigures]) -> Vec<Spread> {
         .collect()
 }
 
+/// `f` of each of `items`, in their order, on as many threads as the machine has cores
+/// (at most one per item): each call holds its own simulation, so memory grows with the
+/// threads, not the items.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else {
+                        break;
+                    };
+                    let r = f(item);
+                    done.lock().expect("no thread panics holding it")[i] = Some(r);
+                }
+            });
+        }
+    });
+    done.into_inner()
+        .expect("no thread panicked")
+        .into_iter()
+        .map(|r| r.expect("every item ran"))
+        .collect()
+}
+
 /// Evaluate `plan` under each of `seeds` (its own seed replaced), sampled as `sample` says
-/// and stopped at `until_s`, on as many threads as the machine has cores (each run holds
-/// its own simulation: memory grows with the threads, not the seeds); the figures of each,
-/// in the order of `seeds`.
+/// and stopped at `until_s`, on all cores ([`par_map`]); the figures of each, in the order
+/// of `seeds`.
 ///
 /// # Errors
 /// The first seed, in order, whose run failed (as [`run::evaluate`]).
@@ -99,45 +122,22 @@ pub fn replicate(
     until_s: Option<u64>,
     seeds: &[u64],
 ) -> Result<Vec<PlanFigures>, CompareError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(seeds.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<Result<PlanFigures, CompareError>>>> =
-        Mutex::new(seeds.iter().map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&seed) = seeds.get(i) else {
-                        break;
-                    };
-                    let mut p = plan.clone();
-                    p.scenario.seed = seed;
-                    let options = SimOptions {
-                        until_s,
-                        ..SimOptions::default()
-                    };
-                    let r = run::evaluate(&p, catalog, sample, options)
-                        .map(|e| {
-                            figures(&p.scenario, &p.facility, &e.assessment, e.outcome.as_ref())
-                        })
-                        .map_err(|source| CompareError {
-                            label: format!("{} (seed {seed})", p.label),
-                            source,
-                        });
-                    done.lock().expect("no thread panics holding it")[i] = Some(r);
-                }
-            });
-        }
-    });
-    done.into_inner()
-        .expect("no thread panicked")
-        .into_iter()
-        .map(|r| r.expect("every seed ran"))
-        .collect()
+    par_map(seeds, |&seed| {
+        let mut p = plan.clone();
+        p.scenario.seed = seed;
+        let options = SimOptions {
+            until_s,
+            ..SimOptions::default()
+        };
+        run::evaluate(&p, catalog, sample, options)
+            .map(|e| figures(&p.scenario, &p.facility, &e.assessment, e.outcome.as_ref()))
+            .map_err(|source| CompareError {
+                label: format!("{} (seed {seed})", p.label),
+                source,
+            })
+    })
+    .into_iter()
+    .collect()
 }
 
 #[cfg(test)]
