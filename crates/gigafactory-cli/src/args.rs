@@ -56,8 +56,9 @@ pub(crate) enum Command {
         job_budget: Option<u64>,
         /// Run the simulation R times, with the scenario's seed and the R - 1 after it, and
         /// print each figure's mean, 95% interval and range over them after the summary:
-        /// the simulation's own noise (outputs and the summary above it are the first
-        /// seed's; not with --json or --quiet). Runs on all cores; R times the work.
+        /// the simulation's own noise (also under `seeds` in summary.json; the other
+        /// outputs and the summary above it are the first seed's). Runs on all cores; R
+        /// times the work.
         #[arg(long, value_name = "R", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         seeds: u32,
     },

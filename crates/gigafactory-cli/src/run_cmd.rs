@@ -8,7 +8,7 @@ use gigafactory::plan;
 use gigafactory::run::{self, CsvJobLog, JobSink, Plan, Sample, SimError, SimOptions};
 use gigafactory::units::Date;
 use gigafactory_report::folder::AtomicFile;
-use gigafactory_report::{OutputError, RunFolder, Summary, Tee};
+use gigafactory_report::{OutputError, RunFolder, Seeds, Summary, Tee};
 
 use crate::compare_cmd::{plus_minus, shown};
 use crate::output::{out, outln};
@@ -121,12 +121,12 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
                 })
             })?;
     }
-    // Other seeds, for the simulation's own noise on each figure (not with --quiet or
-    // --json: only the printed table summary shows them).
-    let spread = if args.seeds > 1 && !args.quiet && !args.json {
-        let seeds: Vec<u64> = (1..u64::from(args.seeds))
-            .map(|i| plan.scenario.seed.wrapping_add(i))
-            .collect();
+    // Other seeds, for the simulation's own noise on each figure: in the terminal's table,
+    // and under `seeds` in summary.json (written with --out, printed with --json).
+    let seeds: Vec<u64> = (0..u64::from(args.seeds))
+        .map(|i| plan.scenario.seed.wrapping_add(i))
+        .collect();
+    let spread = if args.seeds > 1 && (!args.quiet || args.out.is_some()) {
         let mut per_seed = vec![plan::figures(
             &plan.scenario,
             &plan.facility,
@@ -134,22 +134,27 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             evaluation.outcome.as_ref(),
         )];
         per_seed.extend(
-            plan::replicate(&plan, Catalog::builtin(), args.sample, until_s, &seeds)
+            plan::replicate(&plan, Catalog::builtin(), args.sample, until_s, &seeds[1..])
                 .map_err(|e| Failure::Run(format!("error: --seeds: {e}\n")))?,
         );
         Some(plan::spread(&per_seed))
     } else {
         None
     };
+    let replicated = spread.as_deref().map(|s| Seeds::of(&seeds, s));
     let written = match folder {
         None => Vec::new(),
-        Some(f) => f.finish(&evaluation, args.jobs_out).map_err(failed)?,
+        Some(f) => f
+            .finish(&evaluation, replicated.as_ref(), args.jobs_out)
+            .map_err(failed)?,
     };
     if args.quiet {
         return Ok(());
     }
     if args.json {
-        out!("{}", Summary::of(&evaluation).to_json());
+        let mut summary = Summary::of(&evaluation);
+        summary.seeds = replicated;
+        out!("{}", summary.to_json());
     } else {
         let origin = if src.file.is_none() {
             "built-in scenario"

@@ -373,7 +373,11 @@ fn schema_problems(
                 }
             }
             for (k, x) in m {
-                match schema["properties"].get(k) {
+                // A map's values follow `additionalProperties`.
+                match schema["properties"]
+                    .get(k)
+                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
+                {
                     Some(s) => schema_problems(x, s, root, &format!("{at}.{k}"), out),
                     None => out.push(format!("{at}.{k}: not in the schema")),
                 }
@@ -400,13 +404,20 @@ fn summary_json_follows_the_schema_printed_by_schema_summary() {
     let plain = dir.path().join("plain.toml");
     std::fs::write(&plain, &text[..cut]).unwrap();
     let simulated = tests_dir().join("scenarios/two-tenants.toml");
-    for (file, is_simulated) in [(&simulated, true), (&plain, false)] {
-        let out = gigafactory(&["run", file.to_str().unwrap(), "--json"]);
+    // And the first replicated over seeds (`seeds`), for two months.
+    let replicated = ["--seeds", "2", "--until", "2027-03-01"];
+    for (file, is_simulated, extra) in [
+        (&simulated, true, &[][..]),
+        (&plain, false, &[][..]),
+        (&simulated, true, &replicated[..]),
+    ] {
+        let out = gigafactory(&[&["run", file.to_str().unwrap(), "--json"][..], extra].concat());
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["simulation"].is_object(), is_simulated);
         assert_eq!(v["years"].is_array(), is_simulated);
         assert!(v["horizon_years"].is_u64());
+        assert_eq!(v["seeds"].is_object(), !extra.is_empty());
         let mut problems = Vec::new();
         schema_problems(&v, &schema, &schema, "summary", &mut problems);
         assert!(problems.is_empty(), "{}: {problems:#?}", file.display());

@@ -13,7 +13,7 @@ use gigafactory::plan::Comparison;
 use gigafactory::run::{Evaluation, JobRecord, JobSink};
 use gigafactory_columnar::JobsWriter;
 
-use crate::Summary;
+use crate::{Seeds, Summary};
 
 /// Write `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -212,8 +212,16 @@ impl TableFormat {
     }
 }
 
-/// Writes one file of a run's folder: the evaluation, the file's path, the tables' format.
-type Writer = fn(&Evaluation, &Path, TableFormat) -> Result<(), OutputError>;
+/// What a run's folder is written from: the evaluation and, when replicated, its figures
+/// over the seeds.
+struct Output<'a> {
+    e: &'a Evaluation,
+    seeds: Option<&'a Seeds>,
+}
+
+/// Writes one file of a run's folder: what the run gave, the file's path, the tables'
+/// format.
+type Writer = fn(&Output<'_>, &Path, TableFormat) -> Result<(), OutputError>;
 
 /// One file a run's folder may hold, and when a run writes it.
 struct RunFile {
@@ -236,8 +244,8 @@ const RUN_FILES: [RunFile; 6] = [
     RunFile {
         name: "timeseries.{ext}",
         simulated: true,
-        write: Some(|e, path, format| {
-            let series = &e.outcome.as_ref().expect("simulated").series;
+        write: Some(|o, path, format| {
+            let series = &o.e.outcome.as_ref().expect("simulated").series;
             AtomicFile::create(path)
                 .and_then(|f| match format {
                     TableFormat::Parquet => {
@@ -252,22 +260,26 @@ const RUN_FILES: [RunFile; 6] = [
     RunFile {
         name: "summary.json",
         simulated: false,
-        write: Some(|e, path, _| text(path, &Summary::of(e).to_json())),
+        write: Some(|o, path, _| {
+            let mut summary = Summary::of(o.e);
+            summary.seeds = o.seeds.cloned();
+            text(path, &summary.to_json())
+        }),
     },
     RunFile {
         name: "report.html",
         simulated: false,
-        write: Some(|e, path, _| text(path, &crate::html(e))),
+        write: Some(|o, path, _| text(path, &crate::html(o.e))),
     },
     RunFile {
         name: "years.csv",
         simulated: true,
-        write: Some(|e, path, _| {
+        write: Some(|o, path, _| {
             text(
                 path,
                 &crate::tables::years_csv(
-                    e.outcome.as_ref().expect("simulated"),
-                    &e.assessment.capability,
+                    o.e.outcome.as_ref().expect("simulated"),
+                    &o.e.assessment.capability,
                 ),
             )
         }),
@@ -275,10 +287,10 @@ const RUN_FILES: [RunFile; 6] = [
     RunFile {
         name: "tenants.csv",
         simulated: true,
-        write: Some(|e, path, _| {
+        write: Some(|o, path, _| {
             text(
                 path,
-                &crate::tables::tenants_csv(e.outcome.as_ref().expect("simulated")),
+                &crate::tables::tenants_csv(o.e.outcome.as_ref().expect("simulated")),
             )
         }),
     },
@@ -356,16 +368,18 @@ impl RunFolder {
         &mut self.jobs
     }
 
-    /// Write the rest of evaluation `e`'s files (for a plan not simulated, no jobs table),
-    /// and remove the tool's files of an earlier run that this one did not write, except
-    /// `also_ours` (another file of this run that may stand there, e.g. its job log).
-    /// Returns the names written, in order.
+    /// Write the rest of evaluation `e`'s files (for a plan not simulated, no jobs table;
+    /// `summary.json` with `seeds` where the run was replicated), and remove the tool's
+    /// files of an earlier run that this one did not write, except `also_ours` (another
+    /// file of this run that may stand there, e.g. its job log). Returns the names
+    /// written, in order.
     ///
     /// # Errors
     /// A file cannot be written.
     pub fn finish(
         self,
         e: &Evaluation,
+        seeds: Option<&Seeds>,
         also_ours: Option<&Path>,
     ) -> Result<Vec<String>, OutputError> {
         let simulated = e.outcome.is_some();
@@ -381,7 +395,7 @@ impl RunFolder {
         for f in RUN_FILES.iter().filter(|f| simulated || !f.simulated) {
             let name = f.file_name(self.format);
             if let Some(write) = f.write {
-                write(e, &self.dir.join(&name), self.format)?;
+                write(&Output { e, seeds }, &self.dir.join(&name), self.format)?;
             }
             written.push(name);
         }

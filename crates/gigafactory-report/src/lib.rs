@@ -16,7 +16,7 @@ use gigafactory::units::{Date, eur_words};
 
 pub use compare::compare_html;
 pub use folder::{OutputError, RunFolder, TableFormat, Tee, comparison_json, write_comparison};
-pub use summary::{Headline, Summary};
+pub use summary::{Headline, SeedSpread, Seeds, Summary};
 pub use svg::{Line, Series, XAxis, bars, esc, lines};
 pub use tables::{tenants_csv, years_csv};
 

@@ -3,8 +3,10 @@
 
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 use gigafactory::model::Assessment;
+use gigafactory::plan::Spread;
 use gigafactory::run::{
     Evaluation, HoursByKind, ServiceFigures, SimOutcome, TenantOutcome, YearOutcome,
 };
@@ -38,6 +40,60 @@ pub struct Summary {
     /// GPU-hours by kind of work: serving, training, batch (when simulated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_hours_by_kind: Option<HoursByKind>,
+    /// The simulation replicated over seeds (`run --seeds R`, R > 1): each figure's mean,
+    /// 95% interval and range over them; the rest of the file is the first seed's run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seeds: Option<Seeds>,
+}
+
+/// A run's simulation replicated over seeds: the simulation's own noise on each figure.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Seeds {
+    /// The seeds, in order; the first is the scenario's.
+    pub seeds: Vec<u64>,
+    /// Per figure (keyed as `compare.json` keys them), its spread over the seeds; figures
+    /// that are not finite under every seed (e.g. a cost per hour with no hours served)
+    /// are left out.
+    pub figures: BTreeMap<String, SeedSpread>,
+}
+
+/// One figure over the seeds.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SeedSpread {
+    /// The mean over the seeds.
+    pub mean: f64,
+    /// Half the width of the 95% interval of the mean (Student's t over the seeds).
+    pub half_width_95: f64,
+    /// The smallest value.
+    pub min: f64,
+    /// The largest value.
+    pub max: f64,
+    /// Each seed's value, in the order of `seeds`.
+    pub values: Vec<f64>,
+}
+
+impl Seeds {
+    /// From the library's spreads of a plan's figures over `seeds`.
+    #[must_use]
+    pub fn of(seeds: &[u64], spread: &[Spread]) -> Seeds {
+        Seeds {
+            seeds: seeds.to_vec(),
+            figures: spread
+                .iter()
+                .filter(|s| s.values.iter().all(|v| v.is_finite()))
+                .map(|s| {
+                    let v = SeedSpread {
+                        mean: s.mean,
+                        half_width_95: s.half_width_95,
+                        min: s.min,
+                        max: s.max,
+                        values: s.values.clone(),
+                    };
+                    (s.key.to_string(), v)
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The figures of a simulation that `summary.json` also holds at its top level, as they
@@ -126,6 +182,7 @@ impl Summary {
             simulation: e.outcome.clone(),
             services: e.services.clone(),
             gpu_hours_by_kind: e.hours_by_kind,
+            seeds: None,
         }
     }
 

@@ -139,6 +139,33 @@ fn seeds_give_each_simulated_figure_its_interval() {
     // The summary above the table is the plan's own seed's: as a run without --seeds.
     let one = gigafactory(&["run", "scenarios/two-tenants.toml", "--until", "2027-03-01"]);
     assert_eq!(stdout(&one), text[..at]);
+    // summary.json holds the same under `seeds` (here printed with --json), and the rest
+    // of it is the first seed's run.
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let args = [
+            &[
+                "run",
+                "scenarios/two-tenants.toml",
+                "--until",
+                "2027-03-01",
+                "--json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let out = gigafactory(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (mut three, plain) = (json(&["--seeds", "3"]), json(&[]));
+    let seeds = three.as_object_mut().unwrap().remove("seeds").unwrap();
+    assert_eq!(three, plain);
+    assert_eq!(seeds["seeds"], serde_json::json!([7, 8, 9]));
+    let u = &seeds["figures"]["utilization"];
+    assert_eq!(u["values"][0], plain["utilization"], "{u}");
+    assert_eq!(u["values"].as_array().unwrap().len(), 3);
+    assert!(u["half_width_95"].as_f64().unwrap() > 0.0, "{u}");
+    assert_eq!(seeds["figures"]["capex_eur"]["half_width_95"], 0.0);
     // Bad input: no seeds, a plan with nothing to draw.
     let zero = gigafactory(&["run", "scenarios/two-tenants.toml", "--seeds", "0"]);
     assert_eq!(zero.status.code(), Some(2));

@@ -11,6 +11,7 @@ pub mod defaults;
 mod problem;
 mod structure;
 mod types;
+pub mod uncertain;
 mod validate;
 
 pub use builtin::{BUILTIN, BuiltinScenario, builtin};

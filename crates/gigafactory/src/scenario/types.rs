@@ -80,6 +80,10 @@ pub struct Scenario {
     /// the candidates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimize: Option<Optimize>,
+    /// Uncertain inputs, drawn by `gigafactory sweep` (every other command uses the values
+    /// the file states).
+    #[serde(default, rename = "uncertain", skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Vec<super::uncertain::Uncertain>,
 }
 
 /// A demand file (a scenario's `demand_file`): the demand several plans share.

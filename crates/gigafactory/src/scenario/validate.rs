@@ -5,9 +5,11 @@ use crate::catalog::Catalog;
 mod demand;
 mod optimize;
 mod serving;
+mod uncertain;
 use demand::{load_without_reference, training, validate_demand, validate_kind};
 use optimize::optimize;
 use serving::serving_rules;
+use uncertain::uncertain;
 
 /// Check what the file's structure cannot: names that must match the catalogue or each
 /// other, ranges, and dates inside the horizon. Returns every problem found (none when
@@ -72,6 +74,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     validate_simulation(s, catalog, &mut v);
     training(s, &mut v);
     serving_rules(s, &mut v);
+    uncertain(s, catalog, &mut v);
 
     validate_power(s, catalog, &mut v);
     v.0
