@@ -227,19 +227,24 @@ pub fn compare(
 }
 
 /// A compared figure: how to read it from a plan's figures, and which way is better.
-struct Spec {
-    key: &'static str,
-    label: &'static str,
-    unit: Unit,
-    sensitivity: Sensitivity,
+pub(crate) struct Spec {
+    /// Its key (`compare.json`'s, and a sweep's column).
+    pub(crate) key: &'static str,
+    /// Its label in tables.
+    pub(crate) label: &'static str,
+    /// How it reads.
+    pub(crate) unit: Unit,
+    /// How the simulation draws it.
+    pub(crate) sensitivity: Sensitivity,
     /// Whether lower is better (`None`: neither).
-    lower: Option<bool>,
-    get: fn(&PlanFigures) -> Option<f64>,
+    pub(crate) lower: Option<bool>,
+    /// Its value in a plan's figures.
+    pub(crate) get: fn(&PlanFigures) -> Option<f64>,
 }
 
 /// The compared figures, in the order tables show them.
 #[allow(clippy::too_many_lines)] // one entry per figure
-fn specs() -> Vec<Spec> {
+pub(crate) fn specs() -> Vec<Spec> {
     use Sensitivity::{Exact, Queueing, Share, Total};
     let spec = |key, label, unit, sensitivity, lower, get| Spec {
         key,

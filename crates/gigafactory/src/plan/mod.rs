@@ -3,6 +3,8 @@
 
 mod compare;
 mod seeds;
+pub mod sensitivity;
+pub mod sweep;
 mod verdict;
 
 pub use compare::{

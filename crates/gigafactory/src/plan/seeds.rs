@@ -82,8 +82,18 @@ pub fn spread(per_seed: &[PlanFigures]) -> Vec<Spread> {
 /// (at most one per item): each call holds its own simulation, so memory grows with the
 /// threads, not the items.
 pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    par_map_with(items, usize::MAX, f)
+}
+
+/// As [`par_map`], on at most `threads` threads.
+pub(crate) fn par_map_with<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
+        .min(threads)
         .min(items.len())
         .max(1);
     let next = AtomicUsize::new(0);

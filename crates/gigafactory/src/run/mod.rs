@@ -112,6 +112,30 @@ impl Plan {
         })
     }
 
+    /// A plan from a scenario already read (e.g. one with a sweep's values applied), with
+    /// its catalogue: validated and its facility built.
+    ///
+    /// # Errors
+    /// Every problem found (with field paths, not placed in any text).
+    pub fn from_scenario(
+        label: &str,
+        scenario: Scenario,
+        base_dir: PathBuf,
+        catalog: &Catalog,
+    ) -> Result<Plan, Vec<Problem>> {
+        let problems = crate::scenario::validate(&scenario, catalog);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let facility = crate::model::Facility::build(&scenario, catalog)?;
+        Ok(Plan {
+            label: label.to_string(),
+            scenario,
+            facility,
+            base_dir,
+        })
+    }
+
     /// The horizon cut to its first `years`.
     ///
     /// # Errors

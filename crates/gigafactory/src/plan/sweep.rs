@@ -1,0 +1,413 @@
+//! Sweeps (issue 17): plans evaluated over samples of their uncertain inputs, each under
+//! R seeds, the same samples and seeds for every plan (paired), on all cores; and what the
+//! results say: each figure's distribution per plan, the simulation's own noise, the odds
+//! that each plan is best, and which inputs decide.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use super::compare::specs;
+use super::sensitivity::{Design, Sobol, latin, quantile, saltelli, sobol_indices, spearman};
+use super::verdict::{Runs, Verdict, verdict};
+use super::{PlanFigures, figures};
+use crate::catalog::Catalog;
+use crate::run::{self, Plan, Sample, SimOptions};
+use crate::scenario::uncertain::{Doc, Uncertain};
+
+/// What to sweep.
+#[derive(Debug, Clone)]
+pub struct SweepSpec {
+    /// The uncertain inputs (the first plan's `[[uncertain]]` tables).
+    pub inputs: Vec<Uncertain>,
+    /// How the inputs are sampled.
+    pub design: Design,
+    /// Base samples: the points under [`Design::Latin`], the base rows under
+    /// [`Design::Saltelli`] (N × (k + 2) points).
+    pub samples: usize,
+    /// The simulation's seeds for every point (the first plan's seed and those after it).
+    pub seeds: Vec<u64>,
+    /// How simulated plans are sampled.
+    pub sample: Sample,
+    /// The design's own seed.
+    pub design_seed: u64,
+    /// Threads (at most the machine's cores).
+    pub threads: usize,
+}
+
+/// One evaluated point: a plan, a sample of the inputs, a seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRow {
+    /// The plan's index.
+    pub plan: usize,
+    /// The sample's index (a row of the design).
+    pub sample: usize,
+    /// The seed.
+    pub seed: u64,
+    /// The plan's figures there.
+    pub figures: PlanFigures,
+}
+
+/// A sweep's results.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The plans' labels.
+    pub labels: Vec<String>,
+    /// The inputs' paths, in the order of each sample's values.
+    pub inputs: Vec<String>,
+    /// Each sample's input values.
+    pub values: Vec<Vec<f64>>,
+    /// The design.
+    pub design: Design,
+    /// The seeds.
+    pub seeds: Vec<u64>,
+    /// Every point, ordered by sample, then plan, then seed.
+    pub rows: Vec<SweepRow>,
+}
+
+/// Why a sweep stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A plan does not take one of the inputs.
+    #[error("{label}: {message}")]
+    Input {
+        /// The plan.
+        label: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A point could not be evaluated.
+    #[error("{label}, sample {sample} ({values}), seed {seed}: {message}")]
+    Point {
+        /// The plan.
+        label: String,
+        /// The sample.
+        sample: usize,
+        /// Its values, as `path = value` pairs.
+        values: String,
+        /// The seed.
+        seed: u64,
+        /// What went wrong.
+        message: String,
+    },
+    /// Cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// The design's points as input values: each row's quantiles through each input's
+/// distribution.
+#[must_use]
+pub fn design_values(spec: &SweepSpec) -> Vec<Vec<f64>> {
+    let k = spec.inputs.len();
+    let q = match spec.design {
+        Design::Latin => latin(spec.samples, k, spec.design_seed),
+        Design::Saltelli => saltelli(spec.samples, k, spec.design_seed),
+    };
+    q.iter()
+        .map(|row| {
+            row.iter()
+                .zip(&spec.inputs)
+                .map(|(u, i)| i.quantile(*u))
+                .collect()
+        })
+        .collect()
+}
+
+/// `plan` with `values` of `inputs` applied, run under `seed`.
+///
+/// # Errors
+/// A path that does not apply to this plan, a value the scenario refuses, or a run that
+/// fails.
+pub fn evaluate_point(
+    plan: &Plan,
+    doc: &Doc,
+    inputs: &[Uncertain],
+    values: &[f64],
+    seed: u64,
+    catalog: &Catalog,
+    sample: Sample,
+) -> Result<PlanFigures, String> {
+    let mut d = doc.clone();
+    for (u, x) in inputs.iter().zip(values) {
+        for path in std::iter::once(&u.path).chain(&u.also) {
+            d.apply(path, *x, u.apply)
+                .map_err(|m| format!("{path}: {m}"))?;
+        }
+    }
+    let (mut s, c) = d.read(catalog)?;
+    s.seed = seed;
+    s.uncertain.clear();
+    let p = Plan::from_scenario(&plan.label, s, plan.base_dir.clone(), &c).map_err(|ps| {
+        ps.iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let e = run::evaluate(&p, &c, sample, SimOptions::default()).map_err(|e| e.to_string())?;
+    Ok(figures(
+        &p.scenario,
+        &p.facility,
+        &e.assessment,
+        e.outcome.as_ref(),
+    ))
+}
+
+/// Run the sweep: every plan at every sample under every seed, on `spec.threads` threads,
+/// calling `progress(done, total)` as points finish and stopping when `cancel` is set.
+///
+/// # Errors
+/// An input a plan does not take (checked at each input's median before anything runs),
+/// the first point, in order, that failed, or cancellation.
+pub fn sweep(
+    plans: &[Plan],
+    spec: &SweepSpec,
+    catalog: &Catalog,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Result<Sweep, SweepError> {
+    let docs: Vec<Doc> = plans
+        .iter()
+        .map(|p| {
+            let mut s = p.scenario.clone();
+            s.uncertain.clear();
+            Doc::of(&s, catalog)
+        })
+        .collect();
+    // Every input applies to every plan: checked once, at the medians, before the work.
+    let medians: Vec<f64> = spec.inputs.iter().map(Uncertain::median_value).collect();
+    for (p, d) in plans.iter().zip(&docs) {
+        let mut d = d.clone();
+        for (u, x) in spec.inputs.iter().zip(&medians) {
+            for path in std::iter::once(&u.path).chain(&u.also) {
+                d.apply(path, *x, u.apply)
+                    .and_then(|()| d.read(catalog).map(|_| ()))
+                    .map_err(|m| SweepError::Input {
+                        label: p.label.clone(),
+                        message: format!("{path}: {m}"),
+                    })?;
+            }
+        }
+    }
+    let values = design_values(spec);
+    let work: Vec<(usize, usize, u64)> = (0..values.len())
+        .flat_map(|s| {
+            (0..plans.len()).flat_map(move |p| spec.seeds.iter().map(move |&seed| (s, p, seed)))
+        })
+        .collect();
+    let total = work.len();
+    let done = AtomicUsize::new(0);
+    let results = super::seeds::par_map_with(&work, spec.threads, |&(s, p, seed)| {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(SweepError::Cancelled);
+        }
+        let r = evaluate_point(
+            &plans[p],
+            &docs[p],
+            &spec.inputs,
+            &values[s],
+            seed,
+            catalog,
+            spec.sample,
+        )
+        .map(|figures| SweepRow {
+            plan: p,
+            sample: s,
+            seed,
+            figures,
+        })
+        .map_err(|message| SweepError::Point {
+            label: plans[p].label.clone(),
+            sample: s,
+            values: spec
+                .inputs
+                .iter()
+                .zip(&values[s])
+                .map(|(u, x)| format!("{} = {x}", u.path))
+                .collect::<Vec<_>>()
+                .join(", "),
+            seed,
+            message,
+        });
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        r
+    });
+    let rows = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Sweep {
+        labels: plans.iter().map(|p| p.label.clone()).collect(),
+        inputs: spec.inputs.iter().map(|u| u.path.clone()).collect(),
+        values,
+        design: spec.design,
+        seeds: spec.seeds.clone(),
+        rows,
+    })
+}
+
+/// One figure of one plan over a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    /// The mean over every point.
+    pub mean: f64,
+    /// The median.
+    pub median: f64,
+    /// The 5% quantile.
+    pub q05: f64,
+    /// The 95% quantile.
+    pub q95: f64,
+    /// The simulation's own noise: the root mean square, over samples, of the standard
+    /// deviation between seeds at a sample (`None` with one seed).
+    pub seed_sd: Option<f64>,
+}
+
+/// What decides a figure: each input's first-order and total Sobol index (Saltelli's
+/// design), or Spearman's rank correlation with the figure (a Latin hypercube).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Influence {
+    /// Sobol indices, per input (`None` where the figure does not vary).
+    Sobol(Vec<Option<Sobol>>),
+    /// Rank correlations, per input.
+    Rank(Vec<Option<f64>>),
+}
+
+/// A figure over a sweep: its distribution per plan, the odds each plan is best, the
+/// verdict by the one rule, and what decides it per plan.
+#[derive(Debug, Clone)]
+pub struct FigureSummary {
+    /// The figure's key.
+    pub key: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// Per plan (`None` where a plan lacks it at some point).
+    pub per_plan: Vec<Option<Distribution>>,
+    /// Per plan, the share of points (sample and seed) at which it is best (`None` where
+    /// the figure has no better direction); ties share.
+    pub p_best: Option<Vec<f64>>,
+    /// The verdict over all points, paired.
+    pub verdict: Verdict,
+    /// Per plan, what decides the figure.
+    pub influence: Vec<Option<Influence>>,
+}
+
+impl Sweep {
+    /// Each figure's values for `plan`, one per point in the order of the rows.
+    fn series(&self, plan: usize, get: fn(&PlanFigures) -> Option<f64>) -> Vec<Option<f64>> {
+        self.rows
+            .iter()
+            .filter(|r| r.plan == plan)
+            .map(|r| get(&r.figures).filter(|v| v.is_finite()))
+            .collect()
+    }
+
+    /// Every figure summarised.
+    #[must_use]
+    pub fn summary(&self) -> Vec<FigureSummary> {
+        let plans = self.labels.len();
+        let all = || self.rows.iter().map(|r| &r.figures);
+        let runs = Runs {
+            simulated: all().any(|f| f.simulated),
+            sampled: all().any(|f| f.sampling.is_some()),
+        };
+        let r = self.seeds.len();
+        specs()
+            .into_iter()
+            .map(|s| {
+                let series: Vec<Vec<Option<f64>>> =
+                    (0..plans).map(|p| self.series(p, s.get)).collect();
+                let per_plan = series.iter().map(|v| distribution(v, r)).collect();
+                let p_best = s.lower.map(|lower| p_best(&series, lower));
+                // The verdict: one "seed" per point (sample and seed), paired across plans.
+                let verdict = verdict(&series, s.lower, s.sensitivity, runs);
+                let influence = series.iter().map(|v| self.influence(v)).collect();
+                FigureSummary {
+                    key: s.key,
+                    label: s.label,
+                    per_plan,
+                    p_best,
+                    verdict,
+                    influence,
+                }
+            })
+            .collect()
+    }
+
+    /// What decides one plan's figure (its values per point): the seeds' mean at each
+    /// sample against the inputs.
+    fn influence(&self, v: &[Option<f64>]) -> Option<Influence> {
+        let r = self.seeds.len();
+        let y: Vec<f64> = v
+            .chunks(r)
+            .map(|c| c.iter().copied().sum::<Option<f64>>().map(|s| s / r as f64))
+            .collect::<Option<_>>()?;
+        let k = self.inputs.len();
+        Some(match self.design {
+            Design::Saltelli => Influence::Sobol(sobol_indices(&y, k)),
+            Design::Latin => Influence::Rank(
+                (0..k)
+                    .map(|i| {
+                        let x: Vec<f64> = self.values.iter().map(|row| row[i]).collect();
+                        spearman(&x, &y)
+                    })
+                    .collect(),
+            ),
+        })
+    }
+}
+
+/// A figure's distribution over points (`r` seeds per sample, consecutive).
+fn distribution(v: &[Option<f64>], r: usize) -> Option<Distribution> {
+    let mut x: Vec<f64> = v.iter().copied().collect::<Option<_>>()?;
+    if x.is_empty() {
+        return None;
+    }
+    let seed_sd = (r > 1).then(|| {
+        let vars: Vec<f64> = x
+            .chunks(r)
+            .map(|c| {
+                let m = c.iter().sum::<f64>() / r as f64;
+                c.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (r - 1) as f64
+            })
+            .collect();
+        (vars.iter().sum::<f64>() / vars.len() as f64).sqrt()
+    });
+    let mean = x.iter().sum::<f64>() / x.len() as f64;
+    x.sort_by(f64::total_cmp);
+    Some(Distribution {
+        mean,
+        median: quantile(&x, 0.5),
+        q05: quantile(&x, 0.05),
+        q95: quantile(&x, 0.95),
+        seed_sd,
+    })
+}
+
+/// Per plan, the share of points at which it is best (lowest where `lower`); ties share
+/// the point; points where a plan lacks the figure are left out.
+fn p_best(series: &[Vec<Option<f64>>], lower: bool) -> Vec<f64> {
+    let n = series.first().map_or(0, Vec::len);
+    let mut wins = vec![0.0; series.len()];
+    let mut counted = 0.0;
+    for i in 0..n {
+        let Some(vals) = series.iter().map(|s| s[i]).collect::<Option<Vec<f64>>>() else {
+            continue;
+        };
+        let best = vals.iter().copied().fold(
+            if lower {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            },
+            |a, b| {
+                if lower { a.min(b) } else { a.max(b) }
+            },
+        );
+        let tied: Vec<usize> = (0..vals.len()).filter(|&p| vals[p] == best).collect();
+        for &p in &tied {
+            wins[p] += 1.0 / tied.len() as f64;
+        }
+        counted += 1.0;
+    }
+    wins.iter()
+        .map(|w| if counted > 0.0 { w / counted } else { 0.0 })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
