@@ -92,6 +92,45 @@ pub(crate) enum Command {
         #[arg(long, value_name = "R", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         seeds: u32,
     },
+    /// Sample the first scenario's uncertain inputs (its `[[uncertain]]` tables) and
+    /// evaluate it, and any other plans, at the same samples: each figure's distribution
+    /// per plan, the odds each plan is best, and which inputs decide.
+    Sweep {
+        /// The scenario whose `[[uncertain]]` tables are swept, then other plans (files or
+        /// built-in names) that take the same inputs.
+        #[arg(required = true, num_args = 1..)]
+        plans: Vec<String>,
+        /// Samples: with `--design latin`, N points; with `--design sobol`, N base rows of
+        /// Saltelli's scheme, which evaluates N × (k + 2) points for k inputs.
+        #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        samples: u32,
+        /// Run every point under R seeds (the first plan's and the R - 1 after it): the
+        /// simulation's own noise, apart from the inputs'.
+        #[arg(long, value_name = "R", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        seeds: u32,
+        /// `latin` (a Latin hypercube; what decides by rank correlation) or `sobol`
+        /// (Saltelli's scheme; first-order and total Sobol indices).
+        #[arg(long, value_enum, default_value_t = DesignArg::Latin)]
+        design: DesignArg,
+        /// Write sweep.parquet (a row per plan, sample and seed) and summary.json here.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print summary.json instead of the tables.
+        #[arg(long)]
+        json: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Points run at once (default: one per core).
+        #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1024))]
+        jobs: Option<u32>,
+        /// Each plan's first N years only.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        years: Option<u32>,
+        /// Simulate about N jobs per point at most, as `run --job-budget` does.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        job_budget: Option<u64>,
+    },
     /// Choose sites and accelerators for a scenario's `[optimize]` question (a
     /// mixed-integer programme), and write the plan as a scenario file.
     Optimize {
@@ -228,4 +267,13 @@ fn parse_sample(s: &str) -> Result<Sample, String> {
             )),
         },
     }
+}
+
+/// A sweep's design, as `--design` names it.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DesignArg {
+    /// A Latin hypercube.
+    Latin,
+    /// Saltelli's scheme, for Sobol indices.
+    Sobol,
 }

@@ -9,6 +9,7 @@ mod output;
 mod run_cmd;
 mod serving;
 mod summary;
+mod sweep_cmd;
 mod table;
 mod workload_cmd;
 
@@ -20,7 +21,7 @@ use clap::Parser;
 use gigafactory::run::Sample;
 use gigafactory::scenario;
 
-use args::{Cli, Command, TableFormat, run_options, with_budget};
+use args::{Cli, Command, DesignArg, TableFormat, run_options, with_budget};
 use input::{init, validate};
 pub(crate) use input::{prepare, read_scenario, report};
 use output::{out, outln};
@@ -96,6 +97,34 @@ fn main() -> ExitCode {
             simulate,
             quiet,
             force,
+        }),
+        Command::Sweep {
+            plans,
+            samples,
+            seeds,
+            design,
+            out,
+            json,
+            quiet,
+            jobs,
+            years,
+            job_budget,
+        } => with_budget(Sample::Auto, job_budget).and_then(|sample| {
+            sweep_cmd::run(&sweep_cmd::Args {
+                plans: &plans,
+                samples: samples as usize,
+                seeds,
+                design: match design {
+                    DesignArg::Latin => gigafactory::plan::sensitivity::Design::Latin,
+                    DesignArg::Sobol => gigafactory::plan::sensitivity::Design::Saltelli,
+                },
+                out: out.as_deref(),
+                json,
+                quiet,
+                jobs: jobs.map(|j| j as usize),
+                years,
+                sample,
+            })
         }),
         Command::Validate { files } => validate(&files),
         Command::Catalog { table, json } => {

@@ -1,5 +1,6 @@
 //! The columnar files of a run: `jobs.parquet` (one row per job) and `timeseries.parquet`
-//! (one row per site per hour), and the same tables as CSV. Kept out of the core crate:
+//! (one row per site per hour), and the same tables as CSV; and a sweep's `sweep.parquet`
+//! (one row per plan, sample and seed). Kept out of the core crate:
 //! Arrow and Parquet take minutes to build.
 //!
 //! Column names carry their units (`_s`, `_mw`, `_mwh`, `_eur`, `_t`). Times in the job
@@ -8,9 +9,11 @@
 
 mod jobs;
 mod series;
+mod sweep;
 
 pub use jobs::{JobsWriter, jobs_schema};
 pub use series::{series_columns, timeseries_csv, timeseries_parquet};
+pub use sweep::sweep_parquet;
 
 /// An error writing a columnar file.
 #[derive(Debug, thiserror::Error)]

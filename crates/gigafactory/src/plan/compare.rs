@@ -403,6 +403,13 @@ pub(crate) fn specs() -> Vec<Spec> {
     ]
 }
 
+/// Every compared figure of `f` by key (as `compare.json` keys them), in the order tables
+/// show them: a sweep's columns.
+#[must_use]
+pub fn figure_values(f: &PlanFigures) -> Vec<(&'static str, Option<f64>)> {
+    specs().iter().map(|s| (s.key, (s.get)(f))).collect()
+}
+
 /// The compared figures of one replication of each plan, in the order tables show them.
 #[must_use]
 pub fn rows(f: &[PlanFigures]) -> Vec<Row> {

@@ -9,7 +9,7 @@ mod verdict;
 
 pub use compare::{
     CompareError, Comparison, ComparisonJson, LabelledFigures, Row, Unit, VerdictJson, compare,
-    mean_and_half_width, rows, rows_over_seeds,
+    figure_values, mean_and_half_width, rows, rows_over_seeds,
 };
 pub use seeds::{Spread, replicate, spread, t_975};
 pub use verdict::{

@@ -42,8 +42,9 @@ pub struct SweepRow {
     pub sample: usize,
     /// The seed.
     pub seed: u64,
-    /// The plan's figures there.
-    pub figures: PlanFigures,
+    /// The plan's figures there, or why the plan cannot be built at these values (e.g.
+    /// over its budget at a drawn price): an outcome of the sweep, counted, not an error.
+    pub figures: Result<PlanFigures, String>,
 }
 
 /// A sweep's results.
@@ -112,11 +113,12 @@ pub fn design_values(spec: &SweepSpec) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// `plan` with `values` of `inputs` applied, run under `seed`.
+/// `plan` with `values` of `inputs` applied, run under `seed`: its figures, or (inner
+/// error) why the plan cannot be built at these values (a value the scenario refuses, a
+/// phase over budget).
 ///
 /// # Errors
-/// A path that does not apply to this plan, a value the scenario refuses, or a run that
-/// fails.
+/// A path that does not apply to this plan, or a run that fails.
 pub fn evaluate_point(
     plan: &Plan,
     doc: &Doc,
@@ -125,7 +127,7 @@ pub fn evaluate_point(
     seed: u64,
     catalog: &Catalog,
     sample: Sample,
-) -> Result<PlanFigures, String> {
+) -> Result<Result<PlanFigures, String>, String> {
     let mut d = doc.clone();
     for (u, x) in inputs.iter().zip(values) {
         for path in std::iter::once(&u.path).chain(&u.also) {
@@ -136,19 +138,23 @@ pub fn evaluate_point(
     let (mut s, c) = d.read(catalog)?;
     s.seed = seed;
     s.uncertain.clear();
-    let p = Plan::from_scenario(&plan.label, s, plan.base_dir.clone(), &c).map_err(|ps| {
-        ps.iter()
-            .map(|p| format!("{}: {}", p.path, p.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let p = match Plan::from_scenario(&plan.label, s, plan.base_dir.clone(), &c) {
+        Ok(p) => p,
+        Err(ps) => {
+            return Ok(Err(ps
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")));
+        }
+    };
     let e = run::evaluate(&p, &c, sample, SimOptions::default()).map_err(|e| e.to_string())?;
-    Ok(figures(
+    Ok(Ok(figures(
         &p.scenario,
         &p.facility,
         &e.assessment,
         e.outcome.as_ref(),
-    ))
+    )))
 }
 
 /// Run the sweep: every plan at every sample under every seed, on `spec.threads` threads,
@@ -244,6 +250,8 @@ pub fn sweep(
 /// One figure of one plan over a sweep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Distribution {
+    /// The points it is over (those at which the plan can be built and has the figure).
+    pub points: usize,
     /// The mean over every point.
     pub mean: f64,
     /// The median.
@@ -275,6 +283,8 @@ pub struct FigureSummary {
     pub key: &'static str,
     /// Its label.
     pub label: &'static str,
+    /// How it reads.
+    pub unit: super::Unit,
     /// Per plan (`None` where a plan lacks it at some point).
     pub per_plan: Vec<Option<Distribution>>,
     /// Per plan, the share of points (sample and seed) at which it is best (`None` where
@@ -292,7 +302,13 @@ impl Sweep {
         self.rows
             .iter()
             .filter(|r| r.plan == plan)
-            .map(|r| get(&r.figures).filter(|v| v.is_finite()))
+            .map(|r| {
+                r.figures
+                    .as_ref()
+                    .ok()
+                    .and_then(get)
+                    .filter(|v| v.is_finite())
+            })
             .collect()
     }
 
@@ -300,7 +316,7 @@ impl Sweep {
     #[must_use]
     pub fn summary(&self) -> Vec<FigureSummary> {
         let plans = self.labels.len();
-        let all = || self.rows.iter().map(|r| &r.figures);
+        let all = || self.rows.iter().filter_map(|r| r.figures.as_ref().ok());
         let runs = Runs {
             simulated: all().any(|f| f.simulated),
             sampled: all().any(|f| f.sampling.is_some()),
@@ -314,11 +330,22 @@ impl Sweep {
                 let per_plan = series.iter().map(|v| distribution(v, r)).collect();
                 let p_best = s.lower.map(|lower| p_best(&series, lower));
                 // The verdict: one "seed" per point (sample and seed), paired across plans.
-                let verdict = verdict(&series, s.lower, s.sensitivity, runs);
+                // Over the points at which every plan has the figure (each plan can be
+                // built there), paired.
+                let n = series.first().map_or(0, Vec::len);
+                let common: Vec<usize> = (0..n)
+                    .filter(|&i| series.iter().all(|v| v[i].is_some()))
+                    .collect();
+                let paired: Vec<Vec<Option<f64>>> = series
+                    .iter()
+                    .map(|v| common.iter().map(|&i| v[i]).collect())
+                    .collect();
+                let verdict = verdict(&paired, s.lower, s.sensitivity, runs);
                 let influence = series.iter().map(|v| self.influence(v)).collect();
                 FigureSummary {
                     key: s.key,
                     label: s.label,
+                    unit: s.unit,
                     per_plan,
                     p_best,
                     verdict,
@@ -332,44 +359,74 @@ impl Sweep {
     /// sample against the inputs.
     fn influence(&self, v: &[Option<f64>]) -> Option<Influence> {
         let r = self.seeds.len();
-        let y: Vec<f64> = v
+        // The seeds' mean at each sample (`None` where a seed lacks it).
+        let y: Vec<Option<f64>> = v
             .chunks(r)
             .map(|c| c.iter().copied().sum::<Option<f64>>().map(|s| s / r as f64))
-            .collect::<Option<_>>()?;
+            .collect();
         let k = self.inputs.len();
         Some(match self.design {
-            Design::Saltelli => Influence::Sobol(sobol_indices(&y, k)),
+            // Saltelli's estimators need every point.
+            Design::Saltelli => Influence::Sobol(sobol_indices(
+                &y.iter().copied().collect::<Option<Vec<f64>>>()?,
+                k,
+            )),
             Design::Latin => Influence::Rank(
                 (0..k)
                     .map(|i| {
-                        let x: Vec<f64> = self.values.iter().map(|row| row[i]).collect();
+                        let (x, y): (Vec<f64>, Vec<f64>) = self
+                            .values
+                            .iter()
+                            .zip(&y)
+                            .filter_map(|(row, y)| y.map(|y| (row[i], y)))
+                            .unzip();
                         spearman(&x, &y)
                     })
                     .collect(),
             ),
         })
     }
+
+    /// Per plan, the points at which it cannot be built at the drawn values, and the
+    /// first such reason.
+    #[must_use]
+    pub fn infeasible(&self) -> Vec<(usize, Option<&str>)> {
+        (0..self.labels.len())
+            .map(|p| {
+                let bad: Vec<&str> = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.plan == p)
+                    .filter_map(|r| r.figures.as_ref().err().map(String::as_str))
+                    .collect();
+                (bad.len(), bad.first().copied())
+            })
+            .collect()
+    }
 }
 
-/// A figure's distribution over points (`r` seeds per sample, consecutive).
+/// A figure's distribution over the points that have it (`r` seeds per sample,
+/// consecutive); the seeds' noise from the samples at which every seed has it.
 fn distribution(v: &[Option<f64>], r: usize) -> Option<Distribution> {
-    let mut x: Vec<f64> = v.iter().copied().collect::<Option<_>>()?;
+    let mut x: Vec<f64> = v.iter().flatten().copied().collect();
     if x.is_empty() {
         return None;
     }
     let seed_sd = (r > 1).then(|| {
-        let vars: Vec<f64> = x
+        let vars: Vec<f64> = v
             .chunks(r)
+            .filter_map(|c| c.iter().copied().collect::<Option<Vec<f64>>>())
             .map(|c| {
                 let m = c.iter().sum::<f64>() / r as f64;
                 c.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (r - 1) as f64
             })
             .collect();
-        (vars.iter().sum::<f64>() / vars.len() as f64).sqrt()
+        (vars.iter().sum::<f64>() / vars.len().max(1) as f64).sqrt()
     });
     let mean = x.iter().sum::<f64>() / x.len() as f64;
     x.sort_by(f64::total_cmp);
     Some(Distribution {
+        points: x.len(),
         mean,
         median: quantile(&x, 0.5),
         q05: quantile(&x, 0.05),

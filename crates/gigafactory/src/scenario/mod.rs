@@ -23,7 +23,7 @@ pub use types::{
     Scenario, Scheduler, ServingRules, Shock, ShockTarget, Site, Tenant, TenantClass, TenantKind,
     TraceFormat, Training, Workload,
 };
-pub use validate::{PRESET_IDS, validate};
+pub use validate::{PRESET_IDS, validate, validate_uncertain};
 
 /// A scenario read from text, with the places of its fields.
 #[derive(Debug, Clone)]
@@ -75,6 +75,49 @@ pub fn load_demand(text: &str) -> Result<LoadedDemand, Vec<Problem>> {
             vec![Problem::value(
                 FieldPath::root(),
                 format!("could not read the demand file: {e}"),
+            )]
+        })
+}
+
+/// Whether TOML `text` is an uncertainty file (`[[uncertain]]` tables and no plan of its
+/// own: no `name`) rather than a scenario.
+#[must_use]
+pub fn is_uncertainty_file(text: &str) -> bool {
+    toml::de::DeTable::parse(text).is_ok_and(|d| {
+        let t = d.get_ref();
+        t.contains_key("uncertain") && !t.contains_key("name")
+    })
+}
+
+/// Read an uncertainty file (`[[uncertain]]` tables alone) from TOML text, checked against
+/// its own schema as [`load`] checks a scenario.
+///
+/// # Errors
+/// A TOML syntax error, or every structural problem found, each with its place in `text`.
+pub fn load_uncertainty(
+    text: &str,
+) -> Result<(uncertain::UncertaintyFile, SpanIndex), Vec<Problem>> {
+    let doc = toml::de::DeTable::parse(text).map_err(|e| {
+        vec![
+            Problem::value(
+                FieldPath::root(),
+                format!("invalid TOML: {}", e.message().trim()),
+            )
+            .at(e.span().unwrap_or(0..0)),
+        ]
+    })?;
+    let schema = serde_json::to_value(schemars::schema_for!(uncertain::UncertaintyFile))
+        .expect("a schema is valid JSON");
+    let (json, spans, problems) = structure::check(text, &doc, &schema);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_json::from_value(json)
+        .map(|u| (u, spans))
+        .map_err(|e| {
+            vec![Problem::value(
+                FieldPath::root(),
+                format!("could not read the uncertainty file: {e}"),
             )]
         })
 }

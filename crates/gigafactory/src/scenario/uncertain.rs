@@ -20,7 +20,7 @@ pub struct Uncertain {
     /// key (`economics.rent_change_per_year`), or the catalogue's, for every plan at once
     /// (`catalog.accelerator[B200].price_usd`, `catalog.country[DE].electricity_eur_per_kwh`);
     /// `[*]` for every element (`catalog.country[*].electricity_eur_per_kwh`), all given
-    /// the same draw.
+    /// the same draw (under `scale`, every element that states the key).
     pub path: String,
     /// More keys given the same draw (tied to `path`, e.g. electricity prices that move
     /// together).
@@ -59,6 +59,19 @@ pub struct Uncertain {
     /// value the file (or the catalogue) gives the key.
     #[serde(default)]
     pub apply: Apply,
+}
+
+/// An uncertainty file: `[[uncertain]]` tables alone, which `gigafactory sweep` applies to
+/// every plan it is given (so that one file serves plans with different sites).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintyFile {
+    /// What the uncertainties are and where their ranges come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The uncertain inputs.
+    #[serde(default, rename = "uncertain")]
+    pub uncertain: Vec<Uncertain>,
 }
 
 /// How an uncertain input is drawn.
@@ -346,6 +359,16 @@ impl Doc {
     /// # Errors
     /// The path does not read, names nothing, or its key is not a number here.
     pub fn apply(&mut self, path: &str, draw: f64, apply: Apply) -> Result<(), String> {
+        // An accelerator's price is a low and a high estimate; `price_usd` sets both.
+        if let Some(head) = path
+            .strip_suffix(".price_usd")
+            .filter(|h| h.starts_with("catalog.accelerator["))
+        {
+            for key in ["price_usd_low", "price_usd_high"] {
+                self.apply(&format!("{head}.{key}"), draw, apply)?;
+            }
+            return Ok(());
+        }
         let steps = steps(path)?;
         let (root, steps, what): (&mut Value, &[Step], &str) = match steps.first() {
             Some(s) if s.key == "catalog" && s.select.is_none() => match steps.get(1) {
@@ -439,8 +462,18 @@ impl Doc {
             }
             targets = next;
         }
+        // Under `[*]`, scaling touches the elements that state the key (a tenant's
+        // `demand_h100_hours_per_year`, not a service's, which has none).
+        let every = steps.iter().any(|s| s.select == Some(Select::Every));
+        if every && apply == Apply::Scale {
+            targets.retain(|t| !t.is_null());
+        }
         if targets.is_empty() {
-            return Err("names no key (an empty list)".into());
+            return Err(if every {
+                "names no key: no element states it".into()
+            } else {
+                "names no key (an empty list)".into()
+            });
         }
         for t in targets {
             let value = match (apply, &*t) {
@@ -599,6 +632,11 @@ mod tests {
             .unwrap();
         let (s2, c2) = d.read(catalog).unwrap();
         assert_eq!(s2.builds[0].count, 1000);
+        let b200 = c2.accelerators.iter().find(|a| a.id == "B200").unwrap();
+        assert_eq!(
+            (b200.price_usd_low, b200.price_usd_high),
+            (Some(45_000.0), Some(45_000.0))
+        );
         assert_eq!(s2.economics.rent_change_per_year, Some(-0.3));
         let de = |c: &Catalog| {
             c.countries

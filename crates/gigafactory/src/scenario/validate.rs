@@ -10,6 +10,7 @@ use demand::{load_without_reference, training, validate_demand, validate_kind};
 use optimize::optimize;
 use serving::serving_rules;
 use uncertain::uncertain;
+pub use uncertain::validate_uncertain;
 
 /// Check what the file's structure cannot: names that must match the catalogue or each
 /// other, ranges, and dates inside the horizon. Returns every problem found (none when

@@ -65,6 +65,7 @@ fn capex(price: f64, count: f64) -> f64 {
             Catalog::builtin(),
             Sample::Auto,
         )
+        .unwrap()
         .unwrap();
         f.capex_eur / 1000.0
     };
@@ -178,4 +179,26 @@ fn an_input_a_plan_does_not_take_is_named_before_anything_runs() {
         e.to_string(),
         "capex: site[nowhere].pue: no site named `nowhere`"
     );
+}
+
+#[test]
+fn a_plan_that_cannot_be_built_at_a_draw_is_counted_not_fatal() {
+    // A budget the plan just meets at $30,000 a GPU (EUR 57.1 M), not above: the dear draws are
+    // infeasible points, with the reason; the rest are evaluated.
+    let text = PLAN.replace("[economics]", "[budget]\ncapex_eur = 57.1e6\n[economics]");
+    let p = Plan::prepare("budget", &text, PathBuf::from("."), Catalog::builtin()).unwrap();
+    let mut sp = spec(Design::Latin, 20);
+    sp.inputs.truncate(1);
+    let s = sweep(&[p], &sp, Catalog::builtin(), &|_, _| {}, None).unwrap();
+    let (bad, why) = s.infeasible()[0];
+    assert!(bad > 0 && bad < 20, "{bad}");
+    assert!(why.unwrap().contains("budget"), "{why:?}");
+    let capex = s
+        .summary()
+        .into_iter()
+        .find(|f| f.key == "capex_eur")
+        .unwrap();
+    let d = capex.per_plan[0].as_ref().unwrap();
+    assert_eq!(d.points, 20 - bad);
+    assert!(d.q95 <= 57.1e6, "{d:?}");
 }

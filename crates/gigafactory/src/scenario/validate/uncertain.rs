@@ -10,13 +10,33 @@ use crate::scenario::uncertain::Doc;
 const PROBES: [f64; 3] = [0.001, 0.5, 0.999];
 
 pub(super) fn uncertain(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
-    if s.uncertain.is_empty() {
-        return;
+    if !s.uncertain.is_empty() {
+        check(&s.uncertain, s, catalog, v);
     }
+}
+
+/// Every problem of `inputs` (an uncertainty file's `[[uncertain]]` tables, with paths
+/// `uncertain[i]…`) applied to scenario `s`: as a scenario's own are checked.
+pub fn validate_uncertain(
+    inputs: &[crate::scenario::uncertain::Uncertain],
+    s: &Scenario,
+    catalog: &Catalog,
+) -> Vec<Problem> {
+    let mut v = Checks::default();
+    check(inputs, s, catalog, &mut v);
+    v.0
+}
+
+fn check(
+    inputs: &[crate::scenario::uncertain::Uncertain],
+    s: &Scenario,
+    catalog: &Catalog,
+    v: &mut Checks,
+) {
     let mut plain = s.clone();
     plain.uncertain.clear();
     let doc = Doc::of(&plain, catalog);
-    for (i, u) in s.uncertain.iter().enumerate() {
+    for (i, u) in inputs.iter().enumerate() {
         let at = FieldPath::root().key("uncertain").index(i);
         let bad = u.problems();
         for (key, message) in &bad {

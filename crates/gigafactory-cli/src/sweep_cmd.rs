@@ -1,0 +1,325 @@
+//! `gigafactory sweep`: plans evaluated over samples of the first one's uncertain inputs,
+//! each figure's distribution, the odds each plan is best, and what decides the answer.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use gigafactory::catalog::Catalog;
+use gigafactory::plan;
+use gigafactory::plan::sensitivity::Design;
+use gigafactory::plan::sweep::{self, FigureSummary, Influence, SweepSpec};
+use gigafactory::run::Sample;
+
+use crate::compare_cmd::shown;
+use crate::output::{out, outln};
+use crate::table::{Align, int, render};
+use crate::{Failure, prepare, read_scenario};
+
+/// What `gigafactory sweep` was asked.
+pub(crate) struct Args<'a> {
+    /// The scenario whose `[[uncertain]]` tables are swept, then other plans.
+    pub plans: &'a [String],
+    /// Base samples.
+    pub samples: usize,
+    /// Seeds per point.
+    pub seeds: u32,
+    /// Latin hypercube or Saltelli's scheme.
+    pub design: Design,
+    /// Where to write sweep.parquet and summary.json.
+    pub out: Option<&'a Path>,
+    /// Print summary.json instead of the tables.
+    pub json: bool,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Threads (default: all cores).
+    pub jobs: Option<usize>,
+    /// Only the first N years of each plan.
+    pub years: Option<u32>,
+    /// How simulated plans are sampled.
+    pub sample: Sample,
+}
+
+/// The figures the terminal shows what decides, in this order.
+const DECIDED: [&str; 5] = [
+    "cost_per_h100_hour_eur",
+    "cost_over_rent",
+    "total_cost_eur",
+    "utilization",
+    "co2_t",
+];
+
+pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
+    // The first file is an uncertainty file (its [[uncertain]] tables alone, for the plans
+    // after it) or a scenario with [[uncertain]] tables (itself the first plan).
+    let first = read_scenario(Some(&args.plans[0]))?;
+    let spec_file = gigafactory::scenario::is_uncertainty_file(&first.text);
+    let plan_args = if spec_file {
+        &args.plans[1..]
+    } else {
+        args.plans
+    };
+    if plan_args.is_empty() {
+        return Err(Failure::Input(format!(
+            "error: {} holds uncertain inputs and no plan: name the plans to sweep after it\n",
+            first.label
+        )));
+    }
+    let mut plans = Vec::new();
+    for arg in plan_args {
+        let mut p = prepare(&read_scenario(Some(arg))?)?;
+        p.label.clone_from(arg);
+        if let Some(n) = args.years {
+            p.shorten(n)
+                .map_err(|e| Failure::Input(format!("error: --years {n}: {arg} {e}\n")))?;
+        }
+        plans.push(p);
+    }
+    let inputs = if spec_file {
+        uncertainty_file(&first, &plans)?
+    } else {
+        plans[0].scenario.uncertain.clone()
+    };
+    if inputs.is_empty() {
+        return Err(Failure::Input(format!(
+            "error: {} has no [[uncertain]] tables: nothing to sweep (README, Sweeps, says \
+             how to state an uncertain input)\n",
+            args.plans[0]
+        )));
+    }
+    if args.seeds > 1 && !plans.iter().any(|p| p.has_workload()) {
+        return Err(Failure::Input(format!(
+            "error: --seeds {}: no plan has a workload to simulate: their figures are the \
+             same under every seed\n",
+            args.seeds
+        )));
+    }
+    let first_seed = plans[0].scenario.seed;
+    let spec = SweepSpec {
+        inputs: inputs.clone(),
+        design: args.design,
+        samples: args.samples,
+        seeds: (0..u64::from(args.seeds))
+            .map(|i| first_seed.wrapping_add(i))
+            .collect(),
+        sample: args.sample,
+        design_seed: first_seed,
+        threads: args.jobs.unwrap_or(usize::MAX),
+    };
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let progress = |done: usize, total: usize| {
+        if !show {
+            return;
+        }
+        let f = done as f64 / total as f64;
+        let spent = started.elapsed().as_secs_f64();
+        let left = if f > 0.0 {
+            format!(", about {:.0} s left", spent / f * (1.0 - f))
+        } else {
+            String::new()
+        };
+        eprint!("\r{done}/{total} points, {spent:.0} s{left}   ");
+    };
+    let s = sweep::sweep(&plans, &spec, Catalog::builtin(), &progress, None)
+        .map_err(|e| Failure::Input(format!("error: {e}\n")))?;
+    if show {
+        eprint!("\r{}\r", " ".repeat(60));
+    }
+    let figures = s.summary();
+    let written = match args.out {
+        None => Vec::new(),
+        Some(dir) => gigafactory_report::write_sweep(dir, &s, &inputs, &figures)
+            .map_err(|e| Failure::Run(format!("error: {e}\n")))?,
+    };
+    if args.quiet {
+        return Ok(());
+    }
+    if args.json {
+        out!("{}", gigafactory_report::sweep_json(&s, &inputs, &figures));
+        return Ok(());
+    }
+    let k = inputs.len();
+    outln!(
+        "{} samples of {k} uncertain input{} ({}) × {} seed{} × {} plan{}: {} points in {:.1} s.",
+        int(s.values.len() as u64),
+        if k == 1 { "" } else { "s" },
+        match args.design {
+            Design::Latin => "Latin hypercube",
+            Design::Saltelli => "Saltelli's scheme",
+        },
+        s.seeds.len(),
+        if s.seeds.len() == 1 { "" } else { "s" },
+        plans.len(),
+        if plans.len() == 1 { "" } else { "s" },
+        int(s.rows.len() as u64),
+        started.elapsed().as_secs_f64()
+    );
+    for ((n, why), label) in s.infeasible().iter().zip(&s.labels) {
+        if let (1.., Some(why)) = (n, why) {
+            outln!(
+                "{label}: cannot be built at {} of {} points (left out of its figures), e.g. {why}",
+                int(*n as u64),
+                int((s.rows.len() / s.labels.len()) as u64)
+            );
+        }
+    }
+    out!("{}", distributions(&s.labels, &figures));
+    out!("{}", decides(&s.labels, &s.inputs, &figures, args.design));
+    if let Some(dir) = args.out {
+        outln!("\nWrote {} in {}", written.join(", "), dir.display());
+    }
+    Ok(())
+}
+
+/// An uncertainty file's inputs, checked against every plan: each problem placed in the
+/// file and naming the plan it concerns.
+fn uncertainty_file(
+    src: &crate::input::Source,
+    plans: &[gigafactory::run::Plan],
+) -> Result<Vec<gigafactory::scenario::uncertain::Uncertain>, Failure> {
+    let (file, spans) = gigafactory::scenario::load_uncertainty(&src.text)
+        .map_err(|p| Failure::Input(crate::report(&src.label, &src.text, &p)))?;
+    let mut problems = Vec::new();
+    for p in plans {
+        let found = gigafactory::scenario::validate_uncertain(
+            &file.uncertain,
+            &p.scenario,
+            Catalog::builtin(),
+        );
+        problems.extend(spans.locate(found).into_iter().map(|mut x| {
+            x.message = format!("for {}: {}", p.label, x.message);
+            x
+        }));
+    }
+    if problems.is_empty() {
+        Ok(file.uncertain)
+    } else {
+        Err(Failure::Input(crate::report(
+            &src.label, &src.text, &problems,
+        )))
+    }
+}
+
+/// Each figure per plan: median and the 5–95% range; the odds each plan is best; the
+/// verdict.
+fn distributions(labels: &[String], figures: &[FigureSummary]) -> String {
+    let mut headers: Vec<String> = vec!["Figure".into()];
+    headers.extend(labels.iter().map(|l| format!("{l}: median [5%, 95%]")));
+    let multi = labels.len() > 1;
+    if multi {
+        headers.push("P(best)".into());
+        headers.push("Better".into());
+    }
+    let rows: Vec<Vec<String>> = figures
+        .iter()
+        .filter(|f| f.per_plan.iter().any(Option::is_some))
+        .map(|f| {
+            let unit = f.unit;
+            let mut row = vec![f.label.to_string()];
+            row.extend(f.per_plan.iter().map(|d| match d {
+                None => "-".into(),
+                Some(d) if d.q05 == d.q95 => shown(unit, d.median),
+                Some(d) => format!(
+                    "{} [{}, {}]",
+                    shown(unit, d.median),
+                    shown(unit, d.q05),
+                    shown(unit, d.q95)
+                ),
+            }));
+            if multi {
+                row.push(f.p_best.as_ref().map_or_else(
+                    || "-".into(),
+                    |p| {
+                        p.iter()
+                            .map(|x| format!("{:.0}%", x * 100.0))
+                            .collect::<Vec<_>>()
+                            .join(" / ")
+                    },
+                ));
+                row.push(match f.verdict {
+                    plan::Verdict::Better { plan, .. } => labels[plan].clone(),
+                    plan::Verdict::AboutEqual(_) => "about equal".into(),
+                    plan::Verdict::Unranked => "-".into(),
+                });
+            }
+            row
+        })
+        .collect();
+    let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut align = vec![Align::Left];
+    align.extend(std::iter::repeat_n(Align::Right, labels.len()));
+    if multi {
+        align.push(Align::Right);
+        align.push(Align::Left);
+    }
+    format!(
+        "\n{}{}",
+        render(&h, &align, &rows),
+        if multi {
+            "P(best): the share of points (sample and seed, the same for every plan) at which \
+             each plan is best, in the plans' order. Better: by the one rule for verdicts \
+             (README, Comparing plans), over every point, paired.\n"
+        } else {
+            ""
+        }
+    )
+}
+
+/// What decides the headline figures, per plan: each input's total Sobol index (or rank
+/// correlation), largest first.
+fn decides(labels: &[String], inputs: &[String], figures: &[FigureSummary], d: Design) -> String {
+    let mut s = format!(
+        "\nWhat decides the answer ({}):\n",
+        match d {
+            Design::Latin => "Spearman's rank correlation of each figure with each input",
+            Design::Saltelli =>
+                "total Sobol index ± half its 95% interval; first order in brackets",
+        }
+    );
+    for key in DECIDED {
+        let Some(f) = figures.iter().find(|f| f.key == key) else {
+            continue;
+        };
+        for (p, label) in labels.iter().enumerate() {
+            let Some(inf) = &f.influence[p] else { continue };
+            let mut parts: Vec<(f64, String)> = match inf {
+                Influence::Rank(r) => inputs
+                    .iter()
+                    .zip(r)
+                    .filter_map(|(i, x)| x.map(|x| (x.abs(), format!("{i} {x:+.2}"))))
+                    .collect(),
+                Influence::Sobol(ix) => inputs
+                    .iter()
+                    .zip(ix)
+                    .filter_map(|(i, x)| {
+                        x.map(|x| {
+                            (
+                                x.total,
+                                format!("{i} {:.2} ± {:.2} [{:.2}]", x.total, x.total_95, x.first),
+                            )
+                        })
+                    })
+                    .collect(),
+            };
+            if parts.is_empty() {
+                continue;
+            }
+            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let who = if labels.len() > 1 {
+                format!("{label}: ")
+            } else {
+                String::new()
+            };
+            s.push_str(&format!(
+                "  {who}{}: {}\n",
+                f.label,
+                parts
+                    .into_iter()
+                    .map(|p| p.1)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    s
+}
