@@ -130,6 +130,10 @@ pub(crate) enum Command {
         /// Simulate about N jobs per point at most, as `run --job-budget` does.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         job_budget: Option<u64>,
+        /// Evaluate every plan at its assumed utilisation (`economics.assumed_utilization`)
+        /// without simulating its jobs: the economics alone, thousands of points a second.
+        #[arg(long)]
+        unsimulated: bool,
     },
     /// Choose sites and accelerators for a scenario's `[optimize]` question (a
     /// mixed-integer programme), and write the plan as a scenario file.

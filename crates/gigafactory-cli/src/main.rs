@@ -109,8 +109,10 @@ fn main() -> ExitCode {
             jobs,
             years,
             job_budget,
+            unsimulated,
         } => with_budget(Sample::Auto, job_budget).and_then(|sample| {
             sweep_cmd::run(&sweep_cmd::Args {
+                unsimulated,
                 plans: &plans,
                 samples: samples as usize,
                 seeds,

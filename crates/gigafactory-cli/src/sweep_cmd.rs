@@ -37,6 +37,8 @@ pub(crate) struct Args<'a> {
     pub years: Option<u32>,
     /// How simulated plans are sampled.
     pub sample: Sample,
+    /// Evaluate at assumed utilisation, not simulating jobs.
+    pub unsimulated: bool,
 }
 
 /// The figures the terminal shows what decides, in this order.
@@ -71,6 +73,9 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         if let Some(n) = args.years {
             p.shorten(n)
                 .map_err(|e| Failure::Input(format!("error: --years {n}: {arg} {e}\n")))?;
+        }
+        if args.unsimulated {
+            p.drop_workload();
         }
         plans.push(p);
     }
@@ -154,6 +159,11 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         int(s.rows.len() as u64),
         started.elapsed().as_secs_f64()
     );
+    if args.unsimulated {
+        outln!(
+            "Each plan at its assumed utilisation (economics.assumed_utilization): no jobs simulated."
+        );
+    }
     for ((n, why), label) in s.infeasible().iter().zip(&s.labels) {
         if let (1.., Some(why)) = (n, why) {
             outln!(

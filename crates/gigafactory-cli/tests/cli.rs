@@ -582,3 +582,6 @@ mod plans;
 
 #[path = "cli/serving.rs"]
 mod serving;
+
+#[path = "cli/sweep.rs"]
+mod sweep;

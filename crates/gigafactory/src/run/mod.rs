@@ -136,6 +136,14 @@ impl Plan {
         })
     }
 
+    /// The plan without its workload (tenants, services, trace, shocks): evaluated at its
+    /// assumed utilisation (`economics.assumed_utilization`), the economics alone.
+    pub fn drop_workload(&mut self) {
+        self.scenario.tenants.clear();
+        self.scenario.workload = None;
+        self.scenario.shocks.clear();
+    }
+
     /// The horizon cut to its first `years`.
     ///
     /// # Errors
