@@ -469,8 +469,9 @@ pub fn mean_and_half_width(x: &[f64]) -> (f64, f64) {
         return (f64::NAN, 0.0);
     }
     let mean = x.iter().sum::<f64>() / n as f64;
-    if n == 1 {
-        return (mean, 0.0);
+    // Values all equal: no spread (their mean may differ from them in the last bit).
+    if n == 1 || x.iter().all(|v| *v == x[0]) {
+        return (x[0], 0.0);
     }
     let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     (mean, t_975(n - 1) * (var / n as f64).sqrt())
