@@ -147,6 +147,89 @@ fn parquet_files_load_in_pandas_polars_and_duckdb() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("completed"));
 }
 
+/// A sweep's Sobol indices equal SALib's on the same points (issue 17): capex from an
+/// uncertain count and price, the rent's trend (which moves only the rent baseline), at
+/// assumed utilisation; and the check fails on an index that is off.
+#[test]
+fn sobol_indices_agree_with_salib() {
+    let found = python_has("SALib, pyarrow, numpy");
+    if !available("SALib", "pip install salib pyarrow", found) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        r#"name = "sobol"
+start = "2027-01-01"
+years = 3
+[[site]]
+name = "h"
+country = "FI"
+grid_mw = 100
+[[build]]
+site = "h"
+accelerator = "H100"
+count = 1000
+price_usd = 30000
+online = "2027-01-01"
+[[uncertain]]
+path = "build[0].count"
+distribution = "uniform"
+low = 500
+high = 1500
+[[uncertain]]
+path = "build[0].price_usd"
+distribution = "triangular"
+low = 20000
+mode = 25000
+high = 40000
+[[uncertain]]
+path = "economics.rent_change_per_year"
+distribution = "normal"
+mean = -0.2
+sd = 0.05
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(Command::new(env!("CARGO_BIN_EXE_gigafactory")).args([
+        "sweep",
+        plan.to_str().unwrap(),
+        "--design",
+        "sobol",
+        "--samples",
+        "256",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let check = |summary: &Path| {
+        Command::new("python3")
+            .arg(script("check_sobol.py"))
+            .arg(out.join("sweep.parquet"))
+            .arg(summary)
+            .output()
+            .unwrap()
+    };
+    let ok = check(&out.join("summary.json"));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("agree with SALib's"));
+    // An index moved in its last kept digits is caught.
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let first = &mut v["figures"]["capex_eur"]["influence"][plan.to_str().unwrap()]["build[0].count"]
+        ["first"];
+    *first = (first.as_f64().unwrap() + 1e-6).into();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, v.to_string()).unwrap();
+    assert!(!check(&bad).status.success());
+}
+
 #[test]
 fn the_report_renders_in_headless_chromium_without_console_errors() {
     let found = Path::new("/usr/bin/chromium").exists()

@@ -78,9 +78,10 @@ pub struct Sobol {
 
 /// First-order and total Sobol indices of each of `k` inputs from `y`, the outputs at the
 /// points [`saltelli`] gives (in its order): first order by Saltelli (2010), mean of
-/// f(B)·(f(A_B^i) − f(A)), total by Jansen (1999), mean of (f(A) − f(A_B^i))² / 2, each over
-/// the variance of A's and B's outputs together (population variance): SALib's
-/// estimators. `None` where the output does not vary.
+/// (f(B) − m)·(f(A_B^i) − f(A)) with m the mean output over every point, total by Jansen
+/// (1999), mean of (f(A) − f(A_B^i))² / 2, each over the variance of A's and B's outputs
+/// together (population variance): SALib's estimators on its standardised outputs, to the
+/// last digits. `None` where the output does not vary.
 #[must_use]
 pub fn sobol_indices(y: &[f64], k: usize) -> Vec<Option<Sobol>> {
     let stride = k + 2;
@@ -89,6 +90,10 @@ pub fn sobol_indices(y: &[f64], k: usize) -> Vec<Option<Sobol>> {
     let ab: Vec<f64> = (0..n).flat_map(|j| [at(j, 0), at(j, 1)]).collect();
     let mean = ab.iter().sum::<f64>() / ab.len().max(1) as f64;
     let var = ab.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / ab.len().max(1) as f64;
+    // Outputs centred on the mean of every point, as SALib does (it standardises them):
+    // the first-order estimator's expectation is unchanged, its spread much smaller when
+    // the output's mean is large against its spread.
+    let centre = y.iter().sum::<f64>() / y.len().max(1) as f64;
     let mean_and_95 = |t: &[f64]| {
         let m = t.iter().sum::<f64>() / t.len() as f64;
         let sd = (t.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (t.len() as f64 - 1.0).max(1.0))
@@ -101,7 +106,7 @@ pub fn sobol_indices(y: &[f64], k: usize) -> Vec<Option<Sobol>> {
                 return None;
             }
             let first: Vec<f64> = (0..n)
-                .map(|j| at(j, 1) * (at(j, 2 + i) - at(j, 0)) / var)
+                .map(|j| (at(j, 1) - centre) * (at(j, 2 + i) - at(j, 0)) / var)
                 .collect();
             let total: Vec<f64> = (0..n)
                 .map(|j| (at(j, 0) - at(j, 2 + i)).powi(2) / (2.0 * var))
