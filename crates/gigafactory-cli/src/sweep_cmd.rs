@@ -125,10 +125,56 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         };
         eprint!("\r{done}/{total} points, {spent:.0} s{left}   ");
     };
-    let s = sweep::sweep(&plans, &spec, Catalog::builtin(), &progress, None)
-        .map_err(|e| Failure::Input(format!("error: {e}\n")))?;
+    // With --out, every finished point is kept in the folder as it finishes, so that the
+    // same command run again after a kill continues where this one stopped.
+    let (journal, done) = match args.out {
+        None => (None, Vec::new()),
+        Some(dir) => {
+            let (j, done) = gigafactory_report::Journal::open(dir, &sweep::identity(&plans, &spec))
+                .map_err(|e| match e {
+                    gigafactory_report::JournalError::Other(_) => {
+                        Failure::Input(format!("error: --out {}: {e}\n", dir.display()))
+                    }
+                    gigafactory_report::JournalError::Output(_) => {
+                        Failure::Run(format!("error: {e}\n"))
+                    }
+                })?;
+            (Some(j), done)
+        }
+    };
+    if !done.is_empty() && !args.quiet {
+        eprintln!(
+            "Resuming: {} points from an earlier run of this sweep in {}.",
+            int(done.len() as u64),
+            args.out.map_or(String::new(), |d| d.display().to_string())
+        );
+    }
+    let kept: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+    let finished = |row: &sweep::SweepRow| {
+        if let Some(j) = &journal {
+            if let Err(e) = j.record(row) {
+                kept.lock().expect("no panic").get_or_insert(e);
+            }
+        }
+    };
+    let s = sweep::resume(
+        &plans,
+        &spec,
+        Catalog::builtin(),
+        done,
+        &finished,
+        &progress,
+        None,
+    )
+    .map_err(|e| Failure::Input(format!("error: {e}\n")))?;
     if show {
         eprint!("\r{}\r", " ".repeat(60));
+    }
+    if let Some(e) = kept.into_inner().expect("no panic") {
+        return Err(Failure::Run(format!(
+            "error: cannot keep the sweep's points in {}: {e}\n",
+            gigafactory_report::PARTIAL
+        )));
     }
     let figures = s.summary();
     let written = match args.out {
@@ -136,6 +182,14 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         Some(dir) => gigafactory_report::write_sweep(dir, &s, &inputs, &figures)
             .map_err(|e| Failure::Run(format!("error: {e}\n")))?,
     };
+    if let Some(j) = journal {
+        j.finish().map_err(|e| {
+            Failure::Run(format!(
+                "error: cannot remove {}: {e}\n",
+                gigafactory_report::PARTIAL
+            ))
+        })?;
+    }
     if args.quiet {
         return Ok(());
     }

@@ -19,7 +19,7 @@ pub use compare::compare_html;
 pub use folder::{OutputError, RunFolder, TableFormat, Tee, comparison_json, write_comparison};
 pub use summary::{Headline, SeedSpread, Seeds, Summary};
 pub use svg::{Line, Series, XAxis, bars, esc, lines};
-pub use sweep::{sweep_json, write_sweep};
+pub use sweep::{Journal, JournalError, PARTIAL, sweep_json, write_sweep};
 pub use tables::{tenants_csv, years_csv};
 
 const BLUE: &str = "#1f5fa8";

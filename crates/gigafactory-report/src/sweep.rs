@@ -2,12 +2,15 @@
 //! its distribution, the simulation's own noise, the odds each plan is best, the verdict,
 //! and what decides it).
 
-use std::path::Path;
+use std::fs;
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde_json::{Value, json};
 
 use gigafactory::plan::sensitivity::Design;
-use gigafactory::plan::sweep::{FigureSummary, Influence, Sweep};
+use gigafactory::plan::sweep::{FigureSummary, Influence, Sweep, SweepRow};
 use gigafactory::scenario::uncertain::Uncertain;
 
 use crate::folder::{AtomicFile, OutputError, write_atomic};
@@ -104,4 +107,120 @@ pub fn write_sweep(
         }
     })?;
     Ok(vec!["sweep.parquet".into(), "summary.json".into()])
+}
+
+/// Where a sweep keeps its points as they finish, inside its `--out` folder, so that a
+/// sweep killed at any moment and started again with the same command continues where it
+/// stopped: `sweep.partial/points.jsonl`, its first line the sweep's identity, then one
+/// finished point per line. Removed once `sweep.parquet` and `summary.json` are written.
+pub const PARTIAL: &str = "sweep.partial";
+
+/// The points of a sweep in progress, kept line by line.
+pub struct Journal {
+    dir: PathBuf,
+    file: Mutex<fs::File>,
+}
+
+/// Why a sweep's partial results cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// The folder holds the partial results of another sweep.
+    #[error(
+        "{} holds the partial results of another sweep (other plans, inputs, samples or \
+         seeds): run the same command to finish it, or remove that folder",
+        .0.display()
+    )]
+    Other(PathBuf),
+    /// Reading or writing failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+impl Journal {
+    /// Open the journal in `dir` for the sweep of `identity`: the points an earlier run
+    /// of it finished (a last line cut short by a kill is dropped), and the journal to
+    /// add to.
+    ///
+    /// # Errors
+    /// The folder holds another sweep's points, or cannot be read or written.
+    pub fn open(dir: &Path, identity: &str) -> Result<(Journal, Vec<SweepRow>), JournalError> {
+        let folder = dir.join(PARTIAL);
+        let path = folder.join("points.jsonl");
+        let create = |source| OutputError::Create {
+            path: folder.clone(),
+            source,
+        };
+        let write = |source| OutputError::Write {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(&folder).map_err(create)?;
+        let mut done = Vec::new();
+        let mut keep = 0_usize;
+        match fs::read_to_string(&path) {
+            Ok(text) => {
+                let mut lines = text.split_inclusive('\n');
+                match lines.next() {
+                    Some(first) if first.trim_end() == identity && first.ends_with('\n') => {
+                        keep = first.len();
+                    }
+                    Some(_) => return Err(JournalError::Other(folder)),
+                    None => {}
+                }
+                for line in lines {
+                    // A line is whole when it ends in a newline and reads; the first that
+                    // does not is where a kill cut the file, and nothing after it counts.
+                    match serde_json::from_str::<SweepRow>(line.trim_end()) {
+                        Ok(row) if line.ends_with('\n') && keep > 0 => {
+                            done.push(row);
+                            keep += line.len();
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(write(e).into()),
+        }
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(write)?;
+        file.set_len(keep as u64).map_err(write)?;
+        file.seek(SeekFrom::End(0)).map_err(write)?;
+        if keep == 0 {
+            file.write_all(format!("{identity}\n").as_bytes())
+                .map_err(write)?;
+        }
+        Ok((
+            Journal {
+                dir: folder,
+                file: Mutex::new(file),
+            },
+            done,
+        ))
+    }
+
+    /// Keep a finished point (one write of one line).
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn record(&self, row: &SweepRow) -> std::io::Result<()> {
+        let line = serde_json::to_string(row).expect("a point is JSON") + "\n";
+        self.file
+            .lock()
+            .expect("no thread panics holding it")
+            .write_all(line.as_bytes())
+    }
+
+    /// The sweep is written: remove its partial results.
+    ///
+    /// # Errors
+    /// The folder cannot be removed.
+    pub fn finish(self) -> std::io::Result<()> {
+        drop(self.file);
+        fs::remove_dir_all(&self.dir)
+    }
 }

@@ -134,3 +134,95 @@ fn an_uncertainty_file_names_the_line_and_the_plan_it_does_not_fit() {
         "{err}"
     );
 }
+
+/// A sweep killed after some of its points and started again with the same command
+/// continues: it evaluates only the rest, and its files equal an uninterrupted run's, byte
+/// for byte (no point lost, none twice). Another sweep into the same folder is refused.
+#[test]
+fn a_killed_sweep_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(tests_dir().join("scenarios/two-tenants.toml")).unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        text + "[[uncertain]]\npath = \"tenant[*].load\"\ndistribution = \"uniform\"\n\
+                low = 0.5\nhigh = 1.5\napply = \"scale\"\n",
+    )
+    .unwrap();
+    let (whole, resumed) = (dir.path().join("whole"), dir.path().join("resumed"));
+    let args = |out: &Path, samples: &str| -> Vec<String> {
+        [
+            "sweep",
+            plan.to_str().unwrap(),
+            "--samples",
+            samples,
+            "--jobs",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        gigafactory(&a)
+    };
+    let out = run(args(&whole, "40"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Kill a run once it has kept five points.
+    let kill_after = |n: usize| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gigafactory"))
+            .args(args(&resumed, "40"))
+            .current_dir(tests_dir())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let journal = resumed.join("sweep.partial/points.jsonl");
+        let started = std::time::Instant::now();
+        loop {
+            let lines = std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+            if lines > n {
+                break;
+            }
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "no progress: {lines} lines"
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the sweep ended before the kill"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+    };
+    kill_after(5);
+    // Another sweep into that folder is refused, and leaves its points alone.
+    let other = run(args(&resumed, "41"));
+    assert_eq!(other.status.code(), Some(2));
+    assert!(
+        stderr(&other).contains("holds the partial results of another sweep"),
+        "{}",
+        stderr(&other)
+    );
+    // The same command continues: only the rest evaluated.
+    let again = run(args(&resumed, "40"));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let said = stderr(&again);
+    let kept: usize = said
+        .strip_prefix("Resuming: ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!((5..40).contains(&kept), "{said}");
+    assert!(!resumed.join("sweep.partial").exists());
+    for f in ["sweep.parquet", "summary.json"] {
+        assert!(
+            std::fs::read(whole.join(f)).unwrap() == std::fs::read(resumed.join(f)).unwrap(),
+            "{f} differs from the uninterrupted run's"
+        );
+    }
+}

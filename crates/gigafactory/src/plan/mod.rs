@@ -16,7 +16,7 @@ pub use verdict::{
     Basis, Runs, SAMPLED_SHARE, SAMPLED_TOTAL, Sensitivity, Verdict, Within, verdict,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::model::{Assessment, Facility, year_of};
 use crate::scenario::Scenario;
@@ -24,7 +24,7 @@ use crate::sim::SimOutcome;
 use crate::units::HOURS_PER_YEAR;
 
 /// One plan's figures over its horizon.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PlanFigures {
     /// Scenario name.
     pub name: String,
@@ -46,7 +46,9 @@ pub struct PlanFigures {
     pub utilization: f64,
     /// H100-equivalent hours served over the horizon.
     pub served_h100_hours: f64,
-    /// Total cost per served H100-equivalent hour, EUR.
+    /// Total cost per served H100-equivalent hour, EUR (infinite with no hours served,
+    /// which JSON writes as null and reads back as infinite).
+    #[serde(deserialize_with = "null_is_infinite")]
     pub cost_per_h100_hour_eur: f64,
     /// The rent baseline: renting the same H100-hours at the market rent of their time, EUR.
     pub rent_baseline_eur: f64,
@@ -78,6 +80,11 @@ pub struct PlanFigures {
     /// The simulation's warnings (e.g. arrivals refused at a full queue): what the figures
     /// cannot show.
     pub warnings: Vec<String>,
+}
+
+/// A number that JSON wrote as null because it was infinite.
+fn null_is_infinite<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
 
 /// A plan's figures from its assessment and, when simulated, its simulation's outcome.

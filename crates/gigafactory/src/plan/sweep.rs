@@ -34,7 +34,7 @@ pub struct SweepSpec {
 }
 
 /// One evaluated point: a plan, a sample of the inputs, a seed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SweepRow {
     /// The plan's index.
     pub plan: usize,
@@ -92,6 +92,37 @@ pub enum SweepError {
     /// Cancelled.
     #[error("cancelled")]
     Cancelled,
+}
+
+/// What makes two runs the same sweep, as text: the version, each plan's label and
+/// scenario (as read, after its demand file), the inputs, the design, the samples, the
+/// seeds and how plans are sampled. A sweep resumes only points of the same identity.
+#[must_use]
+pub fn identity(plans: &[Plan], spec: &SweepSpec) -> String {
+    // FNV-1a: stable across builds, unlike the standard library's hasher.
+    let fnv = |text: &str| {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    let plans: Vec<String> = plans
+        .iter()
+        .map(|p| {
+            let json = serde_json::to_string(&p.scenario).expect("a scenario is JSON");
+            format!("{} {:016x}", p.label, fnv(&json))
+        })
+        .collect();
+    serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "plans": plans,
+        "inputs": spec.inputs,
+        "design": format!("{:?}", spec.design),
+        "samples": spec.samples,
+        "seeds": spec.seeds,
+        "design_seed": spec.design_seed,
+        "sample": format!("{:?}", spec.sample),
+    })
+    .to_string()
 }
 
 /// The design's points as input values: each row's quantiles through each input's
@@ -170,6 +201,24 @@ pub fn sweep(
     progress: &(dyn Fn(usize, usize) + Sync),
     cancel: Option<&AtomicBool>,
 ) -> Result<Sweep, SweepError> {
+    resume(plans, spec, catalog, Vec::new(), &|_| {}, progress, cancel)
+}
+
+/// As [`sweep`], given the points an earlier run of the same sweep finished (`done`: not
+/// evaluated again), calling `finished` with each point as it finishes (from the worker
+/// threads), so that a caller can keep them where a killed sweep finds them again.
+///
+/// # Errors
+/// As [`sweep`].
+pub fn resume(
+    plans: &[Plan],
+    spec: &SweepSpec,
+    catalog: &Catalog,
+    done: Vec<SweepRow>,
+    finished: &(dyn Fn(&SweepRow) + Sync),
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Result<Sweep, SweepError> {
     let docs: Vec<Doc> = plans
         .iter()
         .map(|p| {
@@ -194,13 +243,16 @@ pub fn sweep(
         }
     }
     let values = design_values(spec);
-    let work: Vec<(usize, usize, u64)> = (0..values.len())
+    let have: std::collections::HashSet<(usize, usize, u64)> =
+        done.iter().map(|r| (r.sample, r.plan, r.seed)).collect();
+    let all: Vec<(usize, usize, u64)> = (0..values.len())
         .flat_map(|s| {
             (0..plans.len()).flat_map(move |p| spec.seeds.iter().map(move |&seed| (s, p, seed)))
         })
         .collect();
-    let total = work.len();
-    let done = AtomicUsize::new(0);
+    let total = all.len();
+    let work: Vec<(usize, usize, u64)> = all.into_iter().filter(|k| !have.contains(k)).collect();
+    let count = AtomicUsize::new(total - work.len());
     let results = super::seeds::par_map_with(&work, spec.threads, |&(s, p, seed)| {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(SweepError::Cancelled);
@@ -233,10 +285,20 @@ pub fn sweep(
             seed,
             message,
         });
-        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        if let Ok(row) = &r {
+            finished(row);
+        }
+        progress(count.fetch_add(1, Ordering::Relaxed) + 1, total);
         r
     });
-    let rows = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut rows = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    rows.extend(done.into_iter().filter(|r| {
+        r.sample < values.len() && r.plan < plans.len() && spec.seeds.contains(&r.seed)
+    }));
+    rows.sort_by_key(|r| {
+        let seed = spec.seeds.iter().position(|&s| s == r.seed).unwrap_or(0);
+        (r.sample, r.plan, seed)
+    });
     Ok(Sweep {
         labels: plans.iter().map(|p| p.label.clone()).collect(),
         inputs: spec.inputs.iter().map(|u| u.path.clone()).collect(),
