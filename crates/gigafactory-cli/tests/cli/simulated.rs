@@ -330,11 +330,15 @@ fn compare_sets_the_two_eu_plans_side_by_side() {
             );
         }
     }
+    // (Where both plans have the same value, e.g. no wait in their first year, there is
+    // nothing to rank.)
     for k in ["wait_s_p95", "lost_demand_gpu_hours", "jobs_refused"] {
-        assert_eq!(
-            v["verdicts"][k]["basis"], "about equal: queueing under sampling",
-            "{k}"
+        let basis = v["verdicts"][k]["basis"].as_str().unwrap();
+        assert!(
+            basis == "about equal: queueing under sampling" || basis == "unranked",
+            "{k}: {basis}"
         );
+        assert!(v["better"].get(k).is_none(), "{k}");
     }
     assert_eq!(plans[0]["gpus"], 4 * 74_304);
     assert_eq!(plans[1]["gpus"], 19 * 15_600);

@@ -628,6 +628,8 @@ mod tests {
         .unwrap();
         d.apply("catalog.accelerator[b200].tdp_w", 1.0, Apply::Set)
             .unwrap();
+        d.apply("catalog.accelerator[B200].price_usd", 45_000.0, Apply::Set)
+            .unwrap();
         d.apply("economics.rent_change_per_year", -0.3, Apply::Set)
             .unwrap();
         let (s2, c2) = d.read(catalog).unwrap();
