@@ -39,6 +39,19 @@ pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema is valid JSON")
 }
 
+/// TOML `text` parsed, or its syntax error as a problem placed in it.
+fn parse_toml(text: &str) -> Result<toml::Spanned<toml::de::DeTable<'_>>, Vec<Problem>> {
+    toml::de::DeTable::parse(text).map_err(|e| {
+        vec![
+            Problem::value(
+                FieldPath::root(),
+                format!("invalid TOML: {}", e.message().trim()),
+            )
+            .at(e.span().unwrap_or(0..0)),
+        ]
+    })
+}
+
 /// A demand file read from text, with the places of its fields.
 #[derive(Debug, Clone)]
 pub struct LoadedDemand {
@@ -54,15 +67,7 @@ pub struct LoadedDemand {
 /// # Errors
 /// A TOML syntax error, or every structural problem found, each with its place in `text`.
 pub fn load_demand(text: &str) -> Result<LoadedDemand, Vec<Problem>> {
-    let doc = toml::de::DeTable::parse(text).map_err(|e| {
-        vec![
-            Problem::value(
-                FieldPath::root(),
-                format!("invalid TOML: {}", e.message().trim()),
-            )
-            .at(e.span().unwrap_or(0..0)),
-        ]
-    })?;
+    let doc = parse_toml(text)?;
     let schema =
         serde_json::to_value(schemars::schema_for!(DemandFile)).expect("a schema is valid JSON");
     let (json, spans, problems) = structure::check(text, &doc, &schema);
@@ -97,15 +102,7 @@ pub fn is_uncertainty_file(text: &str) -> bool {
 pub fn load_uncertainty(
     text: &str,
 ) -> Result<(uncertain::UncertaintyFile, SpanIndex), Vec<Problem>> {
-    let doc = toml::de::DeTable::parse(text).map_err(|e| {
-        vec![
-            Problem::value(
-                FieldPath::root(),
-                format!("invalid TOML: {}", e.message().trim()),
-            )
-            .at(e.span().unwrap_or(0..0)),
-        ]
-    })?;
+    let doc = parse_toml(text)?;
     let schema = serde_json::to_value(schemars::schema_for!(uncertain::UncertaintyFile))
         .expect("a schema is valid JSON");
     let (json, spans, problems) = structure::check(text, &doc, &schema);
@@ -151,16 +148,7 @@ pub fn load_uncertainty(
 /// assert!(problems.iter().any(|p| p.message == "expected a string, found the integer 1"));
 /// ```
 pub fn load(text: &str) -> Result<Loaded, Vec<Problem>> {
-    let doc = toml::de::DeTable::parse(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        vec![
-            Problem::value(
-                FieldPath::root(),
-                format!("invalid TOML: {}", e.message().trim()),
-            )
-            .at(span),
-        ]
-    })?;
+    let doc = parse_toml(text)?;
     let (json, spans, problems) = structure::check(text, &doc, &schema());
     if !problems.is_empty() {
         return Err(problems);

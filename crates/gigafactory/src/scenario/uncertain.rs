@@ -153,6 +153,26 @@ pub fn normal_quantile(p: f64) -> f64 {
 }
 
 impl Uncertain {
+    /// A key drawn uniformly from `low` to `high`, set to the draw.
+    #[must_use]
+    pub fn uniform(path: &str, low: f64, high: f64) -> Uncertain {
+        Uncertain {
+            path: path.into(),
+            also: Vec::new(),
+            distribution: Distribution::Uniform,
+            low: Some(low),
+            mode: None,
+            high: Some(high),
+            mean: None,
+            sd: None,
+            median: None,
+            sigma: None,
+            values: Vec::new(),
+            weights: Vec::new(),
+            apply: Apply::Set,
+        }
+    }
+
     /// The value at quantile `u` (0 < u < 1) of the distribution (parameters as
     /// [`Uncertain::problems`] checks them).
     #[must_use]
@@ -550,19 +570,10 @@ mod tests {
 
     fn dist(d: Distribution) -> Uncertain {
         Uncertain {
-            path: "x".into(),
-            also: Vec::new(),
             distribution: d,
             low: None,
-            mode: None,
             high: None,
-            mean: None,
-            sd: None,
-            median: None,
-            sigma: None,
-            values: Vec::new(),
-            weights: Vec::new(),
-            apply: Apply::Set,
+            ..Uncertain::uniform("x", 0.0, 0.0)
         }
     }
 

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::plan::sensitivity::Design;
-use crate::scenario::uncertain::{Apply, Distribution as Dist};
 use std::path::PathBuf;
 
 const PLAN: &str = "name = \"capex\"\nstart = \"2027-01-01\"\nyears = 2\n\
@@ -12,21 +11,7 @@ const PLAN: &str = "name = \"capex\"\nstart = \"2027-01-01\"\nyears = 2\n\
     [economics]\nrent_change_per_year = -0.2\n";
 
 fn uniform(path: &str, low: f64, high: f64) -> Uncertain {
-    Uncertain {
-        path: path.into(),
-        also: Vec::new(),
-        distribution: Dist::Uniform,
-        low: Some(low),
-        mode: None,
-        high: Some(high),
-        mean: None,
-        sd: None,
-        median: None,
-        sigma: None,
-        values: Vec::new(),
-        weights: Vec::new(),
-        apply: Apply::Set,
-    }
+    Uncertain::uniform(path, low, high)
 }
 
 fn spec(design: Design, samples: usize) -> SweepSpec {
