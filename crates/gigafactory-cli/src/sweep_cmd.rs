@@ -8,6 +8,7 @@ use gigafactory::catalog::Catalog;
 use gigafactory::plan;
 use gigafactory::plan::sensitivity::Design;
 use gigafactory::plan::sweep::{self, FigureSummary, Influence, SweepSpec};
+use gigafactory::plan::swings::{self, Swing};
 use gigafactory::run::Sample;
 
 use crate::compare_cmd::shown;
@@ -177,9 +178,16 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         )));
     }
     let figures = s.summary();
+    // One at a time: each input at its 5% and 95% quantiles, the others at their medians.
+    let swings = if args.quiet && args.out.is_none() {
+        Vec::new()
+    } else {
+        swings::swings(&plans, &spec, Catalog::builtin())
+            .map_err(|e| Failure::Input(format!("error: {e}\n")))?
+    };
     let written = match args.out {
         None => Vec::new(),
-        Some(dir) => gigafactory_report::write_sweep(dir, &s, &inputs, &figures)
+        Some(dir) => gigafactory_report::write_sweep(dir, &s, &inputs, &figures, &swings)
             .map_err(|e| Failure::Run(format!("error: {e}\n")))?,
     };
     if let Some(j) = journal {
@@ -194,7 +202,10 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         return Ok(());
     }
     if args.json {
-        out!("{}", gigafactory_report::sweep_json(&s, &inputs, &figures));
+        out!(
+            "{}",
+            gigafactory_report::sweep_json(&s, &inputs, &figures, &swings)
+        );
         return Ok(());
     }
     let k = inputs.len();
@@ -229,6 +240,7 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
     }
     out!("{}", distributions(&s.labels, &figures));
     out!("{}", decides(&s.labels, &s.inputs, &figures, args.design));
+    out!("{}", one_at_a_time(&s.labels, &s.inputs, &figures, &swings));
     if let Some(dir) = args.out {
         outln!("\nWrote {} in {}", written.join(", "), dir.display());
     }
@@ -382,6 +394,77 @@ fn decides(labels: &[String], inputs: &[String], figures: &[FigureSummary], d: D
                     .map(|p| p.1)
                     .collect::<Vec<_>>()
                     .join(", ")
+            ));
+        }
+    }
+    s
+}
+
+/// The headline figures' swings per plan: each input from its 5% to its 95% quantile with
+/// the others at their medians, largest swing first.
+fn one_at_a_time(
+    labels: &[String],
+    inputs: &[String],
+    figures: &[FigureSummary],
+    swings: &[Vec<Swing>],
+) -> String {
+    let mut s = String::from(
+        "\nOne at a time (each input at its 5% and 95% quantiles, the others at their medians, \
+         first seed):\n",
+    );
+    for key in DECIDED {
+        let Some(f) = figures.iter().find(|f| f.key == key) else {
+            continue;
+        };
+        for (p, label) in labels.iter().enumerate() {
+            let mut parts: Vec<(f64, String)> = inputs
+                .iter()
+                .zip(&swings[p])
+                .filter_map(|(i, w)| match w.figure(key) {
+                    (Some(lo), Some(hi)) => Some((
+                        (hi - lo).abs(),
+                        format!("{i} {} → {}", shown(f.unit, lo), shown(f.unit, hi)),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            if parts.is_empty() {
+                continue;
+            }
+            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let who = if labels.len() > 1 {
+                format!("{label}: ")
+            } else {
+                String::new()
+            };
+            s.push_str(&format!(
+                "  {who}{}: {}\n",
+                f.label,
+                parts
+                    .into_iter()
+                    .map(|p| p.1)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    // Where a plan cannot be built at a swing's end, its figures there are missing: say so.
+    for (label, mine) in labels.iter().zip(swings) {
+        let bad: Vec<(&str, &str, &String)> = inputs
+            .iter()
+            .zip(mine)
+            .flat_map(|(i, w)| {
+                [("5%", &w.at_low), ("95%", &w.at_high)]
+                    .into_iter()
+                    .filter_map(move |(q, f)| f.as_ref().err().map(|e| (i.as_str(), q, e)))
+            })
+            .collect();
+        if let Some((input, q, why)) = bad.first() {
+            s.push_str(&format!(
+                "  {label} cannot be built at {} of {} swing points (left out above), e.g. \
+                 with {input} at its {q} quantile: {why}\n",
+                bad.len(),
+                2 * inputs.len()
             ));
         }
     }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use gigafactory::plan::sensitivity::Design;
 use gigafactory::plan::sweep::{FigureSummary, Influence, Sweep, SweepRow};
+use gigafactory::plan::swings::Swing;
 use gigafactory::scenario::uncertain::Uncertain;
 
 use crate::folder::{AtomicFile, OutputError, write_atomic};
@@ -18,7 +19,12 @@ use crate::folder::{AtomicFile, OutputError, write_atomic};
 /// A sweep's `summary.json`: the plans, the inputs as stated, the design, and per figure
 /// what [`Sweep::summary`] gives.
 #[must_use]
-pub fn sweep_json(s: &Sweep, inputs: &[Uncertain], figures: &[FigureSummary]) -> String {
+pub fn sweep_json(
+    s: &Sweep,
+    inputs: &[Uncertain],
+    figures: &[FigureSummary],
+    swings: &[Vec<Swing>],
+) -> String {
     let by_plan = |f: &dyn Fn(usize) -> Value| -> Value {
         s.labels
             .iter()
@@ -41,6 +47,14 @@ pub fn sweep_json(s: &Sweep, inputs: &[Uncertain], figures: &[FigureSummary]) ->
             "p_best": f.p_best.as_ref().map(|pb| by_plan(&|p| json!(pb[p]))),
             "better": f.verdict.better().map(|b| s.labels[b].clone()),
             "basis": f.verdict.basis(),
+            "swings": by_plan(&|p| {
+                s.inputs.iter().zip(&swings[p]).map(|(path, w)| {
+                    let (at_low, at_high) = w.figure(f.key);
+                    (path.clone(), json!({
+                        "low": w.low, "high": w.high, "at_low": at_low, "at_high": at_high,
+                    }))
+                }).collect::<serde_json::Map<_, _>>().into()
+            }),
             "influence": by_plan(&|p| match &f.influence[p] {
                 None => Value::Null,
                 Some(Influence::Sobol(ix)) => s.inputs.iter().zip(ix).map(|(path, x)| {
@@ -71,6 +85,7 @@ pub fn sweep_json(s: &Sweep, inputs: &[Uncertain], figures: &[FigureSummary]) ->
             Design::Latin => "Spearman's rank correlation of the figure (its mean over the seeds) with each input",
             Design::Saltelli => "Sobol indices: first order (Saltelli 2010) and total (Jansen 1999), SALib's estimators, each with half its 95% interval",
         },
+        "swings_method": "one at a time: each input at its 5% and 95% quantiles, every other input at its median, under the first seed",
         "figures": figures.iter().map(|f| (f.key.to_string(), figure(f))).collect::<serde_json::Map<_, _>>(),
     });
     serde_json::to_string_pretty(&v).expect("JSON") + "\n"
@@ -86,6 +101,7 @@ pub fn write_sweep(
     s: &Sweep,
     inputs: &[Uncertain],
     figures: &[FigureSummary],
+    swings: &[Vec<Swing>],
 ) -> Result<Vec<String>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Create {
         path: dir.to_path_buf(),
@@ -100,12 +116,12 @@ pub fn write_sweep(
             source,
         })?;
     let summary = dir.join("summary.json");
-    write_atomic(&summary, sweep_json(s, inputs, figures).as_bytes()).map_err(|source| {
-        OutputError::Write {
+    write_atomic(&summary, sweep_json(s, inputs, figures, swings).as_bytes()).map_err(
+        |source| OutputError::Write {
             path: summary.clone(),
             source,
-        }
-    })?;
+        },
+    )?;
     Ok(vec!["sweep.parquet".into(), "summary.json".into()])
 }
 

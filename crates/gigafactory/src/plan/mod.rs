@@ -5,6 +5,7 @@ mod compare;
 mod seeds;
 pub mod sensitivity;
 pub mod sweep;
+pub mod swings;
 mod verdict;
 
 pub use compare::{
