@@ -358,7 +358,7 @@ fn decides(labels: &[String], inputs: &[String], figures: &[FigureSummary], d: D
         };
         for (p, label) in labels.iter().enumerate() {
             let Some(inf) = &f.influence[p] else { continue };
-            let mut parts: Vec<(f64, String)> = match inf {
+            let parts: Vec<(f64, String)> = match inf {
                 Influence::Rank(r) => inputs
                     .iter()
                     .zip(r)
@@ -377,24 +377,7 @@ fn decides(labels: &[String], inputs: &[String], figures: &[FigureSummary], d: D
                     })
                     .collect(),
             };
-            if parts.is_empty() {
-                continue;
-            }
-            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let who = if labels.len() > 1 {
-                format!("{label}: ")
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "  {who}{}: {}\n",
-                f.label,
-                parts
-                    .into_iter()
-                    .map(|p| p.1)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            ranked(&mut s, labels.len() > 1, label, f.label, parts);
         }
     }
     s
@@ -417,7 +400,7 @@ fn one_at_a_time(
             continue;
         };
         for (p, label) in labels.iter().enumerate() {
-            let mut parts: Vec<(f64, String)> = inputs
+            let parts: Vec<(f64, String)> = inputs
                 .iter()
                 .zip(&swings[p])
                 .filter_map(|(i, w)| match w.figure(key) {
@@ -428,24 +411,7 @@ fn one_at_a_time(
                     _ => None,
                 })
                 .collect();
-            if parts.is_empty() {
-                continue;
-            }
-            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let who = if labels.len() > 1 {
-                format!("{label}: ")
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "  {who}{}: {}\n",
-                f.label,
-                parts
-                    .into_iter()
-                    .map(|p| p.1)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            ranked(&mut s, labels.len() > 1, label, f.label, parts);
         }
     }
     // Where a plan cannot be built at a swing's end, its figures there are missing: say so.
@@ -469,4 +435,26 @@ fn one_at_a_time(
         }
     }
     s
+}
+
+/// One line of a "what decides" block: a plan's figure and its inputs' parts, the largest
+/// (by the number each comes with) first; nothing where no input has a part.
+fn ranked(
+    s: &mut String,
+    name_plan: bool,
+    plan: &str,
+    figure: &str,
+    mut parts: Vec<(f64, String)>,
+) {
+    if parts.is_empty() {
+        return;
+    }
+    parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let who = if name_plan {
+        format!("{plan}: ")
+    } else {
+        String::new()
+    };
+    let list: Vec<String> = parts.into_iter().map(|p| p.1).collect();
+    s.push_str(&format!("  {who}{figure}: {}\n", list.join(", ")));
 }

@@ -125,6 +125,19 @@ pub fn identity(plans: &[Plan], spec: &SweepSpec) -> String {
     .to_string()
 }
 
+/// Each plan's scenario (without its own `[[uncertain]]` tables) and the catalogue, for
+/// drawn values to be applied to.
+pub(crate) fn docs(plans: &[Plan], catalog: &Catalog) -> Vec<Doc> {
+    plans
+        .iter()
+        .map(|p| {
+            let mut s = p.scenario.clone();
+            s.uncertain.clear();
+            Doc::of(&s, catalog)
+        })
+        .collect()
+}
+
 /// The design's points as input values: each row's quantiles through each input's
 /// distribution.
 #[must_use]
@@ -219,14 +232,7 @@ pub fn resume(
     progress: &(dyn Fn(usize, usize) + Sync),
     cancel: Option<&AtomicBool>,
 ) -> Result<Sweep, SweepError> {
-    let docs: Vec<Doc> = plans
-        .iter()
-        .map(|p| {
-            let mut s = p.scenario.clone();
-            s.uncertain.clear();
-            Doc::of(&s, catalog)
-        })
-        .collect();
+    let docs = docs(plans, catalog);
     // Every input applies to every plan: checked once, at the medians, before the work.
     let medians: Vec<f64> = spec.inputs.iter().map(Uncertain::median_value).collect();
     for (p, d) in plans.iter().zip(&docs) {

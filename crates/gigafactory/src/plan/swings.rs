@@ -7,7 +7,7 @@ use super::sweep::{SweepError, SweepSpec, evaluate_point};
 use super::{PlanFigures, figure_values};
 use crate::catalog::Catalog;
 use crate::run::Plan;
-use crate::scenario::uncertain::{Doc, Uncertain};
+use crate::scenario::uncertain::Uncertain;
 
 /// The quantiles an input swings between.
 pub const SWING: (f64, f64) = (0.05, 0.95);
@@ -58,14 +58,7 @@ pub fn swings(
     let work: Vec<(usize, usize, bool)> = (0..plans.len())
         .flat_map(|p| (0..k).flat_map(move |i| [(p, i, false), (p, i, true)]))
         .collect();
-    let docs: Vec<Doc> = plans
-        .iter()
-        .map(|p| {
-            let mut s = p.scenario.clone();
-            s.uncertain.clear();
-            Doc::of(&s, catalog)
-        })
-        .collect();
+    let docs = super::sweep::docs(plans, catalog);
     let done = super::seeds::par_map_with(&work, spec.threads, |&(p, i, high)| {
         let mut values = medians.clone();
         values[i] = spec.inputs[i].quantile(if high { SWING.1 } else { SWING.0 });
