@@ -261,16 +261,7 @@ pub(crate) fn with_budget(sample: Sample, budget: Option<u64>) -> Result<Sample,
 }
 
 fn parse_sample(s: &str) -> Result<Sample, String> {
-    match s {
-        "auto" => Ok(Sample::Auto),
-        "full" => Ok(Sample::Full),
-        n => match n.parse::<u32>() {
-            Ok(k) if k >= 1 => Ok(Sample::Factor(k)),
-            _ => Err(format!(
-                "expected auto, full or a whole number >= 1, found `{n}`"
-            )),
-        },
-    }
+    s.parse()
 }
 
 /// A sweep's design, as `--design` names it.

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gigafactory::catalog::Catalog;
-use gigafactory::run::{self, Plan};
+use gigafactory::run::Plan;
 use gigafactory::scenario::{self, BUILTIN, Problem};
 use gigafactory::workload;
 
@@ -12,62 +12,20 @@ use crate::Failure;
 use crate::output::outln;
 use crate::table;
 
-/// A scenario's text and the name to show in messages.
-pub(crate) struct Source {
-    pub label: String,
-    pub text: String,
-    /// The file read, or none for a built-in scenario.
-    pub file: Option<PathBuf>,
-}
+pub(crate) use gigafactory::run::Source;
 
+/// The file `arg` or the built-in scenario of that name (the default's, where none).
 pub(crate) fn read_scenario(arg: Option<&str>) -> Result<Source, Failure> {
-    let arg = arg.unwrap_or(BUILTIN[0].id);
-    let path = Path::new(arg);
-    if !path.exists() {
-        if let Some(b) = scenario::builtin(arg) {
-            return Ok(Source {
-                label: format!("{} (built-in)", b.id),
-                text: b.text.to_string(),
-                file: None,
-            });
-        }
-    }
-    read_file(path).map(|text| Source {
-        label: arg.to_string(),
-        text,
-        file: Some(path.to_path_buf()),
-    })
-}
-
-fn read_file(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
-        let names: Vec<&str> = BUILTIN.iter().map(|b| b.id).collect();
-        let hint = if e.kind() == std::io::ErrorKind::NotFound {
-            format!(" (nor is it a built-in scenario: {})", names.join(", "))
-        } else {
-            String::new()
-        };
-        Failure::Input(format!(
-            "error: cannot read {}: {e}{hint}\n",
-            path.display()
-        ))
-    })
+    Source::read(arg.unwrap_or(BUILTIN[0].id)).map_err(|e| Failure::Input(format!("error: {e}\n")))
 }
 
 pub(crate) fn report(label: &str, text: &str, problems: &[Problem]) -> String {
-    let mut out: String = problems.iter().map(|p| p.render(label, text)).collect();
-    let n = problems.len();
-    out.push_str(&format!(
-        "{label}: {n} problem{}\n",
-        if n == 1 { "" } else { "s" }
-    ));
-    out
+    scenario::report(label, text, problems)
 }
 
 pub(crate) fn prepare(src: &Source) -> Result<Plan, Failure> {
-    let base = run::base_dir(src.file.as_deref());
-    Plan::prepare(&src.label, &src.text, base, Catalog::builtin())
-        .map_err(|p| Failure::Input(report(&src.label, &src.text, &p)))
+    src.prepare(Catalog::builtin())
+        .map_err(|bad| Failure::Input(bad.report()))
 }
 
 /// How many jobs of a trace `validate` reads.
@@ -104,17 +62,12 @@ fn trace_checked(c: &workload::TraceCheck) -> String {
 pub(crate) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut failed = String::new();
     for f in files {
-        let text = match read_file(f) {
-            Ok(t) => t,
-            Err(Failure::Input(m) | Failure::Run(m) | Failure::NoPlan(m)) => {
-                failed.push_str(&m);
+        let src = match Source::read_file(f) {
+            Ok(s) => s,
+            Err(m) => {
+                failed.push_str(&format!("error: {m}\n"));
                 continue;
             }
-        };
-        let src = Source {
-            label: f.display().to_string(),
-            text,
-            file: Some(f.clone()),
         };
         let scenario = match prepare(&src) {
             Ok(p) => p.scenario,

@@ -7,14 +7,15 @@ use std::path::Path;
 use gigafactory::catalog::Catalog;
 use gigafactory::plan;
 use gigafactory::plan::sensitivity::Design;
-use gigafactory::plan::sweep::{self, FigureSummary, Influence, SweepSpec};
+use gigafactory::plan::sweep::{self, FigureSummary, Influence};
+use gigafactory::plan::sweep_setup::{self, SetupError, SweepOptions};
 use gigafactory::plan::swings::{self, Swing};
 use gigafactory::run::Sample;
 
+use crate::Failure;
 use crate::compare_cmd::shown;
 use crate::output::{out, outln};
 use crate::table::{Align, int, render};
-use crate::{Failure, prepare, read_scenario};
 
 /// What `gigafactory sweep` was asked.
 pub(crate) struct Args<'a> {
@@ -52,65 +53,26 @@ const DECIDED: [&str; 5] = [
 ];
 
 pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
-    // The first file is an uncertainty file (its [[uncertain]] tables alone, for the plans
-    // after it) or a scenario with [[uncertain]] tables (itself the first plan).
-    let first = read_scenario(Some(&args.plans[0]))?;
-    let spec_file = gigafactory::scenario::is_uncertainty_file(&first.text);
-    let plan_args = if spec_file {
-        &args.plans[1..]
-    } else {
-        args.plans
-    };
-    if plan_args.is_empty() {
-        return Err(Failure::Input(format!(
-            "error: {} holds uncertain inputs and no plan: name the plans to sweep after it\n",
-            first.label
-        )));
-    }
-    let mut plans = Vec::new();
-    for arg in plan_args {
-        let mut p = prepare(&read_scenario(Some(arg))?)?;
-        p.label.clone_from(arg);
-        if let Some(n) = args.years {
-            p.shorten(n)
-                .map_err(|e| Failure::Input(format!("error: --years {n}: {arg} {e}\n")))?;
-        }
-        if args.unsimulated {
-            p.drop_workload();
-        }
-        plans.push(p);
-    }
-    let inputs = if spec_file {
-        uncertainty_file(&first, &plans)?
-    } else {
-        plans[0].scenario.uncertain.clone()
-    };
-    if inputs.is_empty() {
-        return Err(Failure::Input(format!(
-            "error: {} has no [[uncertain]] tables: nothing to sweep (README, Sweeps, says \
-             how to state an uncertain input)\n",
-            args.plans[0]
-        )));
-    }
-    if args.seeds > 1 && !plans.iter().any(|p| p.has_workload()) {
-        return Err(Failure::Input(format!(
-            "error: --seeds {}: no plan has a workload to simulate: their figures are the \
-             same under every seed\n",
-            args.seeds
-        )));
-    }
-    let first_seed = plans[0].scenario.seed;
-    let spec = SweepSpec {
-        inputs: inputs.clone(),
-        design: args.design,
+    let options = SweepOptions {
         samples: args.samples,
-        seeds: (0..u64::from(args.seeds))
-            .map(|i| first_seed.wrapping_add(i))
-            .collect(),
+        seeds: args.seeds,
+        design: args.design,
+        years: args.years,
         sample: args.sample,
-        design_seed: first_seed,
+        unsimulated: args.unsimulated,
         threads: args.jobs.unwrap_or(usize::MAX),
     };
+    let (plans, spec) =
+        sweep_setup::setup(args.plans, &options, Catalog::builtin()).map_err(|e| match e {
+            SetupError::Invalid(bad) => Failure::Input(bad.report()),
+            SetupError::Input(m) => Failure::Input(format!("error: {m}\n")),
+            SetupError::Option {
+                name,
+                value,
+                message,
+            } => Failure::Input(format!("error: --{name} {value}: {message}\n")),
+        })?;
+    let inputs = spec.inputs.clone();
     let show = !args.quiet && std::io::stderr().is_terminal();
     let started = std::time::Instant::now();
     let progress = |done: usize, total: usize| {
@@ -245,35 +207,6 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         outln!("\nWrote {} in {}", written.join(", "), dir.display());
     }
     Ok(())
-}
-
-/// An uncertainty file's inputs, checked against every plan: each problem placed in the
-/// file and naming the plan it concerns.
-fn uncertainty_file(
-    src: &crate::input::Source,
-    plans: &[gigafactory::run::Plan],
-) -> Result<Vec<gigafactory::scenario::uncertain::Uncertain>, Failure> {
-    let (file, spans) = gigafactory::scenario::load_uncertainty(&src.text)
-        .map_err(|p| Failure::Input(crate::report(&src.label, &src.text, &p)))?;
-    let mut problems = Vec::new();
-    for p in plans {
-        let found = gigafactory::scenario::validate_uncertain(
-            &file.uncertain,
-            &p.scenario,
-            Catalog::builtin(),
-        );
-        problems.extend(spans.locate(found).into_iter().map(|mut x| {
-            x.message = format!("for {}: {}", p.label, x.message);
-            x
-        }));
-    }
-    if problems.is_empty() {
-        Ok(file.uncertain)
-    } else {
-        Err(Failure::Input(crate::report(
-            &src.label, &src.text, &problems,
-        )))
-    }
 }
 
 /// Each figure per plan: median and the 5–95% range; the odds each plan is best; the

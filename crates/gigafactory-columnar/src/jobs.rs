@@ -134,7 +134,7 @@ impl Batch {
 /// CSV. Call [`JobsWriter::finish`] to write the end (Parquet's footer) and get the writer
 /// back; dropped unfinished, the file is incomplete (the caller's temporary file is then
 /// removed).
-pub struct JobsWriter<W: Write + Send + 'static> {
+pub struct JobsWriter<W: Send + 'static> {
     batch: Batch,
     names: Vec<String>,
     tx: Option<SyncSender<Batch>>,
@@ -178,6 +178,26 @@ fn write_parquet<W: Write + Send>(out: W, rx: &Receiver<Batch>) -> Result<W, Err
     Ok(w.into_inner()?)
 }
 
+/// Keep the batches in memory.
+fn collect(mut out: Vec<RecordBatch>, rx: &Receiver<Batch>) -> Result<Vec<RecordBatch>, Error> {
+    let schema = jobs_schema();
+    for b in rx {
+        out.push(b.into_record_batch(&schema)?);
+    }
+    Ok(out)
+}
+
+impl JobsWriter<Vec<RecordBatch>> {
+    /// Keep the table in memory as Arrow batches of [`jobs_schema`] (what the Python
+    /// package hands over), built on a second thread as the files are.
+    ///
+    /// # Errors
+    /// The building thread could not be started.
+    pub fn arrow() -> Result<Self, Error> {
+        Self::start(Vec::new(), collect)
+    }
+}
+
 impl<W: Write + Send + 'static> JobsWriter<W> {
     /// Start writing Parquet to `out`.
     ///
@@ -194,7 +214,9 @@ impl<W: Write + Send + 'static> JobsWriter<W> {
     pub fn csv(out: W) -> Result<Self, Error> {
         Self::start(out, write_csv)
     }
+}
 
+impl<W: Send + 'static> JobsWriter<W> {
     fn start(out: W, write: fn(W, &Receiver<Batch>) -> Result<W, Error>) -> Result<Self, Error> {
         let (tx, rx) = sync_channel::<Batch>(2);
         let thread = std::thread::Builder::new()
@@ -254,7 +276,7 @@ impl<W: Write + Send + 'static> JobsWriter<W> {
     }
 }
 
-impl<W: Write + Send + 'static> Drop for JobsWriter<W> {
+impl<W: Send + 'static> Drop for JobsWriter<W> {
     /// Dropped unfinished (a failed run): stop the writing thread and drop its writer
     /// (the CLI's temporary file removes itself then).
     fn drop(&mut self) {
@@ -264,7 +286,7 @@ impl<W: Write + Send + 'static> Drop for JobsWriter<W> {
     }
 }
 
-impl<W: Write + Send + 'static> JobSink for JobsWriter<W> {
+impl<W: Send + 'static> JobSink for JobsWriter<W> {
     fn record(&mut self, r: &JobRecord<'_>) -> std::io::Result<()> {
         let tenant = self.name(r.tenant);
         let site = r.site.map_or(NONE, |s| self.name(s));

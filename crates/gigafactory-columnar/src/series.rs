@@ -67,6 +67,17 @@ fn unix_s(ts: &TimeSeries, hour: u32) -> i64 {
 /// # Errors
 /// Writing failed.
 pub fn timeseries_parquet<W: Write + Send>(ts: &TimeSeries, out: W) -> Result<W, Error> {
+    let batch = timeseries_batch(ts)?;
+    let mut w = ArrowWriter::try_new(out, batch.schema(), Some(crate::properties()))?;
+    w.write(&batch)?;
+    Ok(w.into_inner()?)
+}
+
+/// The series as one Arrow batch, typed as [`timeseries_parquet`] writes it.
+///
+/// # Errors
+/// The columns do not make a batch (a bug).
+pub fn timeseries_batch(ts: &TimeSeries) -> Result<RecordBatch, Error> {
     let names = series_columns(ts);
     let mut fields = vec![
         Field::new(
@@ -104,10 +115,7 @@ pub fn timeseries_parquet<W: Write + Send>(ts: &TimeSeries, out: W) -> Result<W,
     for c in value_columns(ts) {
         cols.push(f(c));
     }
-    let batch = RecordBatch::try_new(schema.clone(), cols)?;
-    let mut w = ArrowWriter::try_new(out, schema, Some(crate::properties()))?;
-    w.write(&batch)?;
-    Ok(w.into_inner()?)
+    Ok(RecordBatch::try_new(schema, cols)?)
 }
 
 /// The same as CSV, `hour_start` as `YYYY-MM-DDTHH:00:00Z`.

@@ -23,6 +23,17 @@ type Figure = (&'static str, Option<f64>);
 /// # Errors
 /// Writing failed.
 pub fn sweep_parquet<W: Write + Send>(s: &Sweep, out: W) -> Result<W, Error> {
+    let batch = sweep_batch(s)?;
+    let mut w = ArrowWriter::try_new(out, batch.schema(), Some(crate::properties()))?;
+    w.write(&batch)?;
+    Ok(w.into_inner()?)
+}
+
+/// The sweep as one Arrow batch with [`sweep_parquet`]'s columns.
+///
+/// # Errors
+/// The columns do not make a batch (a bug).
+pub fn sweep_batch(s: &Sweep) -> Result<RecordBatch, Error> {
     let keys: Vec<&'static str> = s
         .rows
         .iter()
@@ -75,8 +86,5 @@ pub fn sweep_parquet<W: Write + Send>(s: &Sweep, out: W) -> Result<W, Error> {
                 .collect::<Vec<_>>(),
         )));
     }
-    let batch = RecordBatch::try_new(schema.clone(), cols)?;
-    let mut w = ArrowWriter::try_new(out, schema, Some(crate::properties()))?;
-    w.write(&batch)?;
-    Ok(w.into_inner()?)
+    Ok(RecordBatch::try_new(schema, cols)?)
 }

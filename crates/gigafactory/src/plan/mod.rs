@@ -5,6 +5,7 @@ mod compare;
 mod seeds;
 pub mod sensitivity;
 pub mod sweep;
+pub mod sweep_setup;
 pub mod swings;
 mod verdict;
 

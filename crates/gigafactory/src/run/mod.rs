@@ -24,6 +24,8 @@ mod sample_tests;
 mod serving;
 #[cfg(test)]
 mod serving_tests;
+mod source;
+pub mod tables;
 #[cfg(test)]
 mod training_tests;
 
@@ -37,6 +39,7 @@ pub use sample::{
     run_sampled, simulated_jobs,
 };
 pub use serving::{HoursByKind, ServiceFigures, hours_by_kind, service_figures};
+pub use source::{Invalid, Source};
 
 /// What an assessment made at the simulated utilisation says it assumes.
 pub const SIMULATED_BASIS: &str =

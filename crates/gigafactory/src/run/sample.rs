@@ -27,6 +27,25 @@ pub enum Sample {
     Plan(SamplePlan),
 }
 
+impl std::str::FromStr for Sample {
+    type Err = String;
+
+    /// `auto`, `full` or a whole number k >= 1 (1 in k accelerators), as `--sample`
+    /// takes it.
+    fn from_str(s: &str) -> Result<Sample, String> {
+        match s {
+            "auto" => Ok(Sample::Auto),
+            "full" => Ok(Sample::Full),
+            n => match n.parse::<u32>() {
+                Ok(k) if k >= 1 => Ok(Sample::Factor(k)),
+                _ => Err(format!(
+                    "expected auto, full or a whole number >= 1, found `{n}`"
+                )),
+            },
+        }
+    }
+}
+
 /// About this many jobs are simulated at most when sampling automatically: roughly half
 /// a minute on one core of the development machine (measured: the default run).
 pub const JOB_BUDGET: f64 = 5e6;

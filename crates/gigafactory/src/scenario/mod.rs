@@ -15,7 +15,7 @@ pub mod uncertain;
 mod validate;
 
 pub use builtin::{BUILTIN, BuiltinScenario, builtin};
-pub use problem::{FieldPath, OtherFile, Problem, Seg, Target, did_you_mean};
+pub use problem::{FieldPath, Located, OtherFile, Problem, Seg, Target, did_you_mean, report};
 pub use structure::SpanIndex;
 pub use types::{
     Budget, Build, Candidates, Cap, ClusterLayout, CrossSite, Demand, DemandFile, Economics,

@@ -137,31 +137,102 @@ impl Problem {
     ///    |         ^^^
     /// ```
     pub fn render(&self, file: &str, text: &str) -> String {
-        let (file, text) = match &self.file {
-            Some(f) => (f.label.as_str(), f.text.as_str()),
-            None => (file, text),
-        };
+        let (file, text) = self.source(file, text);
         let Some(span) = self.span.clone() else {
             return format!("error: {file}: {}: {}\n", self.path, self.message);
         };
-        let start = floor_char_boundary(text, span.start);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line_no = text[..start].matches('\n').count() + 1;
-        let line = text[line_start..line_end].trim_end_matches('\r');
-        // A span may start on the line's carriage return: the caret goes just past the text.
-        let start = start.min(line_start + line.len());
-        let col = text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(text, span.end).clamp(start, line_start + line.len());
-        let width = text[start..end].chars().count().max(1);
-        let gutter = " ".repeat(line_no.to_string().len());
+        let p = place(text, span);
+        let line = &text[p.line_start..p.line_end];
+        let gutter = " ".repeat(p.line.to_string().len());
         format!(
-            "error: {file}:{line_no}:{col}: {}: {}\n{gutter} |\n{line_no} | {line}\n{gutter} | {}{}\n",
+            "error: {file}:{}:{}: {}: {}\n{gutter} |\n{} | {line}\n{gutter} | {}{}\n",
+            p.line,
+            p.column,
             self.path,
             self.message,
-            " ".repeat(col - 1),
-            "^".repeat(width)
+            p.line,
+            " ".repeat(p.column - 1),
+            "^".repeat(p.width)
         )
+    }
+
+    /// The problem's file (the one it names: `file`, or the included file it is in),
+    /// line and column (1-based, none where it is not placed in a text), field and
+    /// message, as a program reads them.
+    pub fn located(&self, file: &str, text: &str) -> Located {
+        let (file, text) = self.source(file, text);
+        let p = self.span.clone().map(|s| place(text, s));
+        Located {
+            file: file.to_string(),
+            line: p.as_ref().map(|p| p.line),
+            column: p.as_ref().map(|p| p.column),
+            field: self.path.to_string(),
+            message: self.message.clone(),
+        }
+    }
+
+    /// The file the problem is in and its text: `file` and `text`, or the included file's.
+    fn source<'a>(&'a self, file: &'a str, text: &'a str) -> (&'a str, &'a str) {
+        match &self.file {
+            Some(f) => (f.label.as_str(), f.text.as_str()),
+            None => (file, text),
+        }
+    }
+}
+
+/// A problem as a program reads it: [`Problem::located`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The file it is in.
+    pub file: String,
+    /// Its line, 1-based.
+    pub line: Option<usize>,
+    /// Its column in characters, 1-based.
+    pub column: Option<usize>,
+    /// The field, as `build[0].count`.
+    pub field: String,
+    /// What was found and what was expected.
+    pub message: String,
+}
+
+/// Every problem of `text` (named `label`) as compiler-style messages, then how many.
+#[must_use]
+pub fn report(label: &str, text: &str, problems: &[Problem]) -> String {
+    let mut out: String = problems.iter().map(|p| p.render(label, text)).collect();
+    let n = problems.len();
+    out.push_str(&format!(
+        "{label}: {n} problem{}\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// A span's place in its text: line and column (1-based), the line's byte range (without
+/// its line break) and the width in characters to underline.
+struct Place {
+    line: usize,
+    column: usize,
+    line_start: usize,
+    line_end: usize,
+    width: usize,
+}
+
+fn place(text: &str, span: Range<usize>) -> Place {
+    let start = floor_char_boundary(text, span.start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_no = text[..start].matches('\n').count() + 1;
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    // A span may start on the line's carriage return: the caret goes just past the text.
+    let start = start.min(line_start + line.len());
+    let column = text[line_start..start].chars().count() + 1;
+    let end = floor_char_boundary(text, span.end).clamp(start, line_start + line.len());
+    Place {
+        line: line_no,
+        column,
+        line_start,
+        line_end: line_start + line.len(),
+        width: text[start..end].chars().count().max(1),
     }
 }
 

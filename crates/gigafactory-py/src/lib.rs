@@ -1,0 +1,5 @@
+//! placeholder
+use pyo3::prelude::*;
+
+#[pymodule]
+mod _core {}
