@@ -232,10 +232,50 @@ pub fn resume(
     progress: &(dyn Fn(usize, usize) + Sync),
     cancel: Option<&AtomicBool>,
 ) -> Result<Sweep, SweepError> {
-    let docs = docs(plans, catalog);
-    // Every input applies to every plan: checked once, at the medians, before the work.
+    check_inputs(plans, spec, catalog)?;
+    let values = design_values(spec);
+    let have: std::collections::HashSet<Point> =
+        done.iter().map(|r| (r.sample, r.plan, r.seed)).collect();
+    let all = points(plans.len(), values.len(), &spec.seeds);
+    let total = all.len();
+    let work: Vec<Point> = all.into_iter().filter(|k| !have.contains(k)).collect();
+    let count = AtomicUsize::new(total - work.len());
+    let progress = |_: usize| progress(count.fetch_add(1, Ordering::Relaxed) + 1, total);
+    let results = evaluate_at(plans, spec, catalog, &values, &work, finished, &progress, cancel);
+    let mut rows = results?;
+    rows.extend(done.into_iter().filter(|r| {
+        r.sample < values.len() && r.plan < plans.len() && spec.seeds.contains(&r.seed)
+    }));
+    rows.sort_by_key(|r| {
+        let seed = spec.seeds.iter().position(|&s| s == r.seed).unwrap_or(0);
+        (r.sample, r.plan, seed)
+    });
+    Ok(Sweep {
+        labels: plans.iter().map(|p| p.label.clone()).collect(),
+        inputs: spec.inputs.iter().map(|u| u.path.clone()).collect(),
+        values,
+        design: spec.design,
+        seeds: spec.seeds.clone(),
+        rows,
+    })
+}
+
+/// A point of a sweep: (sample, plan, seed).
+pub type Point = (usize, usize, u64);
+
+/// Every point of a sweep of `plans` plans over `samples` samples under `seeds`, in the
+/// order of its rows: by sample, then plan, then seed.
+#[must_use]
+pub fn points(plans: usize, samples: usize, seeds: &[u64]) -> Vec<Point> {
+    (0..samples)
+        .flat_map(|s| (0..plans).flat_map(move |p| seeds.iter().map(move |&seed| (s, p, seed))))
+        .collect()
+}
+
+/// Every input applies to every plan: checked once, at the medians, before the work.
+fn check_inputs(plans: &[Plan], spec: &SweepSpec, catalog: &Catalog) -> Result<(), SweepError> {
     let medians: Vec<f64> = spec.inputs.iter().map(Uncertain::median_value).collect();
-    for (p, d) in plans.iter().zip(&docs) {
+    for (p, d) in plans.iter().zip(docs(plans, catalog)) {
         let mut d = d.clone();
         for (u, x) in spec.inputs.iter().zip(&medians) {
             for path in std::iter::once(&u.path).chain(&u.also) {
@@ -248,18 +288,48 @@ pub fn resume(
             }
         }
     }
+    Ok(())
+}
+
+/// Some points of a sweep (`work`, as [`points`] names them), on `spec.threads` threads:
+/// what a worker of a distributed sweep computes; the rows in the order of `work`.
+///
+/// # Errors
+/// An input a plan does not take, the first point, in order, that failed, or
+/// cancellation.
+pub fn evaluate_points(
+    plans: &[Plan],
+    spec: &SweepSpec,
+    catalog: &Catalog,
+    work: &[Point],
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<SweepRow>, SweepError> {
+    check_inputs(plans, spec, catalog)?;
     let values = design_values(spec);
-    let have: std::collections::HashSet<(usize, usize, u64)> =
-        done.iter().map(|r| (r.sample, r.plan, r.seed)).collect();
-    let all: Vec<(usize, usize, u64)> = (0..values.len())
-        .flat_map(|s| {
-            (0..plans.len()).flat_map(move |p| spec.seeds.iter().map(move |&seed| (s, p, seed)))
-        })
-        .collect();
-    let total = all.len();
-    let work: Vec<(usize, usize, u64)> = all.into_iter().filter(|k| !have.contains(k)).collect();
-    let count = AtomicUsize::new(total - work.len());
-    let results = super::seeds::par_map_with(&work, spec.threads, |&(s, p, seed)| {
+    if let Some(&(s, p, _)) = work.iter().find(|w| w.0 >= values.len() || w.1 >= plans.len()) {
+        return Err(SweepError::Input {
+            label: format!("plan {p}"),
+            message: format!("sample {s}: the sweep has no such point"),
+        });
+    }
+    evaluate_at(plans, spec, catalog, &values, work, &|_| {}, &|_| {}, cancel)
+}
+
+/// The points `work` at the design's `values`, calling `finished` with each row and
+/// `progress` as each ends.
+#[allow(clippy::too_many_arguments)]
+fn evaluate_at(
+    plans: &[Plan],
+    spec: &SweepSpec,
+    catalog: &Catalog,
+    values: &[Vec<f64>],
+    work: &[Point],
+    finished: &(dyn Fn(&SweepRow) + Sync),
+    progress: &(dyn Fn(usize) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<SweepRow>, SweepError> {
+    let docs = docs(plans, catalog);
+    let results = super::seeds::par_map_with(work, spec.threads, |&(s, p, seed)| {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(SweepError::Cancelled);
         }
@@ -294,25 +364,10 @@ pub fn resume(
         if let Ok(row) = &r {
             finished(row);
         }
-        progress(count.fetch_add(1, Ordering::Relaxed) + 1, total);
+        progress(1);
         r
     });
-    let mut rows = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    rows.extend(done.into_iter().filter(|r| {
-        r.sample < values.len() && r.plan < plans.len() && spec.seeds.contains(&r.seed)
-    }));
-    rows.sort_by_key(|r| {
-        let seed = spec.seeds.iter().position(|&s| s == r.seed).unwrap_or(0);
-        (r.sample, r.plan, seed)
-    });
-    Ok(Sweep {
-        labels: plans.iter().map(|p| p.label.clone()).collect(),
-        inputs: spec.inputs.iter().map(|u| u.path.clone()).collect(),
-        values,
-        design: spec.design,
-        seeds: spec.seeds.clone(),
-        rows,
-    })
+    results.into_iter().collect()
 }
 
 /// One figure of one plan over a sweep.
