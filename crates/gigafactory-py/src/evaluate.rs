@@ -105,8 +105,9 @@ fn plan_of(py: Python<'_>, scenario: &ScenarioArg, seed: Option<u64>) -> PyResul
 }
 
 /// Evaluate a scenario as `gigafactory run` does.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (scenario, *, sample = "auto", job_budget = None, seed = None, until = None, keep_jobs = true))]
+#[pyo3(signature = (scenario, *, sample = "auto", job_budget = None, seed = None, until = None, years = None, keep_jobs = true))]
 pub(crate) fn run(
     py: Python<'_>,
     scenario: ScenarioArg,
@@ -114,10 +115,15 @@ pub(crate) fn run(
     job_budget: Option<u64>,
     seed: Option<u64>,
     until: Option<&str>,
+    years: Option<u32>,
     keep_jobs: bool,
 ) -> PyResult<RunResult> {
     let sample = sample_of(py, sample, job_budget)?;
-    let plan = plan_of(py, &scenario, seed)?;
+    let mut plan = plan_of(py, &scenario, seed)?;
+    if let Some(n) = years {
+        plan.shorten(n)
+            .map_err(|e| input_error(py, format!("error: years={n}: {} {e}\n", plan.label)))?;
+    }
     if !plan.has_builds() {
         return Err(input_error(
             py,

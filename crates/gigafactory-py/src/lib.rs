@@ -23,7 +23,7 @@ mod evaluate;
 mod sweeps;
 
 create_exception!(
-    _core,
+    gigafactory,
     ScenarioError,
     PyValueError,
     "A scenario (or an uncertainty file, or an option) the tool cannot take: `.problems` \

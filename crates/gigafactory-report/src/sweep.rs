@@ -47,14 +47,15 @@ pub fn sweep_json(
             "p_best": f.p_best.as_ref().map(|pb| by_plan(&|p| json!(pb[p]))),
             "better": f.verdict.better().map(|b| s.labels[b].clone()),
             "basis": f.verdict.basis(),
-            "swings": by_plan(&|p| {
+            // None where the swings were not computed (the Python package's default).
+            "swings": if swings.is_empty() { Value::Null } else { by_plan(&|p| {
                 s.inputs.iter().zip(&swings[p]).map(|(path, w)| {
                     let (at_low, at_high) = w.figure(f.key);
                     (path.clone(), json!({
                         "low": w.low, "high": w.high, "at_low": at_low, "at_high": at_high,
                     }))
                 }).collect::<serde_json::Map<_, _>>().into()
-            }),
+            }) },
             "influence": by_plan(&|p| match &f.influence[p] {
                 None => Value::Null,
                 Some(Influence::Sobol(ix)) => s.inputs.iter().zip(ix).map(|(path, x)| {
