@@ -228,8 +228,10 @@ pub(crate) fn compare(
             ),
         ));
     }
-    let c = interruptible(py, |_| plan::compare(prepared, Catalog::builtin(), sample, seeds))?
-        .map_err(|e| input_error(py, format!("error: {e}\n")))?;
+    let c = interruptible(py, |_| {
+        plan::compare(prepared, Catalog::builtin(), sample, seeds)
+    })?
+    .map_err(|e| input_error(py, format!("error: {e}\n")))?;
     Ok(gigafactory_report::comparison_json(&c))
 }
 

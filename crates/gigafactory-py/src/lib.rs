@@ -53,7 +53,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// A `ScenarioError` with `message` as its text and `problems` (dicts with file, line,
 /// column, field and message).
-fn scenario_error(py: Python<'_>, message: String, problems: &[gigafactory::scenario::Located]) -> PyErr {
+fn scenario_error(
+    py: Python<'_>,
+    message: String,
+    problems: &[gigafactory::scenario::Located],
+) -> PyErr {
     let err = ScenarioError::new_err(message);
     let list = PyList::empty(py);
     for p in problems {
@@ -103,7 +107,9 @@ impl ScenarioArg {
     /// The scenario's source.
     fn source(&self, py: Python<'_>) -> PyResult<Source> {
         match self.kind.as_str() {
-            "name" => Source::read(&self.value).map_err(|e| input_error(py, format!("error: {e}\n"))),
+            "name" => {
+                Source::read(&self.value).map_err(|e| input_error(py, format!("error: {e}\n")))
+            }
             "text" => Ok(Source {
                 label: self.label.clone(),
                 text: self.value.clone(),
@@ -124,7 +130,9 @@ impl ScenarioArg {
                     file: None,
                 })
             }
-            k => Err(PyValueError::new_err(format!("unknown scenario kind {k:?}"))),
+            k => Err(PyValueError::new_err(format!(
+                "unknown scenario kind {k:?}"
+            ))),
         }
     }
 }

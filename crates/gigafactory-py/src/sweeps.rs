@@ -5,8 +5,8 @@
 
 use gigafactory::catalog::Catalog;
 use gigafactory::plan::sensitivity::Design;
-use gigafactory::plan::sweep::{Point, Sweep, SweepError, SweepRow, SweepSpec};
 use gigafactory::plan::sweep as lib;
+use gigafactory::plan::sweep::{Point, Sweep, SweepError, SweepRow, SweepSpec};
 use gigafactory::plan::sweep_setup::{self, SetupError, SweepOptions};
 use gigafactory::plan::swings;
 use gigafactory::run::Plan;

@@ -34,5 +34,5 @@ def test_the_example_script_runs_and_draws_its_chart(tmp_path):
     )
     assert p.returncode == 0, p.stderr
     assert "eu-investai: utilisation" in p.stdout
-    chart = tmp_path / "eu-plans-utilisation.png"
+    chart = tmp_path / "eu-plans-tenants.png"
     assert chart.stat().st_size > 10_000

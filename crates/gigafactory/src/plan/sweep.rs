@@ -241,7 +241,9 @@ pub fn resume(
     let work: Vec<Point> = all.into_iter().filter(|k| !have.contains(k)).collect();
     let count = AtomicUsize::new(total - work.len());
     let progress = |_: usize| progress(count.fetch_add(1, Ordering::Relaxed) + 1, total);
-    let results = evaluate_at(plans, spec, catalog, &values, &work, finished, &progress, cancel);
+    let results = evaluate_at(
+        plans, spec, catalog, &values, &work, finished, &progress, cancel,
+    );
     let mut rows = results?;
     rows.extend(done.into_iter().filter(|r| {
         r.sample < values.len() && r.plan < plans.len() && spec.seeds.contains(&r.seed)
@@ -306,13 +308,25 @@ pub fn evaluate_points(
 ) -> Result<Vec<SweepRow>, SweepError> {
     check_inputs(plans, spec, catalog)?;
     let values = design_values(spec);
-    if let Some(&(s, p, _)) = work.iter().find(|w| w.0 >= values.len() || w.1 >= plans.len()) {
+    if let Some(&(s, p, _)) = work
+        .iter()
+        .find(|w| w.0 >= values.len() || w.1 >= plans.len())
+    {
         return Err(SweepError::Input {
             label: format!("plan {p}"),
             message: format!("sample {s}: the sweep has no such point"),
         });
     }
-    evaluate_at(plans, spec, catalog, &values, work, &|_| {}, &|_| {}, cancel)
+    evaluate_at(
+        plans,
+        spec,
+        catalog,
+        &values,
+        work,
+        &|_| {},
+        &|_| {},
+        cancel,
+    )
 }
 
 /// The points `work` at the design's `values`, calling `finished` with each row and
