@@ -8,7 +8,6 @@ overhead shows whole) and a small simulated plan (a year of 64 GPUs, ~0.3 s each
 Run from the repository's root after `pip install './crates/gigafactory-py[ray]'`."""
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
@@ -17,16 +16,6 @@ import ray
 import gigafactory as gf
 
 ROOT = Path(__file__).resolve().parents[3]
-UNCERTAIN = """
-[[uncertain]]
-path = "tenant[*].load"
-distribution = "uniform"
-low = 0.3
-high = 0.9
-apply = "scale"
-"""
-
-
 def timed(f, repeat=3):
     """The result and the fastest of `repeat` runs, seconds (after one run not timed)."""
     r = f()
@@ -42,14 +31,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cpus", type=int, default=2)
     a = ap.parse_args()
-    small = Path(tempfile.mkdtemp()) / "small.toml"
-    small.write_text(
-        (ROOT / "crates/gigafactory-cli/tests/scenarios/two-tenants.toml").read_text() + UNCERTAIN
-    )
     cases = [
         ("EU plans, assumed utilisation", str(ROOT / "examples/sweep/eu-economics.toml"),
          ["eu-investai", "eu-ai-factories"], dict(samples=1000, unsimulated=True)),
-        ("small plan, simulated", str(small), [], dict(samples=20, seeds=2)),
+        ("small plan, simulated", str(ROOT / "crates/gigafactory-py/tests/small-uncertainties.toml"),
+         [str(ROOT / "crates/gigafactory-cli/tests/scenarios/two-tenants.toml")],
+         dict(samples=20, seeds=2)),
     ]
     ray.init(num_cpus=a.cpus, include_dashboard=False, log_to_driver=False)
     try:

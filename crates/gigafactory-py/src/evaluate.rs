@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use arrow_array::RecordBatch;
 use gigafactory::catalog::Catalog;
 use gigafactory::plan;
-use gigafactory::run::{Evaluation, Invalid, JobSink, Plan, SimError, SimOptions};
+use gigafactory::run::{Evaluation, Invalid, JobSink, Plan, SimError, SimOptions, SimOutcome};
 use gigafactory::scenario::{self, BUILTIN};
 use gigafactory::units::Date;
 use gigafactory_columnar::JobsWriter;
@@ -55,40 +55,38 @@ impl RunResult {
 
     /// The hourly series (`timeseries.parquet`'s columns), None where not simulated.
     fn timeseries(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        match &self.evaluation.outcome {
-            None => Ok(None),
-            Some(o) => gigafactory_columnar::timeseries_batch(&o.series)
-                .map_err(arrow_error)
-                .and_then(|b| table(py, b))
-                .map(Some),
-        }
+        self.simulated_table(py, |o| gigafactory_columnar::timeseries_batch(&o.series))
     }
 
     /// The yearly table (`years.csv`'s columns, typed), None where not simulated.
     fn years(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        match &self.evaluation.outcome {
-            None => Ok(None),
-            Some(o) => gigafactory_columnar::years_batch(o, &self.evaluation.assessment.capability)
-                .map_err(arrow_error)
-                .and_then(|b| table(py, b))
-                .map(Some),
-        }
+        let capability = &self.evaluation.assessment.capability;
+        self.simulated_table(py, |o| gigafactory_columnar::years_batch(o, capability))
     }
 
     /// The per-tenant table (`tenants.csv`'s columns, typed), None where not simulated.
     fn tenants(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        match &self.evaluation.outcome {
-            None => Ok(None),
-            Some(o) => gigafactory_columnar::tenants_batch(o)
-                .map_err(arrow_error)
-                .and_then(|b| table(py, b))
-                .map(Some),
-        }
+        self.simulated_table(py, gigafactory_columnar::tenants_batch)
     }
 
     /// report.html.
     fn report_html(&self) -> String {
         gigafactory_report::html(&self.evaluation)
+    }
+}
+
+impl RunResult {
+    /// A table of the simulation's outcome as a `pyarrow.Table`, None where not simulated.
+    fn simulated_table(
+        &self,
+        py: Python<'_>,
+        make: impl Fn(&SimOutcome) -> Result<RecordBatch, gigafactory_columnar::Error>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        self.evaluation
+            .outcome
+            .as_ref()
+            .map(|o| make(o).map_err(arrow_error).and_then(|b| table(py, b)))
+            .transpose()
     }
 }
 

@@ -54,6 +54,9 @@ def test_seed_sample_and_text_and_dict_forms():
     c = gf.run(SMALL, seed=8)
     assert c.summary["jobs_submitted"] != b.summary["jobs_submitted"]
     assert gf.run(SMALL, sample="full").summary == b.summary
+    # A dict, as a TOML reader gives the file.
+    tomllib = pytest.importorskip("tomllib")
+    assert gf.run(tomllib.loads(text)).summary == b.summary
     # 1 in 2 would leave the phase too small for the tenants' 64-GPU jobs.
     with pytest.raises(gf.ScenarioError, match="1 in 2"):
         gf.run(SMALL, sample="2")

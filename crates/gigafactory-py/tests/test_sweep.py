@@ -3,6 +3,7 @@ cluster equals the local one, rows from both nodes, a lost task retried."""
 
 import json
 import os
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,28 +15,7 @@ SPEC = ROOT / "examples" / "sweep" / "eu-economics.toml"
 PLANS = ["eu-investai", "eu-ai-factories"]
 
 # A small simulated plan with uncertain demand and price: every point runs jobs.
-UNCERTAIN = """
-[[uncertain]]
-path = "tenant[*].load"
-distribution = "uniform"
-low = 0.3
-high = 0.9
-apply = "scale"
-
-[[uncertain]]
-path = "build[0].price_usd"
-distribution = "triangular"
-low = 20000
-mode = 25000
-high = 35000
-"""
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    p = tmp_path_factory.mktemp("sweep") / "small.toml"
-    p.write_text((SCENARIOS / "two-tenants.toml").read_text() + UNCERTAIN)
-    return p
+SMALL = [Path(__file__).parent / "small-uncertainties.toml", SCENARIOS / "two-tenants.toml"]
 
 
 def test_a_local_sweep_equals_the_command_lines(cli, tmp_path):
@@ -64,13 +44,13 @@ def test_sweep_errors_are_scenario_errors(tmp_path):
         gf.sweep(SPEC, PLANS, samples=4, unsimulated=True, engine="spark")
 
 
-def test_a_ray_sweep_on_two_nodes_equals_the_local_sweep(small, tmp_path):
+def test_a_ray_sweep_on_two_nodes_equals_the_local_sweep(tmp_path):
     try:
         import ray
         from ray.cluster_utils import Cluster
     except ImportError:
         missing("Ray is not installed: pip install './crates/gigafactory-py[ray]'")
-    local = gf.sweep(small, samples=6, seeds=2)
+    local = gf.sweep(SMALL[0], SMALL[1:], samples=6, seeds=2)
     assert local.table.num_rows == 12
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     cluster.add_node(num_cpus=1)
@@ -78,7 +58,7 @@ def test_a_ray_sweep_on_two_nodes_equals_the_local_sweep(small, tmp_path):
     try:
         ray.init(address=cluster.address, include_dashboard=False, log_to_driver=False)
         marker = str(tmp_path / "failed-once")
-        r = gf.sweep(small, samples=6, seeds=2, engine="ray", batch=2, _fail_once=marker)
+        r = gf.sweep(SMALL[0], SMALL[1:], samples=6, seeds=2, engine="ray", batch=2, _fail_once=marker)
         # The first batch's worker died once and Ray ran it again.
         assert os.path.exists(marker)
         assert r.table.equals(local.table)
