@@ -6,6 +6,7 @@ mod compare_cmd;
 mod input;
 mod optimize_cmd;
 mod output;
+mod pricing;
 mod run_cmd;
 mod serving;
 mod summary;

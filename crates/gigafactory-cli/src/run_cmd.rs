@@ -173,6 +173,7 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
         if let Some(o) = &evaluation.outcome {
             out!("{}", summary::render_simulation(o, &evaluation.start));
             out!("{}", crate::serving::render_services(&evaluation));
+            out!("{}", crate::pricing::render_pricing(&evaluation));
         }
         if let Some(s) = &spread {
             out!("{}", render_seeds(s, plan.scenario.seed, args.seeds));

@@ -93,6 +93,9 @@ share = 0.5
 preset = "helios"
 load = 0.6
 patience_h = 2
+[prices]
+academia = 0
+startup_sme = 1.5
 "#,
     )
     .unwrap();
@@ -252,7 +255,8 @@ fn the_report_renders_in_headless_chromium_without_console_errors() {
             .arg(script("check_report.py"))
             .arg(out.join("report.html"))
             .arg(&shot)
-            .arg("9"),
+            // Nine, and "Who pays"'s cost and revenue by year.
+            .arg("10"),
     );
     assert!(String::from_utf8_lossy(&ok.stdout).starts_with("ok: "));
     let png = std::fs::read(&shot).unwrap();

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use gigafactory::model::Capability;
-use gigafactory::run::SimOutcome;
-use gigafactory::run::tables::{Column, Kind, TENANT_COLUMNS, Value, YEAR_COLUMNS, year_rows};
+use gigafactory::run::tables::{
+    Column, Kind, TENANT_COLUMNS, Value, YEAR_COLUMNS, tenant_rows, year_rows,
+};
+use gigafactory::run::{Pricing, SimOutcome};
 
 use crate::Error;
 
@@ -15,16 +17,20 @@ use crate::Error;
 ///
 /// # Errors
 /// The columns do not make a batch (a bug).
-pub fn years_batch(o: &SimOutcome, capability: &Capability) -> Result<RecordBatch, Error> {
-    batch(&YEAR_COLUMNS, &year_rows(o, capability))
+pub fn years_batch(
+    o: &SimOutcome,
+    capability: &Capability,
+    pricing: Option<&Pricing>,
+) -> Result<RecordBatch, Error> {
+    batch(&YEAR_COLUMNS, &year_rows(o, capability, pricing))
 }
 
 /// The per-tenant table as an Arrow batch.
 ///
 /// # Errors
 /// The columns do not make a batch (a bug).
-pub fn tenants_batch(o: &SimOutcome) -> Result<RecordBatch, Error> {
-    batch(&TENANT_COLUMNS, &o.tenants)
+pub fn tenants_batch(o: &SimOutcome, pricing: Option<&Pricing>) -> Result<RecordBatch, Error> {
+    batch(&TENANT_COLUMNS, &tenant_rows(o, pricing))
 }
 
 fn batch<R>(columns: &[Column<R>], rows: &[R]) -> Result<RecordBatch, Error> {
@@ -47,7 +53,7 @@ fn batch<R>(columns: &[Column<R>], rows: &[R]) -> Result<RecordBatch, Error> {
                     _ => None,
                 }))),
             ),
-            Kind::Float => (
+            Kind::Float | Kind::FloatOrNone => (
                 DataType::Float64,
                 Arc::new(Float64Array::from_iter(cells.map(|v| match v {
                     Value::Float(x) => Some(x),
@@ -62,7 +68,8 @@ fn batch<R>(columns: &[Column<R>], rows: &[R]) -> Result<RecordBatch, Error> {
                 }))),
             ),
         };
-        fields.push(Field::new(name, ty, kind == Kind::Text));
+        let nullable = matches!(kind, Kind::Text | Kind::FloatOrNone);
+        fields.push(Field::new(name, ty, nullable));
         arrays.push(array);
     }
     Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)

@@ -60,13 +60,19 @@ impl RunResult {
 
     /// The yearly table (`years.csv`'s columns, typed), None where not simulated.
     fn years(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        let capability = &self.evaluation.assessment.capability;
-        self.simulated_table(py, |o| gigafactory_columnar::years_batch(o, capability))
+        let (capability, pricing) = (
+            &self.evaluation.assessment.capability,
+            self.evaluation.pricing.as_ref(),
+        );
+        self.simulated_table(py, |o| {
+            gigafactory_columnar::years_batch(o, capability, pricing)
+        })
     }
 
     /// The per-tenant table (`tenants.csv`'s columns, typed), None where not simulated.
     fn tenants(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.simulated_table(py, gigafactory_columnar::tenants_batch)
+        let pricing = self.evaluation.pricing.as_ref();
+        self.simulated_table(py, |o| gigafactory_columnar::tenants_batch(o, pricing))
     }
 
     /// report.html.

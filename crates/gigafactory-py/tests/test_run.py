@@ -225,3 +225,22 @@ def test_ctrl_c_interrupts_a_long_run():
     assert out.startswith("interrupted"), out
     # Stopped within seconds of Ctrl-C (a whole run takes minutes).
     assert time.monotonic() - sent < 15
+
+
+def test_prices_give_revenue_and_subsidy_in_the_tables():
+    r = gf.run(SMALL.read_text() + "\n[prices]\nacademia = 0\nstartup_sme = 1.25\n")
+    p = r.summary["pricing"]
+    tenants = r.tenants.to_pylist()
+    assert [t["price_eur_per_gpu_hour"] for t in tenants] == [0.0, 1.25]
+    for t in tenants:
+        assert t["revenue_eur"] == t["price_eur_per_gpu_hour"] * t["served_gpu_hours"]
+    assert sum(t["revenue_eur"] for t in tenants) == pytest.approx(p["revenue_eur"], rel=1e-9)
+    years = r.years.to_pylist()
+    assert sum(y["revenue_eur"] for y in years) == pytest.approx(p["revenue_eur"], rel=1e-9)
+    for y in years:
+        assert y["capex_eur"] + y["opex_eur"] == pytest.approx(y["revenue_eur"] + y["subsidy_eur"])
+    assert p["cost_eur"] == pytest.approx(p["revenue_eur"] + p["subsidy_eur"])
+    # Without prices the columns are there, empty.
+    plain = gf.run(SMALL)
+    assert plain.tenants.column("revenue_eur").null_count == plain.tenants.num_rows
+    assert "pricing" not in plain.summary

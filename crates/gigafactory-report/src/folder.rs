@@ -280,6 +280,7 @@ const RUN_FILES: [RunFile; 6] = [
                 &crate::tables::years_csv(
                     o.e.outcome.as_ref().expect("simulated"),
                     &o.e.assessment.capability,
+                    o.e.pricing.as_ref(),
                 ),
             )
         }),
@@ -290,7 +291,10 @@ const RUN_FILES: [RunFile; 6] = [
         write: Some(|o, path, _| {
             text(
                 path,
-                &crate::tables::tenants_csv(o.e.outcome.as_ref().expect("simulated")),
+                &crate::tables::tenants_csv(
+                    o.e.outcome.as_ref().expect("simulated"),
+                    o.e.pricing.as_ref(),
+                ),
             )
         }),
     },

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use gigafactory::model::Assessment;
 use gigafactory::plan::Spread;
 use gigafactory::run::{
-    Evaluation, HoursByKind, ServiceFigures, SimOutcome, TenantOutcome, YearOutcome,
+    Evaluation, HoursByKind, Pricing, ServiceFigures, SimOutcome, TenantOutcome, YearOutcome,
 };
 use gigafactory::units::Date;
 
@@ -40,6 +40,10 @@ pub struct Summary {
     /// GPU-hours by kind of work: serving, training, batch (when simulated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_hours_by_kind: Option<HoursByKind>,
+    /// Revenue at the scenario's `[prices]` and the public subsidy, in total, per class and
+    /// per year (when simulated and priced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<Pricing>,
     /// The simulation replicated over seeds (`run --seeds R`, R > 1): each figure's mean,
     /// 95% interval and range over them; the rest of the file is the first seed's run.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,6 +186,7 @@ impl Summary {
             simulation: e.outcome.clone(),
             services: e.services.clone(),
             gpu_hours_by_kind: e.hours_by_kind,
+            pricing: e.pricing.clone(),
             seeds: None,
         }
     }

@@ -4,9 +4,11 @@
 use std::fmt::Write as _;
 
 use gigafactory::model::Capability;
-use gigafactory::run::SimOutcome;
 use gigafactory::run::csv_field as field;
-use gigafactory::run::tables::{Column, TENANT_COLUMNS, Value, YEAR_COLUMNS, year_rows};
+use gigafactory::run::tables::{
+    Column, TENANT_COLUMNS, Value, YEAR_COLUMNS, tenant_rows, year_rows,
+};
+use gigafactory::run::{Pricing, SimOutcome};
 
 /// `rows` as CSV with `columns`.
 fn csv<R>(columns: &[Column<R>], rows: &[R]) -> String {
@@ -32,16 +34,17 @@ fn cell(v: Value) -> String {
 }
 
 /// `years.csv`: one row per simulated year, with what the plan could train in it
-/// (`capability` has a row for every year of the horizon, the simulation at most as many).
+/// (`capability` has a row for every year of the horizon, the simulation at most as many)
+/// and, where the plan has prices, its revenue and subsidy.
 #[must_use]
-pub fn years_csv(o: &SimOutcome, capability: &Capability) -> String {
-    csv(&YEAR_COLUMNS, &year_rows(o, capability))
+pub fn years_csv(o: &SimOutcome, capability: &Capability, pricing: Option<&Pricing>) -> String {
+    csv(&YEAR_COLUMNS, &year_rows(o, capability, pricing))
 }
 
-/// `tenants.csv`: one row per tenant.
+/// `tenants.csv`: one row per tenant, with its price and revenue at `pricing`.
 #[must_use]
-pub fn tenants_csv(o: &SimOutcome) -> String {
-    csv(&TENANT_COLUMNS, &o.tenants)
+pub fn tenants_csv(o: &SimOutcome, pricing: Option<&Pricing>) -> String {
+    csv(&TENANT_COLUMNS, &tenant_rows(o, pricing))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 shape these results; a scenario argument is a dict with `kind` ("name", "text" or
 "json"), `value` and `label`."""
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 __version__: str
 
@@ -28,9 +28,9 @@ def run(
     years: Optional[int] = ...,
     keep_jobs: bool = ...,
 ) -> RunResult: ...
-def validate(scenarios: List[Mapping[str, str]]) -> List[str]: ...
+def validate(scenarios: Sequence[Mapping[str, str]]) -> List[str]: ...
 def compare(
-    plans: List[Mapping[str, str]],
+    plans: Sequence[Mapping[str, str]],
     *,
     sample: str = ...,
     job_budget: Optional[int] = ...,

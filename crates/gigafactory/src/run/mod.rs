@@ -18,6 +18,9 @@ use crate::workload::{JobSource, ReadError};
 
 #[cfg(test)]
 mod demand_tests;
+mod pricing;
+#[cfg(test)]
+mod pricing_tests;
 mod sample;
 #[cfg(test)]
 mod sample_tests;
@@ -34,6 +37,7 @@ pub use crate::sim::{
     Sampling, SimError, SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries, Tokens,
     YearOutcome, csv_field, job_log_header,
 };
+pub use pricing::{ClassPricing, Pricing, YearPricing, pricing};
 pub use sample::{
     JOB_BUDGET, MIN_SAMPLE_ROOM, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample,
     run_sampled, simulated_jobs,
@@ -235,6 +239,8 @@ pub struct Evaluation {
     pub services: Vec<ServiceFigures>,
     /// Its GPU-hours by kind of work (when simulated).
     pub hours_by_kind: Option<HoursByKind>,
+    /// Revenue and subsidy at its `[prices]` (when simulated and priced).
+    pub pricing: Option<Pricing>,
 }
 
 /// Evaluate `plan`: simulate it if it has a workload, sampled as `sample` says, then assess
@@ -263,6 +269,7 @@ pub fn evaluate(
         start: s.start,
         horizon_years: s.years,
         hours_by_kind: outcome.as_ref().map(|o| hours_by_kind(s, o)),
+        pricing: outcome.as_ref().and_then(|o| pricing(s, o)),
         assessment,
         outcome,
         services,

@@ -2,6 +2,7 @@
 //! its unit), type and how a row's cell reads. One definition for every form they take:
 //! `years.csv` and `tenants.csv`, and the Arrow tables the Python package hands over.
 
+use super::pricing::{Pricing, YearPricing};
 use crate::model::CapabilityYear;
 use crate::sim::{TenantOutcome, YearOutcome};
 
@@ -14,6 +15,8 @@ pub enum Kind {
     UInt,
     /// A real number.
     Float,
+    /// A real number, or none (the revenue columns of a run without prices).
+    FloatOrNone,
     /// Text; empty (null in typed forms) where the cell has none.
     Text,
 }
@@ -43,10 +46,22 @@ pub struct YearRow {
     pub y: YearOutcome,
     /// Its capability.
     pub c: CapabilityYear,
+    /// Its revenue and subsidy, where the scenario has prices.
+    pub p: Option<YearPricing>,
+}
+
+/// A row of the per-tenant table: the tenant and its price, where the scenario has
+/// prices.
+#[derive(Debug, Clone)]
+pub struct TenantRow {
+    /// The tenant.
+    pub t: TenantOutcome,
+    /// Its class's price, EUR per GPU-hour.
+    pub price: Option<f64>,
 }
 
 /// The yearly table's columns, one row per year of the horizon.
-pub const YEAR_COLUMNS: [Column<YearRow>; 19] = [
+pub const YEAR_COLUMNS: [Column<YearRow>; 21] = [
     ("year", Kind::Int, |r| Value::Int(i64::from(r.y.year))),
     ("gpus_online", Kind::Float, |r| {
         Value::Float(r.y.gpus_online)
@@ -93,69 +108,103 @@ pub const YEAR_COLUMNS: [Column<YearRow>; 19] = [
         r.c.plan_matches_frontier_of
             .map_or(Value::Null, |d| Value::Text(d.to_string()))
     }),
+    ("revenue_eur", Kind::FloatOrNone, |r| {
+        r.p.as_ref()
+            .map_or(Value::Null, |p| Value::Float(p.revenue_eur))
+    }),
+    ("subsidy_eur", Kind::FloatOrNone, |r| {
+        r.p.as_ref()
+            .map_or(Value::Null, |p| Value::Float(p.subsidy_eur))
+    }),
 ];
 
 /// The per-tenant table's columns, one row per tenant.
-pub const TENANT_COLUMNS: [Column<TenantOutcome>; 18] = [
-    ("tenant", Kind::Text, |t| Value::Text(t.name.clone())),
-    ("jobs_submitted", Kind::UInt, |t| {
-        Value::UInt(t.jobs_submitted)
+pub const TENANT_COLUMNS: [Column<TenantRow>; 20] = [
+    ("tenant", Kind::Text, |r| Value::Text(r.t.name.clone())),
+    ("jobs_submitted", Kind::UInt, |r| {
+        Value::UInt(r.t.jobs_submitted)
     }),
-    ("jobs_completed", Kind::UInt, |t| {
-        Value::UInt(t.jobs_completed)
+    ("jobs_completed", Kind::UInt, |r| {
+        Value::UInt(r.t.jobs_completed)
     }),
-    ("jobs_withdrawn", Kind::UInt, |t| {
-        Value::UInt(t.jobs_withdrawn)
+    ("jobs_withdrawn", Kind::UInt, |r| {
+        Value::UInt(r.t.jobs_withdrawn)
     }),
-    ("jobs_rejected", Kind::UInt, |t| {
-        Value::UInt(t.jobs_rejected)
+    ("jobs_rejected", Kind::UInt, |r| {
+        Value::UInt(r.t.jobs_rejected)
     }),
-    ("jobs_unfinished", Kind::UInt, |t| {
-        Value::UInt(t.jobs_unfinished)
+    ("jobs_unfinished", Kind::UInt, |r| {
+        Value::UInt(r.t.jobs_unfinished)
     }),
-    ("wait_s_mean", Kind::Float, |t| Value::Float(t.wait_s_mean)),
-    ("wait_s_p50", Kind::Float, |t| Value::Float(t.wait_s_p50)),
-    ("wait_s_p95", Kind::Float, |t| Value::Float(t.wait_s_p95)),
-    ("wait_s_p99", Kind::Float, |t| Value::Float(t.wait_s_p99)),
-    ("served_gpu_hours", Kind::Float, |t| {
-        Value::Float(t.served_gpu_hours)
+    ("wait_s_mean", Kind::Float, |r| {
+        Value::Float(r.t.wait_s_mean)
     }),
-    ("share_of_service", Kind::Float, |t| {
-        Value::Float(t.share_of_service)
+    ("wait_s_p50", Kind::Float, |r| Value::Float(r.t.wait_s_p50)),
+    ("wait_s_p95", Kind::Float, |r| Value::Float(r.t.wait_s_p95)),
+    ("wait_s_p99", Kind::Float, |r| Value::Float(r.t.wait_s_p99)),
+    ("served_gpu_hours", Kind::Float, |r| {
+        Value::Float(r.t.served_gpu_hours)
     }),
-    ("lost_demand_gpu_hours", Kind::Float, |t| {
-        Value::Float(t.lost_demand_gpu_hours)
+    ("share_of_service", Kind::Float, |r| {
+        Value::Float(r.t.share_of_service)
     }),
-    ("refused_flop", Kind::Float, |t| {
-        Value::Float(t.refused_flop)
+    ("lost_demand_gpu_hours", Kind::Float, |r| {
+        Value::Float(r.t.lost_demand_gpu_hours)
     }),
-    ("queued_s_mean", Kind::Float, |t| {
-        Value::Float(t.queued_s_mean)
+    ("refused_flop", Kind::Float, |r| {
+        Value::Float(r.t.refused_flop)
     }),
-    ("queued_s_p95", Kind::Float, |t| {
-        Value::Float(t.queued_s_p95)
+    ("queued_s_mean", Kind::Float, |r| {
+        Value::Float(r.t.queued_s_mean)
     }),
-    ("tokens_served", Kind::Float, |t| {
-        Value::Float(t.tokens.map_or(0.0, |k| k.served()))
+    ("queued_s_p95", Kind::Float, |r| {
+        Value::Float(r.t.queued_s_p95)
     }),
-    ("tokens_not_served", Kind::Float, |t| {
-        Value::Float(t.tokens.map_or(0.0, |k| k.not_served()))
+    ("tokens_served", Kind::Float, |r| {
+        Value::Float(r.t.tokens.map_or(0.0, |k| k.served()))
+    }),
+    ("tokens_not_served", Kind::Float, |r| {
+        Value::Float(r.t.tokens.map_or(0.0, |k| k.not_served()))
+    }),
+    ("price_eur_per_gpu_hour", Kind::FloatOrNone, |r| {
+        r.price.map_or(Value::Null, Value::Float)
+    }),
+    ("revenue_eur", Kind::FloatOrNone, |r| {
+        r.price
+            .map_or(Value::Null, |p| Value::Float(p * r.t.served_gpu_hours))
     }),
 ];
 
 /// The yearly table's rows: each simulated year with what the plan could train in it
-/// (`capability` has a row for every year of the horizon, the simulation at most as many).
+/// (`capability` has a row for every year of the horizon, the simulation at most as many)
+/// and its revenue and subsidy at `pricing`.
 #[must_use]
 pub fn year_rows(
     o: &crate::sim::SimOutcome,
     capability: &crate::model::Capability,
+    pricing: Option<&Pricing>,
 ) -> Vec<YearRow> {
     o.years
         .iter()
         .zip(&capability.years)
-        .map(|(y, c)| YearRow {
+        .enumerate()
+        .map(|(i, (y, c))| YearRow {
             y: y.clone(),
             c: c.clone(),
+            p: pricing.and_then(|p| p.years.get(i).cloned()),
+        })
+        .collect()
+}
+
+/// The per-tenant table's rows, with each tenant's price at `pricing`.
+#[must_use]
+pub fn tenant_rows(o: &crate::sim::SimOutcome, pricing: Option<&Pricing>) -> Vec<TenantRow> {
+    o.tenants
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TenantRow {
+            t: t.clone(),
+            price: pricing.and_then(|p| p.tenant_prices.get(i).copied()),
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 //! catalogue or each other, ranges, dates inside the horizon. Both return [`Problem`]s
 //! with a field path, placed in the text by the [`SpanIndex`]. Nothing here does I/O.
 
+mod access;
 mod builtin;
 pub mod defaults;
 mod problem;
@@ -19,9 +20,9 @@ pub use problem::{FieldPath, Located, OtherFile, Problem, Seg, Target, did_you_m
 pub use structure::SpanIndex;
 pub use types::{
     Budget, Build, Candidates, Cap, ClusterLayout, CrossSite, Demand, DemandFile, Economics,
-    Failures, Objective, Optimize, PolicyName, Power, Preempt, PricePoint, Procurement, Refresh,
-    Scenario, Scheduler, ServingRules, Shock, ShockTarget, Site, Tenant, TenantClass, TenantKind,
-    TraceFormat, Training, Workload,
+    Failures, Objective, Optimize, PolicyName, Power, Preempt, PricePoint, Prices, Procurement,
+    Refresh, Scenario, Scheduler, ServingRules, Shock, ShockTarget, Site, Tenant, TenantClass,
+    TenantKind, TraceFormat, Training, Workload,
 };
 pub use validate::{PRESET_IDS, validate, validate_uncertain};
 

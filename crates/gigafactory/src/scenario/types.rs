@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::units::Date;
 
+pub use super::access::{Prices, TenantClass};
+
 /// A plan: sites, hardware build phases, budget and economic assumptions.
 ///
 /// Plain data with no behaviour; [`super::load`] reads it from TOML and
@@ -84,6 +86,9 @@ pub struct Scenario {
     /// the file states).
     #[serde(default, rename = "uncertain", skip_serializing_if = "Vec::is_empty")]
     pub uncertain: Vec<super::uncertain::Uncertain>,
+    /// What each class of tenant pays per GPU-hour (issue 19); none: no revenue figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<Prices>,
 }
 
 /// A demand file (a scenario's `demand_file`): the demand several plans share.
@@ -678,22 +683,6 @@ pub struct Workload {
     /// trace hardware's throughput relative to an H100: 0.3155 for an A100); default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_scale: Option<f64>,
-}
-
-/// Who uses the facility, by class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TenantClass {
-    /// Publicly funded research.
-    Academia,
-    /// Start-ups and small and medium enterprises.
-    StartupSme,
-    /// Established industry.
-    Industry,
-    /// Frontier AI laboratories.
-    FrontierLab,
-    /// Public administrations and public services (their inference services, chiefly).
-    PublicSector,
 }
 
 /// A synthetic tenant: a job mix, a load and how it grows.

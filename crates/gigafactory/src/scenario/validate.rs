@@ -4,6 +4,7 @@ use crate::catalog::Catalog;
 
 mod demand;
 mod optimize;
+mod prices;
 mod serving;
 mod uncertain;
 use demand::{load_without_reference, training, validate_demand, validate_kind};
@@ -76,6 +77,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     training(s, &mut v);
     serving_rules(s, &mut v);
     uncertain(s, catalog, &mut v);
+    prices::prices(s, &mut v);
 
     validate_power(s, catalog, &mut v);
     v.0

@@ -75,6 +75,8 @@ struct YearAcc {
     waits: Histogram<u64>,
     serving_gpu_s: f64,
     tokens: super::Tokens,
+    // Each tenant's allocated GPU-s, as `TenantAcc::served_gpu_s` (index: the tenant).
+    tenant_gpu_s: Vec<f64>,
 }
 
 /// A build phase's schedule and fixed costs, for yearly figures.
@@ -193,6 +195,7 @@ impl Accumulator {
                     waits: Histogram::new(3).expect("valid"),
                     serving_gpu_s: 0.0,
                     tokens: super::Tokens::default(),
+                    tenant_gpu_s: Vec::new(),
                 })
                 .collect(),
             year_ends,
@@ -379,6 +382,12 @@ impl Accumulator {
                     dt
                 };
                 self.tenant(i).served_gpu_s += v.allocated_gpus as f64 * dt;
+                if let Some(ya) = self.years.get_mut(y) {
+                    if ya.tenant_gpu_s.len() <= i {
+                        ya.tenant_gpu_s.resize(i + 1, 0.0);
+                    }
+                    ya.tenant_gpu_s[i] += v.allocated_gpus as f64 * dt;
+                }
             }
         }
         self.series.add(
@@ -766,6 +775,9 @@ impl Accumulator {
                 market_value_eur: y.value_eur,
                 serving_gpu_hours: y.serving_gpu_s / 3600.0,
                 tokens: y.tokens,
+                served_gpu_hours_by_tenant: (0..self.tenants.len())
+                    .map(|i| y.tenant_gpu_s.get(i).map_or(0.0, |s| s / 3600.0))
+                    .collect(),
             });
             from = to;
         }

@@ -199,6 +199,9 @@ impl SimOutcome {
                 *x *= weight;
             }
             y.tokens.scale(weight);
+            y.served_gpu_hours_by_tenant
+                .iter_mut()
+                .for_each(|h| *h *= weight);
         }
         self.series.scale(weight);
         for p in &mut self.phases {
@@ -247,6 +250,9 @@ pub struct YearOutcome {
     pub serving_gpu_hours: f64,
     /// Inference services' tokens this year.
     pub tokens: Tokens,
+    /// GPU-hours allocated to each tenant, in the order of `tenants`: they add up to
+    /// `served_gpu_hours` (issue 19: revenue per year).
+    pub served_gpu_hours_by_tenant: Vec<f64>,
 }
 
 /// One build phase over the simulated time: what it delivered against what it cost.
