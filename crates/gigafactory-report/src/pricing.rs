@@ -23,8 +23,10 @@ pub(crate) fn section(e: &Evaluation) -> String {
     let mut h = String::from(
         "<h2>Who pays</h2>\n<p class=\"note\">Revenue is each tenant's allocated GPU-hours \
          at its class's price (<code>[prices]</code>, EUR per GPU-hour; 0 is a free tier). \
-         The cost is each year's capex paid and opex; the subsidy is the cost less the \
-         revenue. A class's subsidy is its hours at the mean cost of a GPU-hour less what it \
+         The cost is each year's capex paid and opex over the simulated years, capex in \
+         full in the year it is paid (the headline cost per GPU-hour spreads it over the \
+         hardware's life instead, so the two differ where the horizon is shorter than that \
+         life); the subsidy is the cost less the revenue. A class's subsidy is its hours at the mean cost of a GPU-hour less what it \
          paid; the classes' subsidies add up to the total.</p>\n",
     );
     writeln!(

@@ -389,7 +389,7 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
         "year,gpus_online,capex_eur,opex_eur,utilization,served_gpu_hours,\
          lost_demand_gpu_hours,jobs_refused,refused_flop,wait_s_p95,energy_mwh,co2_t,\
          market_value_eur,serving_gpu_hours,tokens_served,tokens_not_served,\
-         largest_run_flop,frontier_run_flop,largest_run_frontier_date"
+         largest_run_flop,frontier_run_flop,largest_run_frontier_date,revenue_eur,subsidy_eur"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2);
@@ -413,6 +413,8 @@ fn a_simulated_run_writes_years_and_tenants_as_csv() {
     assert_eq!(rows[1][18].len(), "2020-03-01".len());
     // No services: nothing served, nothing refused.
     assert_eq!(rows[1][13..16], ["0", "0", "0"]);
+    // No prices: the revenue columns are empty.
+    assert_eq!(rows[1][19..21], ["", ""]);
     let tenants = std::fs::read_to_string(out_dir.join("tenants.csv")).unwrap();
     let t: Vec<&str> = tenants.lines().collect();
     assert_eq!(t.len(), 3);
