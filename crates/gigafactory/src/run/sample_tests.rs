@@ -158,6 +158,25 @@ patience_h = 12
             out.tenants.iter().map(|t| t.lost_demand_gpu_hours).sum(),
             "years' lost demand",
         );
+        // Each tenant's hours by year: the years add up to the tenant, the tenants to the
+        // year (what revenue per year is computed from).
+        for y in &out.years {
+            close(
+                y.served_gpu_hours_by_tenant.iter().sum(),
+                y.served_gpu_hours,
+                "a year's tenants' hours",
+            );
+        }
+        for (i, t) in out.tenants.iter().enumerate() {
+            close(
+                out.years
+                    .iter()
+                    .map(|y| y.served_gpu_hours_by_tenant[i])
+                    .sum(),
+                t.served_gpu_hours,
+                "a tenant's years' hours",
+            );
+        }
         assert_eq!(
             out.years.iter().map(|y| y.jobs_refused).sum::<u64>(),
             out.jobs_rejected,
