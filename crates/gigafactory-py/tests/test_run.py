@@ -126,7 +126,8 @@ def test_conveniences():
     r = gf.run(SMALL)
     assert list(r.to_pandas("tenants")["tenant"]) == ["academia", "start-ups"]
     assert r.to_polars("years").height == 1
-    assert "<table>" in r._repr_html_()
+    assert "<table>" in r._repr_html_() and "<code>.jobs</code>" in r._repr_html_()
+    assert "<code>.jobs</code>" not in gf.run(SMALL, keep_jobs=False)._repr_html_()
     assert "two-tenants" in repr(r)
     assert r.report_html().lower().startswith("<!doctype html>")
     with pytest.raises(ValueError):

@@ -159,9 +159,9 @@ class Result:
             f"<td style='text-align:right'>{html.escape(v)}</td></tr>"
             for k, v in self._headline()
         )
-        tables = ", ".join(
-            f"<code>.{n}</code>" for n in TABLES if self.simulated or n not in TABLES
-        )
+        # The tables this run has: none unsimulated; no job table where it was not kept.
+        kept = [n for n in TABLES if self.simulated and (n != "jobs" or self.jobs is not None)]
+        tables = ", ".join(f"<code>.{n}</code>" for n in kept)
         return f"<table>{cells}</table><p>Tables: {tables or 'none (not simulated)'}</p>"
 
 
