@@ -155,6 +155,7 @@ fn countries_table(c: &Catalog) -> (String, Vec<String>) {
             vec![
                 k.code.clone(),
                 k.name.clone(),
+                k.bloc.clone(),
                 num(k.electricity_eur_per_kwh, 4),
                 k.electricity_period.clone(),
                 num(k.carbon_g_per_kwh, 0),
@@ -163,8 +164,17 @@ fn countries_table(c: &Catalog) -> (String, Vec<String>) {
         })
         .collect::<Vec<_>>();
     let body = render(
-        &["Code", "Country", "EUR/kWh", "Period", "gCO2e/kWh", "Year"],
         &[
+            "Code",
+            "Country",
+            "Bloc",
+            "EUR/kWh",
+            "Period",
+            "gCO2e/kWh",
+            "Year",
+        ],
+        &[
+            Align::Left,
             Align::Left,
             Align::Left,
             Align::Right,
@@ -181,6 +191,7 @@ fn countries_table(c: &Catalog) -> (String, Vec<String>) {
         .map(|k| format!("{}: {}", k.code, k.electricity_source))
         .collect();
     notes.insert(0, "price: E1, Eurostat nrg_pc_205, band IE (20-70 GWh/yr), excl. VAT; carbon: E3, Ember lifecycle".into());
+    notes.insert(1, "bloc: EU member state (U1), EEA outside the EU (U2); a tenant's region = \"eu\" admits EU, \"eea\" both".into());
     (body, notes)
 }
 /// The `sites` table and its source notes.

@@ -8,6 +8,9 @@ pub struct Country {
     pub code: String,
     /// English name.
     pub name: String,
+    /// Which bloc it belongs to: `EU` (a member state, U1), `EEA` (in the European
+    /// Economic Area, not the EU, U2), `aggregate` (EU27).
+    pub bloc: String,
     /// Other codes accepted (Eurostat's `EL` for Greece).
     #[serde(default)]
     pub aliases: Vec<String>,

@@ -19,6 +19,26 @@ pub const GPUS_PER_NODE: u8 = crate::units::NODE_GPUS as u8;
 
 const NOT_LISTED: u32 = u32::MAX;
 
+/// The sites a job may run at: any, or those its tenant's placement rules admit (by site
+/// index; a site past the end of the list is not admitted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sites<'a>(Option<&'a [bool]>);
+
+impl<'a> Sites<'a> {
+    /// Every site.
+    pub const ANY: Sites<'static> = Sites(None);
+
+    /// Only the sites marked `true`.
+    pub fn only(admitted: &'a [bool]) -> Self {
+        Sites(Some(admitted))
+    }
+
+    /// Whether site `site` is admitted.
+    pub fn admit(self, site: usize) -> bool {
+        self.0.is_none_or(|m| m.get(site).copied().unwrap_or(false))
+    }
+}
+
 /// Where a job runs: its partition and GPUs per node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
@@ -252,9 +272,12 @@ impl Cluster {
         }
     }
 
-    /// Whether a job of `gpus` GPUs would find room now.
-    pub fn can_fit(&self, gpus: u32) -> bool {
-        self.partitions.iter().any(|p| Cluster::fits_in(p, gpus)) || self.span(gpus).is_some()
+    /// Whether a job of `gpus` GPUs would find room now at one of `sites`.
+    pub fn can_fit(&self, gpus: u32, sites: Sites<'_>) -> bool {
+        self.partitions
+            .iter()
+            .any(|p| sites.admit(p.site) && Cluster::fits_in(p, gpus))
+            || self.span(gpus, sites).is_some()
     }
 
     /// The most GPUs partition `p` can give one job: its nodes less the spares.
@@ -277,23 +300,24 @@ impl Cluster {
     }
 
     /// Whether a run of `gpus` GPUs must span partitions: runs across partitions are
-    /// allowed, it is larger than a node, and no partition in service can hold it alone.
-    pub fn must_span(&self, gpus: u32) -> bool {
+    /// allowed, it is larger than a node, and no partition in service at one of `sites`
+    /// can hold it alone.
+    pub fn must_span(&self, gpus: u32, sites: Sites<'_>) -> bool {
         self.span_allowed
             && gpus > u32::from(GPUS_PER_NODE)
             && !self
                 .partitions
                 .iter()
-                .any(|p| p.online && Cluster::capacity(p) >= gpus)
+                .any(|p| p.online && sites.admit(p.site) && Cluster::capacity(p) >= gpus)
     }
 
     /// The partitions a run of `gpus` GPUs that [`Cluster::must_span`] would span now,
     /// in the order it takes their free whole nodes, and whether they are at more than one
     /// site; `None` when no accelerator family has the room. One family only: within one
     /// site where one site has the room (the one with the most free nodes), else the
-    /// fewest sites, those with the most free nodes first.
-    pub fn span(&self, gpus: u32) -> Option<(Vec<usize>, bool)> {
-        if !self.must_span(gpus) {
+    /// fewest sites, those with the most free nodes first; only partitions at `sites`.
+    pub fn span(&self, gpus: u32, admitted: Sites<'_>) -> Option<(Vec<usize>, bool)> {
+        if !self.must_span(gpus, admitted) {
             return None;
         }
         let need = nodes_for(gpus) as usize;
@@ -302,7 +326,11 @@ impl Cluster {
             // Per site: its free whole nodes of this family, and its partitions.
             let mut sites: Vec<(usize, usize, Vec<usize>)> = Vec::new();
             for (i, p) in self.partitions.iter().enumerate() {
-                if !p.online || p.family != fam || p.free_lists[8].is_empty() {
+                if !p.online
+                    || p.family != fam
+                    || p.free_lists[8].is_empty()
+                    || !admitted.admit(p.site)
+                {
                     continue;
                 }
                 let free = p.free_lists[8].len();
@@ -378,13 +406,15 @@ impl Cluster {
             .sum()
     }
 
-    /// The partition a job of `gpus` GPUs would be placed on now (see [`Cluster::place`]):
-    /// the fastest with room, then the one with the most free GPUs. `None` when nothing
-    /// fits.
-    pub fn choose(&self, gpus: u32) -> Option<usize> {
+    /// The partition at one of `sites` a job of `gpus` GPUs would be placed on now (see
+    /// [`Cluster::place`]): the fastest with room, then the one with the most free GPUs.
+    /// `None` when nothing fits.
+    pub fn choose(&self, gpus: u32, sites: Sites<'_>) -> Option<usize> {
         let gpus = gpus.max(1);
         (0..self.partitions.len())
-            .filter(|&i| Cluster::fits_in(&self.partitions[i], gpus))
+            .filter(|&i| {
+                sites.admit(self.partitions[i].site) && Cluster::fits_in(&self.partitions[i], gpus)
+            })
             .max_by(|&a, &b| {
                 let (pa, pb) = (&self.partitions[a], &self.partitions[b]);
                 pa.relative_throughput
@@ -394,12 +424,13 @@ impl Cluster {
             })
     }
 
-    /// Place job `job` of `gpus` GPUs on the partition [`Cluster::choose`] picks. `None`
-    /// when nothing fits.
-    pub fn place(&mut self, job: u32, gpus: u32) -> Option<Allocation> {
+    /// Place job `job` of `gpus` GPUs on the partition [`Cluster::choose`] picks among
+    /// `sites` (or across partitions there, see [`Cluster::span`]). `None` when nothing
+    /// fits.
+    pub fn place(&mut self, job: u32, gpus: u32, sites: Sites<'_>) -> Option<Allocation> {
         let gpus = gpus.max(1);
-        let Some(p) = self.choose(gpus) else {
-            let (parts, _) = self.span(gpus)?;
+        let Some(p) = self.choose(gpus, sites) else {
+            let (parts, _) = self.span(gpus, sites)?;
             return Some(self.place_across(job, gpus, &parts));
         };
         Some(self.place_in(job, gpus, p))

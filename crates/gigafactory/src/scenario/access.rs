@@ -80,3 +80,27 @@ impl Prices {
         }
     }
 }
+
+/// A tenant's data-residency region: its work runs only at sites in the region's countries
+/// (each country's bloc in `gigafactory catalog countries`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Region {
+    /// The European Union: its 27 member states.
+    Eu,
+    /// The European Economic Area: the EU's member states and the EEA states outside it
+    /// (Norway in the catalogue).
+    Eea,
+}
+
+impl Region {
+    /// Whether a country of catalogue bloc `bloc` (`EU`, `EEA`, `aggregate`) is in the
+    /// region.
+    #[must_use]
+    pub fn admits_bloc(self, bloc: &str) -> bool {
+        match self {
+            Region::Eu => bloc == "EU",
+            Region::Eea => bloc == "EU" || bloc == "EEA",
+        }
+    }
+}

@@ -11,18 +11,21 @@ mod builtin;
 pub mod defaults;
 mod problem;
 mod structure;
+mod tenant;
 mod types;
 pub mod uncertain;
 mod validate;
 
+pub use access::Region;
 pub use builtin::{BUILTIN, BuiltinScenario, builtin};
 pub use problem::{FieldPath, Located, OtherFile, Problem, Seg, Target, did_you_mean, report};
 pub use structure::SpanIndex;
+pub use tenant::{Tenant, TenantKind};
 pub use types::{
     Budget, Build, Candidates, Cap, ClusterLayout, CrossSite, Demand, DemandFile, Economics,
     Failures, Objective, Optimize, PolicyName, Power, Preempt, PricePoint, Prices, Procurement,
-    Refresh, Scenario, Scheduler, ServingRules, Shock, ShockTarget, Site, Tenant, TenantClass,
-    TenantKind, TraceFormat, Training, Workload,
+    Refresh, Scenario, Scheduler, ServingRules, Shock, ShockTarget, Site, TenantClass, TraceFormat,
+    Training, Workload,
 };
 pub use validate::{PRESET_IDS, validate, validate_uncertain};
 

@@ -5,6 +5,7 @@ use crate::catalog::Catalog;
 mod demand;
 mod optimize;
 mod prices;
+mod residency;
 mod serving;
 mod uncertain;
 use demand::{load_without_reference, training, validate_demand, validate_kind};
@@ -78,6 +79,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     serving_rules(s, &mut v);
     uncertain(s, catalog, &mut v);
     prices::prices(s, &mut v);
+    residency::residency(s, catalog, &mut v);
 
     validate_power(s, catalog, &mut v);
     v.0

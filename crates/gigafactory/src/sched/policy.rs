@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::cluster::{Cluster, GPUS_PER_NODE, nodes_for};
+use crate::cluster::{Cluster, GPUS_PER_NODE, Sites, nodes_for};
 use crate::engine::Time;
 
 /// A job's handle in the simulation.
@@ -28,6 +28,10 @@ pub struct QueuedJob {
     pub runtime_s: Time,
     /// GPU-seconds it has already received (LAS).
     pub attained_gpu_s: f64,
+    /// Where it may run: 0 anywhere; otherwise its tenant's index + 1, whose placement
+    /// rules ([`TenantView::sites`]) it follows. A policy that groups jobs by size to
+    /// check room once per group groups them by this too.
+    pub placement: u32,
 }
 
 /// What a policy decides.
@@ -54,6 +58,8 @@ pub struct TenantView {
     pub queued_jobs: u64,
     /// GPUs those jobs ask for.
     pub queued_gpus: u64,
+    /// The sites its work may run at, by site index (`None`: any site).
+    pub sites: Option<std::sync::Arc<[bool]>>,
 }
 
 /// Running jobs by the end of their requested wall time.
@@ -128,17 +134,45 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
-    /// EASY backfilling's reservation for a job of `gpus` GPUs: on each partition in service
-    /// that could hold it, the earliest time at which it will have room by running jobs'
+    /// The sites a job of placement `placement` ([`QueuedJob::placement`]) may run at.
+    pub fn sites(&self, placement: u32) -> Sites<'_> {
+        placement
+            .checked_sub(1)
+            .and_then(|t| self.tenants.get(t as usize))
+            .and_then(|t| t.sites.as_deref())
+            .map_or(Sites::ANY, Sites::only)
+    }
+
+    /// Whether a job of `gpus` GPUs and placement `placement` would find room now where
+    /// it may run.
+    pub fn fits(&self, gpus: u32, placement: u32) -> bool {
+        self.cluster.can_fit(gpus, self.sites(placement))
+    }
+
+    /// Whether job `j` would find room now where it may run.
+    pub fn can_start(&self, j: &QueuedJob) -> bool {
+        self.fits(j.gpus, j.placement)
+    }
+
+    /// The partition job `j` would be placed on now (`Cluster::choose` at its sites).
+    pub fn choose(&self, j: &QueuedJob) -> Option<usize> {
+        self.cluster.choose(j.gpus, self.sites(j.placement))
+    }
+
+    /// EASY backfilling's reservation for job `j` of `gpus` GPUs: on each partition in
+    /// service at a site it may run at that could hold it, the earliest time at which it will have room by running jobs'
     /// requested wall times, and the earliest of these. A job never spans partitions, so
     /// free GPUs on different partitions do not add up (counting them together reserved
     /// "now" for a job that fitted nowhere, and stalled backfilling on every partition);
     /// a job of more than one node needs whole nodes, each free when the last job on it
     /// ends (counting GPUs instead reserved too early, or never, on fragmented nodes).
-    pub fn reservation(&self, gpus: u32) -> Reservation {
+    pub fn reservation(&self, j: &QueuedJob) -> Reservation {
+        let (gpus, sites) = (j.gpus, self.sites(j.placement));
         let parts = &self.cluster.partitions;
         let mut best: Option<(Time, u64, usize)> = None;
-        for p in (0..parts.len()).filter(|&p| parts[p].online && parts[p].gpus_up >= gpus) {
+        let holds =
+            |p: usize| parts[p].online && parts[p].gpus_up >= gpus && sites.admit(parts[p].site);
+        for p in (0..parts.len()).filter(|&p| holds(p)) {
             let at = if gpus > u32::from(GPUS_PER_NODE) {
                 self.whole_nodes_free(p, nodes_for(gpus))
             } else {
@@ -159,7 +193,7 @@ impl View<'_> {
                 shadow: shadow.max(self.now),
                 extra,
             },
-            None => self.reservation_across(gpus).unwrap_or(Reservation {
+            None => self.reservation_across(gpus, sites).unwrap_or(Reservation {
                 partition: None,
                 family: None,
                 shadow: Time::MAX,
@@ -170,16 +204,18 @@ impl View<'_> {
 
     /// For a run that must span partitions ([`Cluster::must_span`]): the earliest time the
     /// partitions of one accelerator family together have its whole nodes free.
-    fn reservation_across(&self, gpus: u32) -> Option<Reservation> {
+    fn reservation_across(&self, gpus: u32, sites: Sites<'_>) -> Option<Reservation> {
         let c = self.cluster;
-        if !c.must_span(gpus) {
+        if !c.must_span(gpus, sites) {
             return None;
         }
         c.families_online()
             .into_iter()
             .filter_map(|f| {
-                let parts = (0..c.partitions.len())
-                    .filter(|&p| c.partitions[p].online && c.partitions[p].family == f);
+                let parts = (0..c.partitions.len()).filter(|&p| {
+                    let part = &c.partitions[p];
+                    part.online && part.family == f && sites.admit(part.site)
+                });
                 self.whole_nodes_free_in(parts, nodes_for(gpus))
                     .map(|(t, extra)| (t, extra, f))
             })

@@ -21,6 +21,79 @@ pub struct TenantConfig {
     pub quota_gpus: Option<u32>,
     /// How long its jobs wait before they are withdrawn; `None`: for ever.
     pub patience_s: Option<Time>,
+    /// Where its work may run.
+    pub residency: Residency,
+}
+
+/// Where a tenant's work may run: the sites its placement and data-residency rules
+/// admit. Every rule given must hold; none given, any site.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Residency {
+    /// Country codes admitted, with their catalogue aliases, upper case (`None`: any
+    /// country, and sites without one).
+    pub countries: Option<Vec<String>>,
+    /// Site names admitted (`None`: any).
+    pub sites: Option<Vec<String>>,
+}
+
+impl Residency {
+    /// The rules of tenant `t`, the countries resolved in `catalog` (`region` to its
+    /// member states, intersected with `allowed_countries` where both are given).
+    #[must_use]
+    pub fn resolve(t: &crate::scenario::Tenant, catalog: &Catalog) -> Residency {
+        let codes = |c: &crate::catalog::Country| {
+            std::iter::once(c.code.to_ascii_uppercase())
+                .chain(c.aliases.iter().map(|a| a.to_ascii_uppercase()))
+                .collect::<Vec<_>>()
+        };
+        let listed: Option<Vec<&crate::catalog::Country>> = t
+            .allowed_countries
+            .as_ref()
+            .map(|cs| cs.iter().filter_map(|c| catalog.country(c)).collect());
+        let countries = match (listed, t.region) {
+            (None, None) => None,
+            (listed, region) => Some(
+                listed
+                    .unwrap_or_else(|| catalog.countries.iter().collect())
+                    .into_iter()
+                    .filter(|c| region.is_none_or(|r| r.admits_bloc(&c.bloc)))
+                    .flat_map(codes)
+                    .collect(),
+            ),
+        };
+        Residency {
+            countries,
+            sites: t.allowed_sites.clone(),
+        }
+    }
+
+    /// Whether a site named `name` in country `country` is admitted.
+    #[must_use]
+    pub fn admits(&self, name: &str, country: Option<&str>) -> bool {
+        let country_ok = self
+            .countries
+            .as_ref()
+            .is_none_or(|cs| country.is_some_and(|c| cs.iter().any(|x| x.eq_ignore_ascii_case(c))));
+        let site_ok = self
+            .sites
+            .as_ref()
+            .is_none_or(|ss| ss.iter().any(|s| s == name));
+        country_ok && site_ok
+    }
+
+    /// Which of `sites` are admitted, by index; `None` when there are no rules.
+    #[must_use]
+    pub fn mask(&self, sites: &[crate::model::SitePlan]) -> Option<std::sync::Arc<[bool]>> {
+        if self.countries.is_none() && self.sites.is_none() {
+            return None;
+        }
+        Some(
+            sites
+                .iter()
+                .map(|s| self.admits(&s.name, s.country.as_deref()))
+                .collect(),
+        )
+    }
 }
 
 /// A simulation's settings, resolved from a scenario and the catalogue.
@@ -80,6 +153,7 @@ impl SimConfig {
                     share: t.share,
                     quota_gpus: t.quota_gpus,
                     patience_s: t.patience_h.map(|h| (h * 3600.0) as Time),
+                    residency: Residency::resolve(t, catalog),
                 })
                 .collect(),
             policy: PolicyConfig {

@@ -138,10 +138,23 @@ impl Sim<'_> {
     }
 
     pub(super) fn start(&mut self, key: JobKey, now: Time) -> bool {
-        let gpus = self.active[&key].gpus;
-        let Some(alloc) = self.cluster.place(key, gpus) else {
+        let (gpus, t) = (
+            self.active[&key].gpus,
+            self.active[&key].job.tenant.0 as usize,
+        );
+        let sites = self.tenants[t]
+            .sites
+            .as_deref()
+            .map_or(Sites::ANY, Sites::only);
+        let Some(alloc) = self.cluster.place(key, gpus, sites) else {
             return false;
         };
+        debug_assert!(
+            std::iter::once(alloc.partition)
+                .chain(alloc.spans.iter().copied())
+                .all(|p| sites.admit(self.cluster.partitions[p as usize].site)),
+            "a job placed outside its tenant's sites"
+        );
         let part = &self.cluster.partitions[alloc.partition as usize];
         let (mut rate, site) = (part.relative_throughput, part.site);
         // A run across phases goes at the pace of its slowest accelerators.

@@ -15,7 +15,7 @@ mod setup;
 pub use crate::sched::PolicyConfig;
 pub use crate::sched::{Decision, JobKey, Policy, QueuedJob, Running, TenantView, View};
 pub(crate) use crate::sched::{KeyMap, policies};
-pub use config::{SimConfig, TenantConfig};
+pub use config::{Residency, SimConfig, TenantConfig};
 pub use failures::FailureParams;
 pub use joblog::{
     ColumnType, CsvJobLog, JOB_COLUMNS, JobColumn, JobEnd, JobRecord, JobSink, csv_field,
@@ -27,7 +27,7 @@ pub use outcome::{
 pub use series::{STEP_S, TimeSeries};
 pub use services::{ServiceConfig, ServingParams, replica_tokens_per_s};
 
-use crate::cluster::{Allocation, Cluster};
+use crate::cluster::{Allocation, Cluster, Sites};
 use crate::engine::{EventQueue, Time};
 use crate::model::Facility;
 use crate::workload::generate::Stream;
@@ -102,6 +102,8 @@ struct Lifetime {
     max_job_gpus: u32,
     // Its accelerator, as the cluster numbers it.
     family: u32,
+    // Its site.
+    site: usize,
 }
 
 struct Run {
@@ -308,20 +310,28 @@ struct Sim<'a> {
 }
 
 impl<'a> Sim<'a> {
-    /// Whether some partition in service at `now`, or coming online before the end, can
-    /// hold a job of `gpus`.
-    fn can_ever_hold(&self, gpus: u32, now: Time) -> bool {
-        let alone = self
-            .lifetimes
-            .iter()
-            .any(|l| l.retire > now && l.online < self.end && l.max_job_gpus >= gpus);
-        alone || (self.cluster.span_allowed && self.can_ever_span(gpus, now))
+    /// The sites tenant `t`'s work may run at.
+    fn sites_of(&self, t: usize) -> Sites<'_> {
+        self.tenants
+            .get(t)
+            .and_then(|v| v.sites.as_deref())
+            .map_or(Sites::ANY, Sites::only)
+    }
+
+    /// Whether some partition at one of tenant `t`'s sites in service at `now`, or coming
+    /// online before the end, can hold a job of `gpus`.
+    fn can_ever_hold(&self, gpus: u32, t: usize, now: Time) -> bool {
+        let sites = self.sites_of(t);
+        let alone = self.lifetimes.iter().any(|l| {
+            l.retire > now && l.online < self.end && l.max_job_gpus >= gpus && sites.admit(l.site)
+        });
+        alone || (self.cluster.span_allowed && self.can_ever_span(gpus, sites, now))
     }
 
     /// Whether, at some time from `now` to the end, the partitions of one accelerator family in
     /// service together can hold a run of `gpus` (less their spares): checked now and as
     /// each partition comes online, when their sum can only have grown.
-    fn can_ever_span(&self, gpus: u32, now: Time) -> bool {
+    fn can_ever_span(&self, gpus: u32, sites: Sites<'_>, now: Time) -> bool {
         let times = std::iter::once(now).chain(
             self.lifetimes
                 .iter()
@@ -329,7 +339,7 @@ impl<'a> Sim<'a> {
                 .filter(|&t| t > now && t < self.end),
         );
         times.into_iter().any(|t| {
-            let in_service = |l: &&Lifetime| l.online <= t && l.retire > t;
+            let in_service = |l: &&Lifetime| l.online <= t && l.retire > t && sites.admit(l.site);
             self.lifetimes.iter().filter(in_service).any(|l| {
                 let together: u64 = self
                     .lifetimes
@@ -349,7 +359,9 @@ impl<'a> Sim<'a> {
         let mut gone: Vec<JobKey> = self
             .active
             .iter()
-            .filter(|(_, a)| a.run.is_none() && !self.can_ever_hold(a.gpus, now))
+            .filter(|(_, a)| {
+                a.run.is_none() && !self.can_ever_hold(a.gpus, a.job.tenant.0 as usize, now)
+            })
             .map(|(k, _)| *k)
             .collect();
         // In submission order, so that the job log is the same from run to run.
@@ -442,6 +454,11 @@ impl<'a> Sim<'a> {
             walltime_s: (runtime as f64 * self.walltime_factor).ceil() as Time,
             runtime_s: runtime,
             attained_gpu_s: a.attained_gpu_s,
+            placement: if self.tenants[a.job.tenant.0 as usize].sites.is_some() {
+                a.job.tenant.0 + 1
+            } else {
+                0
+            },
         }
     }
 
@@ -475,8 +492,9 @@ impl<'a> Sim<'a> {
         if self.failures_on && f64::from(gpus) > self.outrun_gpus {
             self.cannot_outrun = self.cannot_outrun.max(gpus);
         }
-        if !self.can_ever_hold(gpus, now) || self.policy.never_starts(gpus, &self.tenants[t]) {
-            // No partition in service now or later will hold it, or the policy never
+        if !self.can_ever_hold(gpus, t, now) || self.policy.never_starts(gpus, &self.tenants[t]) {
+            // No partition where it may run, in service now or later, will hold it
+            // (there is none, or none large enough), or the policy never
             // would start it (over its tenant's quota): refused, its work lost demand.
             if measured {
                 self.o.rejected(t, gpus, a.remaining_ref_s);
@@ -606,6 +624,15 @@ impl<'a> Sim<'a> {
                 crate::units::thousands(self.max_waiting as u64)
             ));
         }
+        for (i, v) in self.tenants.iter().enumerate() {
+            if v.sites.as_deref().is_some_and(|m| !m.contains(&true)) {
+                warnings.push(format!(
+                    "tenant \"{}\" may run at no site of this plan (its allowed_countries, \
+                     allowed_sites or region admit none): all its work is refused",
+                    names(i as u32)
+                ));
+            }
+        }
         for (from, to) in &self.idle_spans {
             warnings.push(format!(
                 "no accelerator is in service from {from} to {to}: jobs that arrive then wait \
@@ -621,6 +648,8 @@ impl<'a> Sim<'a> {
 }
 #[cfg(test)]
 mod policy_tests;
+#[cfg(test)]
+mod residency_tests;
 #[cfg(test)]
 mod serving_tests;
 #[cfg(test)]

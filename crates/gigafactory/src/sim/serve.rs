@@ -275,16 +275,17 @@ impl Sim<'_> {
         }
     }
 
-    /// A partition with room for one more replica of service `i`: the one serving the most
-    /// tokens per accelerator, then the one with the most free accelerators. Failing that,
-    /// and if `preempt`, room made there by preempting batch jobs (latest expected end
-    /// first).
+    /// A partition with room for one more replica of service `i`, at a site its tenant
+    /// may use: the one serving the most tokens per accelerator, then the one with the
+    /// most free accelerators. Failing that, and if `preempt`, room made there by
+    /// preempting batch jobs (latest expected end first).
     fn room_for(&mut self, i: usize, preempt: bool, now: Time) -> Option<usize> {
         let s = &self.services[i];
+        let sites = self.sites_of(s.cfg.tenant);
         let per_gpu = |p: usize| s.cap[p] / f64::from(s.spec(p).gpus);
         let best = |c: &Cluster, need_room: bool| {
             (0..c.partitions.len())
-                .filter(|&p| c.partitions[p].online)
+                .filter(|&p| c.partitions[p].online && sites.admit(c.partitions[p].site))
                 .filter(|&p| !need_room || c.fits(p, s.spec(p).gpus))
                 .filter(|&p| {
                     let part = &c.partitions[p];

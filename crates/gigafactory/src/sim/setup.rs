@@ -144,6 +144,7 @@ fn partitions(
             // Jobs larger than a node take whole nodes, never the spares.
             max_job_gpus: b.largest_job_gpus(spare_fraction),
             family,
+            site: b.site,
         });
         // Capex is spent when the phase is ordered, where it was given as an order.
         let paid = b.ordered.map_or(online, |o| {
@@ -167,6 +168,7 @@ fn tenant_views(c: &SimConfig, f: &Facility) -> Vec<TenantView> {
                 quota_gpus: t
                     .quota_gpus
                     .map_or((t.share * capacity).round() as u64, u64::from),
+                sites: t.residency.mask(&f.sites),
                 ..TenantView::default()
             })
             .collect()

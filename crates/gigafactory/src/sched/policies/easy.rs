@@ -77,7 +77,7 @@ pub(crate) fn backfill<'a>(
         if !anywhere && !elsewhere {
             continue;
         }
-        if let Some(p) = view.cluster.choose(j.gpus)
+        if let Some(p) = view.choose(j)
             && (anywhere || !r.covers(p, view.cluster))
         {
             return Some((i, p));
@@ -99,7 +99,7 @@ impl Reserved {
         match self.0 {
             Some((k, t, r)) if k == head.key && t == view.now => r,
             _ => {
-                let r = view.reservation(head.gpus);
+                let r = view.reservation(head);
                 self.0 = Some((head.key, view.now, r));
                 r
             }
@@ -136,7 +136,7 @@ impl Policy for EasyBackfill {
     fn next(&mut self, view: &View<'_>) -> Option<Decision> {
         clean_head(&mut self.queue, &mut self.removed);
         let head = *self.queue.front()?;
-        if view.cluster.can_fit(head.gpus) {
+        if view.can_start(&head) {
             self.queue.pop_front();
             self.changes += 1;
             return Some(Decision::Start(head.key));

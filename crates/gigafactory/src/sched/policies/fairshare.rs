@@ -98,7 +98,7 @@ impl Policy for FairShare {
         order.sort_by(|a, b| f(*b).total_cmp(&f(*a)).then(a.cmp(b)));
         let top = *order.first()?;
         let head = *self.queues[top].front().expect("non-empty");
-        if view.cluster.can_fit(head.gpus) {
+        if view.can_start(&head) {
             self.queues[top].pop_front();
             self.changes += 1;
             return Some(Decision::Start(head.key));

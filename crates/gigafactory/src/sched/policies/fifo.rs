@@ -34,7 +34,7 @@ impl Policy for Fifo {
             self.queue.pop_front();
         }
         let head = self.queue.front()?;
-        if view.cluster.can_fit(head.gpus) {
+        if view.can_start(head) {
             let key = head.key;
             self.queue.pop_front();
             Some(Decision::Start(key))

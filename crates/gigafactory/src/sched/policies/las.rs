@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::sched::KeyMap;
 
+use crate::cluster::Sites;
 use crate::engine::Time;
 use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, View};
 
@@ -32,7 +33,8 @@ struct Serving {
 pub struct Las {
     thresholds_gpu_s: Vec<f64>,
     waiting: BTreeSet<(usize, Time, JobKey)>,
-    index: HashMap<JobKey, (usize, Time, u32)>,
+    // Job → (queue, submit, GPUs, placement).
+    index: HashMap<JobKey, (usize, Time, u32, u32)>,
     // Waiting jobs by size (GPUs → how many), so that a pass that looks for any job that
     // fits is skipped when even the smallest does not.
     sizes: BTreeMap<u32, usize>,
@@ -63,7 +65,7 @@ impl Las {
 
     /// Take `key` out of the waiting set.
     fn take(&mut self, key: JobKey) {
-        if let Some((q, s, gpus)) = self.index.remove(&key) {
+        if let Some((q, s, gpus, _)) = self.index.remove(&key) {
             self.waiting.remove(&(q, s, key));
             if let Some(n) = self.sizes.get_mut(&gpus) {
                 *n -= 1;
@@ -120,7 +122,8 @@ impl Policy for Las {
     fn submit(&mut self, job: QueuedJob) {
         let q = self.queue_of(job.attained_gpu_s);
         self.waiting.insert((q, job.submit, job.key));
-        self.index.insert(job.key, (q, job.submit, job.gpus));
+        self.index
+            .insert(job.key, (q, job.submit, job.gpus, job.placement));
         *self.sizes.entry(job.gpus).or_insert(0) += 1;
     }
 
@@ -161,25 +164,26 @@ impl Policy for Las {
 
     fn next(&mut self, view: &View<'_>) -> Option<Decision> {
         let &(q, _, key) = self.waiting.first()?;
-        let gpus = self.index[&key].2;
-        if view.cluster.can_fit(gpus) {
+        let (_, _, gpus, placement) = self.index[&key];
+        if view.fits(gpus, placement) {
             self.take(key);
             return Some(Decision::Start(key));
         }
         self.advance(view.now);
         // GPUs of running jobs in a queue above the head's: those past threshold `q`.
         let reclaimable = self.crossed_gpus.get(q).copied().unwrap_or(0);
-        if view.cluster.free_gpus() + reclaimable < u64::from(gpus) {
+        // A head that may run only at some sites preempts nothing: the GPUs that
+        // preempting would free are counted over every site, and could be elsewhere.
+        if view.cluster.free_gpus() + reclaimable < u64::from(gpus) || placement != 0 {
             // The head must wait: start the first waiting job that fits, if any does.
             let smallest = *self.sizes.keys().next()?;
-            if !view.cluster.can_fit(smallest) {
+            if !view.cluster.can_fit(smallest, Sites::ANY) {
                 return None;
             }
-            let fits = self
-                .waiting
-                .iter()
-                .map(|&(_, _, k)| k)
-                .find(|k| view.cluster.can_fit(self.index[k].2))?;
+            let fits = self.waiting.iter().map(|&(_, _, k)| k).find(|k| {
+                let (_, _, gpus, placement) = self.index[k];
+                view.fits(gpus, placement)
+            })?;
             self.take(fits);
             return Some(Decision::Start(fits));
         }

@@ -64,7 +64,7 @@ impl Policy for Quota {
                     },
                 )
             });
-            if held + u64::from(head.gpus) <= quota && view.cluster.can_fit(head.gpus) {
+            if held + u64::from(head.gpus) <= quota && view.can_start(&head) {
                 self.queues[t].pop_front();
                 return Some(Decision::Start(head.key));
             }

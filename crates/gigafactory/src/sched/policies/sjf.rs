@@ -11,10 +11,14 @@ use crate::sched::policy::{Decision, JobKey, Policy, QueuedJob, View};
 /// Shortest job first.
 #[derive(Default)]
 pub struct Sjf {
-    // Size class (GPUs up to a node; 8 + nodes above) → (run time, submit, key).
-    classes: BTreeMap<u32, BTreeSet<(Time, Time, JobKey)>>,
-    index: HashMap<JobKey, (u32, Time, Time)>,
+    // (Placement, size class: GPUs up to a node, 8 + nodes above) → (run time, submit,
+    // key). Jobs that may run at different sites are in different classes.
+    classes: BTreeMap<Class, BTreeSet<(Time, Time, JobKey)>>,
+    index: HashMap<JobKey, (Class, Time, Time)>,
 }
+
+/// (Placement, size class).
+type Class = (u32, u32);
 
 fn class_of(gpus: u32) -> u32 {
     if gpus <= u32::from(GPUS_PER_NODE) {
@@ -30,7 +34,7 @@ fn gpus_of(class: u32) -> u32 {
 
 impl Policy for Sjf {
     fn submit(&mut self, job: QueuedJob) {
-        let c = class_of(job.gpus);
+        let c = (job.placement, class_of(job.gpus));
         self.classes
             .entry(c)
             .or_default()
@@ -51,8 +55,8 @@ impl Policy for Sjf {
         let best = self
             .classes
             .iter()
-            .filter(|(c, set)| {
-                !set.is_empty() && gpus_of(**c) <= largest && view.cluster.can_fit(gpus_of(**c))
+            .filter(|((placement, c), set)| {
+                !set.is_empty() && gpus_of(*c) <= largest && view.fits(gpus_of(*c), *placement)
             })
             .filter_map(|(_, set)| set.first().copied())
             .min()?;
