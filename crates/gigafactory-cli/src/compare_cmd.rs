@@ -83,6 +83,7 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         })
         .collect();
     out!("{}", render(&headers, &align, &table));
+    tenants_table(&c);
     let how = if figures.iter().any(|f| f.simulated) {
         "simulated where a plan has a workload, else"
     } else {
@@ -117,6 +118,51 @@ pub(crate) fn run(args: &Args<'_>) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Each tenant's service in each plan, under the first seed: what the plans' differences
+/// (a placement rule, a size, a policy) do to whom. Nothing where no plan is simulated.
+fn tenants_table(c: &plan::Comparison) {
+    let rows = c.tenants();
+    if rows.is_empty() {
+        return;
+    }
+    let mut headers = vec!["Tenant (first seed)".to_string(), "Figure".to_string()];
+    headers.extend(c.labels.iter().cloned());
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut align = vec![Align::Left, Align::Left];
+    align.extend(c.labels.iter().map(|_| Align::Right));
+    let cells = |v: &[Option<f64>], digits: usize| -> Vec<String> {
+        v.iter()
+            .map(|x| x.map_or("-".to_string(), |x| num(x, digits)))
+            .collect()
+    };
+    let mut table = Vec::new();
+    for r in &rows {
+        let refused: Vec<Option<f64>> =
+            r.jobs_refused.iter().map(|x| x.map(|n| n as f64)).collect();
+        for (i, (label, values, digits)) in [
+            ("Served GPU-h", &r.served_gpu_hours, 0),
+            ("Lost demand GPU-h", &r.lost_demand_gpu_hours, 0),
+            ("Jobs refused", &refused, 0),
+            ("Wait p95 h", &r.wait_p95_h, 2),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut row = vec![
+                if i == 0 {
+                    r.name.clone()
+                } else {
+                    String::new()
+                },
+                label.to_string(),
+            ];
+            row.extend(cells(values, digits));
+            table.push(row);
+        }
+    }
+    out!("\n{}", render(&headers, &align, &table));
 }
 
 /// Which seeds the plans ran under, in words.

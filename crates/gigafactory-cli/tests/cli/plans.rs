@@ -355,3 +355,88 @@ fn the_cli_uses_the_run_layer_not_the_simulation_or_the_model() {
     }
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// The README's residency comparison: the same plan and demand with and without the
+/// health programme's EU-only rule. Each tenant's row is in compare.json; the tenants'
+/// served hours and lost demand add up to each plan's; the restricted tenant waits longer with the rule,
+/// and nothing of it runs outside Kajaani (its one EU site).
+#[test]
+fn compare_shows_what_a_residency_rule_does_to_each_tenant() {
+    let root = tests_dir().join("../../..");
+    let (with, without) = (
+        root.join("examples/access/residency.toml"),
+        root.join("examples/access/residency-anywhere.toml"),
+    );
+    let o = gigafactory(&[
+        "compare",
+        "--json",
+        "--years",
+        "1",
+        with.to_str().unwrap(),
+        without.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let tenants = v["tenants"].as_array().unwrap();
+    let names: Vec<&str> = tenants
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["research", "industry", "health-data"]);
+    for plan in 0..2 {
+        let served: f64 = tenants
+            .iter()
+            .map(|t| t["served_gpu_hours"][plan].as_f64().unwrap())
+            .sum();
+        // All H100s: H100-equivalent hours are GPU-hours.
+        let total = v["plans"][plan]["served_h100_hours"].as_f64().unwrap();
+        assert!(
+            (served - total).abs() <= 1e-6 * total,
+            "{served} vs {total}"
+        );
+        let lost: f64 = tenants
+            .iter()
+            .map(|t| t["lost_demand_gpu_hours"][plan].as_f64().unwrap())
+            .sum();
+        let total = v["plans"][plan]["lost_demand_gpu_hours"].as_f64().unwrap();
+        assert!((lost - total).abs() <= 1e-6 * total, "{lost} vs {total}");
+    }
+    let health = &tenants[2];
+    let (p95_with, p95_without) = (
+        health["wait_p95_h"][0].as_f64().unwrap(),
+        health["wait_p95_h"][1].as_f64().unwrap(),
+    );
+    assert!(p95_with > 2.0 * p95_without, "{p95_with} vs {p95_without}");
+
+    // Where its jobs ran, from the job table of a run of the restricted plan.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = gigafactory(&[
+        "run",
+        with.to_str().unwrap(),
+        "--until",
+        "2027-03-01",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let jobs = std::fs::read_to_string(out.join("jobs.csv")).unwrap();
+    let header: Vec<&str> = jobs.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (tenant, site) = (col("tenant"), col("site"));
+    let mut sites = std::collections::BTreeMap::new();
+    for line in jobs.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        *sites.entry((f[tenant], f[site])).or_insert(0u64) += 1;
+    }
+    assert!(
+        sites
+            .get(&("health-data", "kajaani"))
+            .is_some_and(|n| *n > 0)
+    );
+    assert!(!sites.contains_key(&("health-data", "norway")), "{sites:?}");
+    assert!(sites.get(&("research", "norway")).is_some_and(|n| *n > 0));
+}

@@ -10,7 +10,7 @@ use super::seeds::par_map;
 use super::verdict::{Runs, Sensitivity, Verdict, verdict};
 use super::{PlanFigures, figures, t_975};
 use crate::catalog::Catalog;
-use crate::run::{self, Plan, Sample, SimError, SimOptions, SimOutcome};
+use crate::run::{self, Plan, Sample, SimError, SimOptions, SimOutcome, TenantOutcome};
 
 /// How a compared figure reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +97,26 @@ pub struct ComparisonJson<'a> {
     pub better: BTreeMap<&'static str, &'a str>,
     /// Per figure key: the verdict and what it rests on.
     pub verdicts: BTreeMap<&'static str, VerdictJson<'a>>,
+    /// The service of each tenant that two plans or more have, in each plan, under the
+    /// first seed.
+    pub tenants: Vec<TenantRow>,
+}
+
+/// One tenant (by name) in every plan, under the first seed: what the plans' differences
+/// (a placement rule, a size, a policy) do to it. `None` where a plan has no such tenant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TenantRow {
+    /// The tenant's name.
+    pub name: String,
+    /// GPU-hours served to it (services' replicas included).
+    pub served_gpu_hours: Vec<Option<f64>>,
+    /// Its lost demand: the remaining work of jobs withdrawn, refused or unfinished,
+    /// GPU-hours.
+    pub lost_demand_gpu_hours: Vec<Option<f64>>,
+    /// Its jobs refused.
+    pub jobs_refused: Vec<Option<u64>>,
+    /// Its 95th percentile of the wait to first start, hours.
+    pub wait_p95_h: Vec<Option<f64>>,
 }
 
 /// The verdict on one figure in `compare.json`.
@@ -155,7 +175,52 @@ impl Comparison {
                     (r.key, v)
                 })
                 .collect(),
+            tenants: self.tenants(),
         }
+    }
+
+    /// Each tenant named in the outcomes of at least two plans (a trace's users, named in
+    /// one plan only, are left out), in order of first appearance, with its service in
+    /// every plan.
+    #[must_use]
+    pub fn tenants(&self) -> Vec<TenantRow> {
+        let mut names: Vec<&str> = Vec::new();
+        for t in self.outcomes.iter().flatten().flat_map(|o| &o.tenants) {
+            if !names.contains(&t.name.as_str()) {
+                names.push(&t.name);
+            }
+        }
+        let plans_with = |name: &str| {
+            self.outcomes
+                .iter()
+                .flatten()
+                .filter(|o| o.tenants.iter().any(|t| t.name == name))
+                .count()
+        };
+        names.retain(|n| plans_with(n) >= 2);
+        names
+            .into_iter()
+            .map(|name| {
+                fn of<'o>(o: &'o Option<SimOutcome>, name: &str) -> Option<&'o TenantOutcome> {
+                    o.as_ref()
+                        .and_then(|o| o.tenants.iter().find(|t| t.name == name))
+                }
+                let each = |f: &dyn Fn(&TenantOutcome) -> f64| {
+                    self.outcomes.iter().map(|o| of(o, name).map(f)).collect()
+                };
+                TenantRow {
+                    name: name.to_string(),
+                    served_gpu_hours: each(&|t| t.served_gpu_hours),
+                    lost_demand_gpu_hours: each(&|t| t.lost_demand_gpu_hours),
+                    jobs_refused: self
+                        .outcomes
+                        .iter()
+                        .map(|o| of(o, name).map(|t| t.jobs_rejected))
+                        .collect(),
+                    wait_p95_h: each(&|t| t.wait_s_p95 / 3600.0),
+                }
+            })
+            .collect()
     }
 }
 

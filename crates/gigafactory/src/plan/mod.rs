@@ -10,8 +10,8 @@ pub mod swings;
 mod verdict;
 
 pub use compare::{
-    CompareError, Comparison, ComparisonJson, LabelledFigures, Row, Unit, VerdictJson, compare,
-    figure_values, mean_and_half_width, rows, rows_over_seeds,
+    CompareError, Comparison, ComparisonJson, LabelledFigures, Row, TenantRow, Unit, VerdictJson,
+    compare, figure_values, mean_and_half_width, rows, rows_over_seeds,
 };
 pub use seeds::{Spread, replicate, spread, t_975};
 pub use verdict::{

@@ -251,3 +251,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_restricted_service_holds_replicas_only_at_its_sites() {
+    // A dense-8b service wanting 10 one-GPU replicas (95,000 output tokens a second at a
+    // ceiling of 0.5, as in `serving_tests`). Norway has 64 GPUs, Finland 8: held to the
+    // EU it holds the 8 Finland has and falls short; free, it holds all 10.
+    let service = |rule: &str| {
+        format!(
+            "[serving]\nutilisation_ceiling = 0.5\n\
+             [[tenant]]\nname = \"svc\"\nclass = \"public_sector\"\nshare = 0\n\
+             kind = \"inference\"\nmodel = \"dense-8b\"\ninput_tokens_per_day = 0\n\
+             output_tokens_per_day = {}\nprofile = \"flat\"\n{rule}\n",
+            95_000.0 * 86_400.0
+        )
+    };
+    let plan = |rule: &str| {
+        let mut s = scenario(&[("north", "NO", 64), ("south", "FI", 8)], &[], "fifo");
+        s += &service(rule);
+        s
+    };
+    let held = simulate_jobs(&plan("region = \"eu\""), Vec::new(), SimOptions::default()).unwrap();
+    let free = simulate_jobs(&plan(""), Vec::new(), SimOptions::default()).unwrap();
+    let max = |o: &SimOutcome| o.series.gpus_serving.iter().copied().fold(0.0, f64::max);
+    assert_eq!(max(&held), 8.0);
+    assert_eq!(max(&free), 10.0);
+    // Eight replicas at the ceiling serve 8 x 20,833.75 x 0.5 tokens a second; the rest
+    // of the demand is not served.
+    let short = held.tenants[0].tokens.unwrap().not_served();
+    let expected = (95_000.0 - 8.0 * 2381.0 * 70.0 / 8.0 * 0.5) * 365.0 * 86_400.0;
+    assert!(
+        (short - expected).abs() < 1e-3 * expected,
+        "{short} vs {expected}"
+    );
+}
