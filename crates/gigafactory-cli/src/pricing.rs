@@ -1,5 +1,6 @@
-//! The terminal's lines on who pays: revenue per class at the scenario's `[prices]`, the
-//! public subsidy, and the price paying users would need for the facility to break even.
+//! The terminal's lines on access and who pays: what the calls for proposals awarded;
+//! revenue per class at the scenario's `[prices]`, the public subsidy, and the price paying
+//! users would need for the facility to break even.
 
 use gigafactory::run::Evaluation;
 
@@ -78,4 +79,64 @@ pub(crate) fn render_pricing(e: &Evaluation) -> String {
         &rows,
     ));
     out
+}
+
+/// The section on calls for proposals, empty without calls.
+pub(crate) fn render_calls(e: &Evaluation) -> String {
+    let Some(c) = &e.calls else {
+        return String::new();
+    };
+    let rows: Vec<Vec<String>> = c
+        .calls
+        .iter()
+        .map(|f| {
+            vec![
+                f.name.clone(),
+                format!("{} ({})", f.tenant, f.class),
+                f.rounds.to_string(),
+                format!("{} / {}", f.accepted, f.proposals),
+                format!("{}%", num(f.acceptance_rate * 100.0, 1)),
+                num(f.requested_h100_hours, 0),
+                num(f.budget_h100_hours, 0),
+                num(f.oversubscription, 2),
+                num(f.awarded_h100_hours, 0),
+                f.served_gpu_hours.map_or("-".into(), |x| num(x, 0)),
+                f.wait_p95_h.map_or("-".into(), |x| num(x, 2)),
+            ]
+        })
+        .collect();
+    let table = render(
+        &[
+            "Call",
+            "Tenant (class)",
+            "Rounds",
+            "Awarded",
+            "Rate",
+            "Requested H100-h",
+            "Budget H100-h",
+            "Oversubscribed",
+            "Awarded H100-h",
+            "Served GPU-h",
+            "Wait p95 h",
+        ],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+        &rows,
+    );
+    format!(
+        "\nCalls for proposals ([[call]]): each round awards proposals in full, in the rule's \
+         order, while they fit its budget\n(the call's share of the plan's H100-hours over the \
+         allocation period); declined hours are demand the call turned away.\n{table}"
+    )
 }

@@ -175,6 +175,7 @@ pub(crate) fn run(args: &RunArgs<'_>) -> Result<(), Failure> {
             out!("{}", crate::serving::render_services(&evaluation));
             out!("{}", crate::pricing::render_pricing(&evaluation));
         }
+        out!("{}", crate::pricing::render_calls(&evaluation));
         if let Some(s) = &spread {
             out!("{}", render_seeds(s, plan.scenario.seed, args.seeds));
         }

@@ -229,21 +229,25 @@ struct RunFile {
     name: &'static str,
     /// Written only for a simulated run.
     simulated: bool,
+    /// Written only for a scenario with calls for proposals.
+    calls: bool,
     /// Its contents (`None` for the jobs table, streamed while the run goes).
     write: Option<Writer>,
 }
 
 /// Every file a run's folder may hold, in the order a run writes them and names them.
 /// Adding an output file is one entry here and its writer.
-const RUN_FILES: [RunFile; 6] = [
+const RUN_FILES: [RunFile; 7] = [
     RunFile {
         name: "jobs.{ext}",
         simulated: true,
+        calls: false,
         write: None,
     },
     RunFile {
         name: "timeseries.{ext}",
         simulated: true,
+        calls: false,
         write: Some(|o, path, format| {
             let series = &o.e.outcome.as_ref().expect("simulated").series;
             AtomicFile::create(path)
@@ -260,6 +264,7 @@ const RUN_FILES: [RunFile; 6] = [
     RunFile {
         name: "summary.json",
         simulated: false,
+        calls: false,
         write: Some(|o, path, _| {
             let mut summary = Summary::of(o.e);
             summary.seeds = o.seeds.cloned();
@@ -269,11 +274,13 @@ const RUN_FILES: [RunFile; 6] = [
     RunFile {
         name: "report.html",
         simulated: false,
+        calls: false,
         write: Some(|o, path, _| text(path, &crate::html(o.e))),
     },
     RunFile {
         name: "years.csv",
         simulated: true,
+        calls: false,
         write: Some(|o, path, _| {
             text(
                 path,
@@ -288,6 +295,7 @@ const RUN_FILES: [RunFile; 6] = [
     RunFile {
         name: "tenants.csv",
         simulated: true,
+        calls: false,
         write: Some(|o, path, _| {
             text(
                 path,
@@ -296,6 +304,15 @@ const RUN_FILES: [RunFile; 6] = [
                     o.e.pricing.as_ref(),
                 ),
             )
+        }),
+    },
+    RunFile {
+        name: "projects.csv",
+        simulated: false,
+        calls: true,
+        write: Some(|o, path, _| {
+            let calls = o.e.calls.as_ref().expect("written only with calls");
+            text(path, &crate::tables::projects_csv(calls))
         }),
     },
 ];
@@ -396,7 +413,8 @@ impl RunFolder {
                 .map_err(OutputError::write(&jobs_path))?;
         }
         let mut written = Vec::new();
-        for f in RUN_FILES.iter().filter(|f| simulated || !f.simulated) {
+        let wanted = |f: &&RunFile| (simulated || !f.simulated) && (e.calls.is_some() || !f.calls);
+        for f in RUN_FILES.iter().filter(wanted) {
             let name = f.file_name(self.format);
             if let Some(write) = f.write {
                 write(&Output { e, seeds }, &self.dir.join(&name), self.format)?;

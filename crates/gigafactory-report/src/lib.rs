@@ -79,6 +79,7 @@ pub fn html(e: &Evaluation) -> String {
     h.push_str(&headline(a, o));
     h.push_str(&services::section(e));
     h.push_str(&pricing::section(e));
+    h.push_str(&pricing::calls_section(e));
     h.push_str("<h2>Charts</h2>\n");
     let sites: Vec<String> = a.sites.iter().map(|s| s.name.clone()).collect();
     h.push_str(&bars(

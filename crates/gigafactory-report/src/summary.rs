@@ -44,6 +44,10 @@ pub struct Summary {
     /// per year (when simulated and priced).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing: Option<Pricing>,
+    /// What the calls for proposals awarded, per call (when the scenario has calls; the
+    /// proposals are in `projects.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<gigafactory::run::Calls>,
     /// The simulation replicated over seeds (`run --seeds R`, R > 1): each figure's mean,
     /// 95% interval and range over them; the rest of the file is the first seed's run.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -187,6 +191,7 @@ impl Summary {
             services: e.services.clone(),
             gpu_hours_by_kind: e.hours_by_kind,
             pricing: e.pricing.clone(),
+            calls: e.calls.clone(),
             seeds: None,
         }
     }

@@ -6,9 +6,15 @@ use std::fmt::Write as _;
 use gigafactory::model::Capability;
 use gigafactory::run::csv_field as field;
 use gigafactory::run::tables::{
-    Column, TENANT_COLUMNS, Value, YEAR_COLUMNS, tenant_rows, year_rows,
+    Column, PROJECT_COLUMNS, TENANT_COLUMNS, Value, YEAR_COLUMNS, tenant_rows, year_rows,
 };
-use gigafactory::run::{Pricing, SimOutcome};
+use gigafactory::run::{Calls, Pricing, SimOutcome};
+
+/// `projects.csv`: every proposal to every call, round by round, awarded or not.
+#[must_use]
+pub(crate) fn projects_csv(c: &Calls) -> String {
+    csv(&PROJECT_COLUMNS, &c.projects)
+}
 
 /// `rows` as CSV with `columns`.
 fn csv<R>(columns: &[Column<R>], rows: &[R]) -> String {

@@ -25,6 +25,7 @@ fn tenants() -> Vec<TenantSpec> {
             weekend_factor: 0.7,
             adoption_s: 0.0,
             shocks: Vec::new(),
+            allocation: Vec::new(),
         })
         .collect()
 }

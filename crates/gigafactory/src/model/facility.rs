@@ -148,6 +148,10 @@ pub struct Facility {
     /// is divided by it, so that the sample meets its share.
     #[serde(skip)]
     pub sample_weight: f64,
+    /// For a sample, each build phase's accelerators in the whole plan (empty for a whole
+    /// plan): what depends on the whole plan, such as a call's budget, reads them.
+    #[serde(skip)]
+    pub whole_counts: Vec<u32>,
 }
 
 impl Facility {
@@ -182,6 +186,7 @@ impl Facility {
             builds,
             params,
             sample_weight: 1.0,
+            whole_counts: Vec::new(),
         };
         // The budget and the grid are checked together, so that a plan over both hears of
         // both at once; refreshes are bought only from a budget not already overspent.
@@ -221,6 +226,9 @@ impl Facility {
     /// than a sampled site) and 1/weight of its totals, where weight is returned with it.
     pub fn sampled(&self, k: u32) -> (Facility, f64) {
         let mut g = self.clone();
+        if g.whole_counts.is_empty() {
+            g.whole_counts = self.builds.iter().map(|b| b.count).collect();
+        }
         let k = f64::from(k.max(1));
         for b in &mut g.builds {
             let c = f64::from(b.count) / k;

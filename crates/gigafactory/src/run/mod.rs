@@ -16,6 +16,9 @@ use crate::scenario::{self, Problem, Scenario};
 use crate::units::Date;
 use crate::workload::{JobSource, ReadError};
 
+mod calls;
+#[cfg(test)]
+mod calls_tests;
 #[cfg(test)]
 mod demand_tests;
 mod pricing;
@@ -37,6 +40,7 @@ pub use crate::sim::{
     Sampling, SimError, SimOptions, SimOutcome, SiteEnergy, TenantOutcome, TimeSeries, Tokens,
     YearOutcome, csv_field, job_log_header,
 };
+pub use calls::{CallFigures, Calls, ProjectRow, calls};
 pub use pricing::{ClassPricing, Pricing, YearPricing, pricing};
 pub use sample::{
     JOB_BUDGET, MIN_SAMPLE_ROOM, SAMPLE_ROOM, Sample, SamplePlan, auto_sample, plan_sample,
@@ -241,6 +245,8 @@ pub struct Evaluation {
     pub hours_by_kind: Option<HoursByKind>,
     /// Revenue and subsidy at its `[prices]` (when simulated and priced).
     pub pricing: Option<Pricing>,
+    /// What its calls for proposals awarded (when it has calls).
+    pub calls: Option<Calls>,
 }
 
 /// Evaluate `plan`: simulate it if it has a workload, sampled as `sample` says, then assess
@@ -270,6 +276,7 @@ pub fn evaluate(
         horizon_years: s.years,
         hours_by_kind: outcome.as_ref().map(|o| hours_by_kind(s, o)),
         pricing: outcome.as_ref().and_then(|o| pricing(s, o)),
+        calls: calls(s, f, outcome.as_ref()),
         assessment,
         outcome,
         services,

@@ -208,3 +208,22 @@ pub fn tenant_rows(o: &crate::sim::SimOutcome, pricing: Option<&Pricing>) -> Vec
         })
         .collect()
 }
+
+/// `projects.csv`: one row per proposal to a call, awarded or not.
+pub const PROJECT_COLUMNS: [Column<super::ProjectRow>; 9] = [
+    ("call", Kind::Text, |r| Value::Text(r.call.clone())),
+    ("round", Kind::UInt, |r| Value::UInt(u64::from(r.round))),
+    ("opens", Kind::Text, |r| Value::Text(r.opens.clone())),
+    ("ends", Kind::Text, |r| Value::Text(r.ends.clone())),
+    ("project", Kind::Text, |r| Value::Text(r.project.clone())),
+    ("requested_h100_hours", Kind::Float, |r| {
+        Value::Float(r.requested_h100_hours)
+    }),
+    ("score", Kind::Float, |r| Value::Float(r.score)),
+    ("accepted", Kind::Text, |r| {
+        Value::Text(r.accepted.to_string())
+    }),
+    ("awarded_h100_hours", Kind::Float, |r| {
+        Value::Float(r.awarded_h100_hours)
+    }),
+];

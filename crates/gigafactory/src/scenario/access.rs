@@ -104,3 +104,70 @@ impl Region {
         }
     }
 }
+
+/// `[[call]]`: a share of the facility's time allocated through periodic calls for
+/// proposals, the EuroHPC way. Each round opens at the start and every `every_months`
+/// after; its budget is `share` of the facility's H100-equivalent hours over the
+/// allocation period that follows; the rule picks which proposals are awarded in full.
+/// The tenant named runs the awarded projects: its jobs arrive at the awarded hours' rate,
+/// and the declined proposals' hours are unmet demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Call {
+    /// Name.
+    pub name: String,
+    /// The `[[tenant]]` that runs the awarded projects (its demand is the call's awards,
+    /// so it gives no `load` or `demand_h100_hours_per_year` of its own).
+    pub tenant: String,
+    /// Months between rounds (the first opens at the start).
+    pub every_months: u32,
+    /// How long an awarded project runs, months (default `every_months`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_months: Option<u32>,
+    /// Share of the facility's H100-equivalent hours over a round's allocation period
+    /// that the round awards (EuroHPC JU: 35-50% of each system's time).
+    pub share: f64,
+    /// How the awarded proposals are chosen.
+    pub rule: CallRule,
+    /// Proposals expected per round (a Poisson count), their sizes drawn from a lognormal
+    /// of `proposal_h100_hours_median` and `proposal_h100_hours_p90`; or give them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposals: Option<f64>,
+    /// Median proposal, H100-hours requested, at the start (grows with the tenant's
+    /// `growth_per_year`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_h100_hours_median: Option<f64>,
+    /// 90th percentile of the proposals, H100-hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_h100_hours_p90: Option<f64>,
+    /// Or the proposals themselves, submitted to every round.
+    #[serde(default, rename = "proposal", skip_serializing_if = "Vec::is_empty")]
+    pub given: Vec<Proposal>,
+}
+
+/// How a round chooses among its proposals: in an order, each awarded in full if it fits
+/// what is left of the budget (else passed over for the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallRule {
+    /// Peer review: the highest score first (generated proposals' scores are uniform
+    /// draws, independent of their size).
+    Score,
+    /// The smallest request first (most projects served).
+    SmallestFirst,
+    /// A lottery: a random order, drawn from the seed.
+    Lottery,
+}
+
+/// A proposal to a call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Proposal {
+    /// Name.
+    pub name: String,
+    /// H100-hours requested.
+    pub h100_hours: f64,
+    /// Its review score (higher is better; `rule = "score"`).
+    #[serde(default)]
+    pub score: f64,
+}

@@ -16,7 +16,7 @@ mod types;
 pub mod uncertain;
 mod validate;
 
-pub use access::Region;
+pub use access::{Call, CallRule, Proposal, Region};
 pub use builtin::{BUILTIN, BuiltinScenario, builtin};
 pub use problem::{FieldPath, Located, OtherFile, Problem, Seg, Target, did_you_mean, report};
 pub use structure::SpanIndex;

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::units::Date;
 
+use super::access::Call;
 pub use super::access::{Prices, TenantClass};
 use super::tenant::Tenant;
 
@@ -90,6 +91,9 @@ pub struct Scenario {
     /// What each class of tenant pays per GPU-hour (issue 19); none: no revenue figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices: Option<Prices>,
+    /// Calls for proposals through which tenants receive their time (issue 19).
+    #[serde(default, rename = "call", skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<Call>,
 }
 
 /// A demand file (a scenario's `demand_file`): the demand several plans share.

@@ -2,6 +2,7 @@ use super::problem::{FieldPath, Problem, did_you_mean};
 use super::types::Scenario;
 use crate::catalog::Catalog;
 
+mod calls;
 mod demand;
 mod optimize;
 mod prices;
@@ -80,6 +81,7 @@ pub fn validate(s: &Scenario, catalog: &Catalog) -> Vec<Problem> {
     uncertain(s, catalog, &mut v);
     prices::prices(s, &mut v);
     residency::residency(s, catalog, &mut v);
+    calls::calls(s, &mut v);
 
     validate_power(s, catalog, &mut v);
     v.0
@@ -471,7 +473,9 @@ fn validate_workload(s: &Scenario, catalog: &Catalog, v: &mut Checks) {
         validate_kind(t, &p, s, catalog, v);
         v.range(p.key("share"), t.share, 0.0, 1.0, "a share", "");
         share_sum += t.share;
-        if t.kind != crate::scenario::TenantKind::Inference {
+        if t.kind != crate::scenario::TenantKind::Inference
+            && !s.calls.iter().any(|c| c.tenant == t.name)
+        {
             validate_demand(t, &p, v);
         }
         if t.load.is_some_and(|l| l > 0.0) && s.demand.reference_h100_equivalents.is_none() {

@@ -4,6 +4,7 @@
 //!
 //! Every source yields jobs in submit order, one at a time; nothing holds a whole trace.
 
+pub mod calls;
 mod fields;
 pub mod generate;
 pub(crate) mod input;

@@ -74,6 +74,28 @@ fn offered_h100(s: &Scenario, t: &Tenant, f: &Facility) -> f64 {
     whole / f.sample_weight
 }
 
+/// A tenant whose time comes through calls: its demand is its awards (their growth is in
+/// the proposals, and they begin when the first round opens), as H100-equivalents offered
+/// from each time on; a sample meets its share. Any other tenant as it is.
+fn through_calls(
+    mut spec: TenantSpec,
+    s: &Scenario,
+    rounds: &[super::calls::Round],
+    sample_weight: f64,
+) -> TenantSpec {
+    let levels = super::calls::allocation_levels(s, rounds, &spec.name);
+    if s.calls.iter().any(|c| c.tenant == spec.name) {
+        spec.allocation = levels
+            .into_iter()
+            .map(|(t, x)| (t, x / sample_weight))
+            .collect();
+        spec.offered_h100 = spec.allocation.iter().map(|a| a.1).fold(0.0, f64::max);
+        spec.growth_per_year = 0.0;
+        spec.adoption_s = 0.0;
+    }
+    spec
+}
+
 /// What tenant `t`'s jobs are drawn from: its preset, or its training campaign (its own
 /// purposes, else the catalogue's), runs cut at the longest a lab accepts; none for an
 /// inference service.
@@ -180,6 +202,7 @@ impl JobSource {
         if s.tenants.is_empty() {
             return Ok(None);
         }
+        let rounds = super::calls::rounds(s, facility);
         let specs: Vec<TenantSpec> = s
             .tenants
             .iter()
@@ -211,7 +234,9 @@ impl JobSource {
                         factor: sh.factor,
                     })
                     .collect(),
+                allocation: Vec::new(),
             })
+            .map(|spec| through_calls(spec, s, &rounds, facility.sample_weight))
             .collect();
         // The horizon the simulation plays: calendar years from the start.
         let horizon_s = s.start.add_years(s.years).days_since(&s.start) as f64 * 86_400.0;

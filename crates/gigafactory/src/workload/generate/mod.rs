@@ -44,6 +44,10 @@ pub struct TenantSpec {
     pub adoption_s: f64,
     /// Demand shocks that touch this tenant, by time.
     pub shocks: Vec<TenantShock>,
+    /// A tenant whose time comes through calls: from each time on (s), its offered
+    /// H100-equivalents, the largest of which is `offered_h100` (empty: none, the rate is
+    /// `offered_h100` throughout).
+    pub allocation: Vec<(f64, f64)>,
 }
 
 /// What a tenant's jobs are drawn from.
@@ -103,7 +107,17 @@ impl TenantSpec {
             .filter(|s| !s.on_compute && t >= s.at_s)
             .map(|s| s.factor)
             .product();
-        ramp * shocks
+        ramp * shocks * self.allocated(t)
+    }
+
+    /// Its calls' awards at `t` over their most (1 without calls).
+    fn allocated(&self, t: f64) -> f64 {
+        if self.allocation.is_empty() || self.offered_h100 <= 0.0 {
+            return 1.0;
+        }
+        let i = self.allocation.partition_point(|a| a.0 <= t);
+        i.checked_sub(1)
+            .map_or(0.0, |i| self.allocation[i].1 / self.offered_h100)
     }
 
     fn compute_factor(&self, t: f64) -> f64 {

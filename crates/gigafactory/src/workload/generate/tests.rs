@@ -55,6 +55,7 @@ fn generate(preset_id: &str, n: usize, seed: u64) -> (Vec<Job>, crate::workload:
         weekend_factor: 1.0,
         adoption_s: 0.0,
         shocks: Vec::new(),
+        allocation: Vec::new(),
     };
     let g = Generator::new(&[spec], 1e12, 0, seed);
     let jobs: Vec<Job> = g.take(n).collect();
@@ -134,6 +135,7 @@ fn offered_load_sets_the_arrival_rate() {
         weekend_factor: 1.0,
         adoption_s: 0.0,
         shocks: Vec::new(),
+        allocation: Vec::new(),
     };
     let horizon = 30.0 * 86_400.0;
     let jobs: Vec<Job> = Generator::new(std::slice::from_ref(&spec), horizon, 0, 3).collect();
@@ -157,6 +159,7 @@ fn growth_daily_cycle_and_weekends_shape_arrivals() {
         weekend_factor: 1.0,
         adoption_s: 0.0,
         shocks: Vec::new(),
+        allocation: Vec::new(),
     };
     // Doubling a year: the second year has twice the first's rate on average, so
     // arrivals in year 2 / year 1 = (4 - 2) / (2 - 1) / ... = integral ratio 2.
@@ -205,6 +208,7 @@ fn same_seed_same_jobs_and_other_tenants_untouched() {
         weekend_factor: 1.0,
         adoption_s: 0.0,
         shocks: Vec::new(),
+        allocation: Vec::new(),
     };
     let alone: Vec<Job> = Generator::new(&[spec("a")], 1e12, 0, 9).take(500).collect();
     let both: Vec<Job> = Generator::new(&[spec("a"), spec("b")], 1e12, 0, 9)
