@@ -83,3 +83,15 @@ fn the_awards_are_the_tenants_demand() {
     let c = e.calls.as_ref().unwrap();
     assert_eq!(c.calls[0].served_gpu_hours, Some(t.served_gpu_hours));
 }
+
+#[test]
+fn a_sample_holds_the_whole_plans_rounds() {
+    // A 1-in-4 sample of the accelerators draws the same proposals and awards the same set
+    // against the whole plan's budget; its tenant's arrivals are scaled by the weight.
+    let p = plan("score");
+    let (sampled, weight) = p.facility.sampled(4);
+    assert!((weight - 4.0).abs() < 1e-9);
+    let whole = calls(&p.scenario, &p.facility, None).unwrap();
+    let part = calls(&p.scenario, &sampled, None).unwrap();
+    assert_eq!(whole, part);
+}
