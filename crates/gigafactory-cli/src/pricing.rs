@@ -56,7 +56,11 @@ pub(crate) fn render_pricing(e: &Evaluation) -> String {
         .map(|c| {
             vec![
                 c.class.clone(),
-                num(c.price_eur_per_gpu_hour, 2),
+                if c.market_linked {
+                    format!("market, mean {}", num(c.price_eur_per_gpu_hour, 2))
+                } else {
+                    num(c.price_eur_per_gpu_hour, 2)
+                },
                 num(c.gpu_hours / 1e6, 2),
                 eur(c.revenue_eur),
                 eur(c.subsidy_eur),

@@ -15,7 +15,7 @@ mod tables;
 pub use jobs::{JobsWriter, jobs_schema};
 pub use series::{series_columns, timeseries_batch, timeseries_csv, timeseries_parquet};
 pub use sweep::{sweep_batch, sweep_parquet};
-pub use tables::{tenants_batch, years_batch};
+pub use tables::{projects_batch, tenants_batch, years_batch};
 
 /// An error writing a columnar file.
 #[derive(Debug, thiserror::Error)]

@@ -3,13 +3,15 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+};
 use arrow_schema::{DataType, Field, Schema};
 use gigafactory::model::Capability;
 use gigafactory::run::tables::{
-    Column, Kind, TENANT_COLUMNS, Value, YEAR_COLUMNS, tenant_rows, year_rows,
+    Column, Kind, PROJECT_COLUMNS, TENANT_COLUMNS, Value, YEAR_COLUMNS, tenant_rows, year_rows,
 };
-use gigafactory::run::{Pricing, SimOutcome};
+use gigafactory::run::{Calls, Pricing, SimOutcome};
 
 use crate::Error;
 
@@ -31,6 +33,14 @@ pub fn years_batch(
 /// The columns do not make a batch (a bug).
 pub fn tenants_batch(o: &SimOutcome, pricing: Option<&Pricing>) -> Result<RecordBatch, Error> {
     batch(&TENANT_COLUMNS, &tenant_rows(o, pricing))
+}
+
+/// Every proposal to the calls (`projects.csv`) as an Arrow batch.
+///
+/// # Errors
+/// The columns do not make a batch (a bug).
+pub fn projects_batch(c: &Calls) -> Result<RecordBatch, Error> {
+    batch(&PROJECT_COLUMNS, &c.projects)
 }
 
 fn batch<R>(columns: &[Column<R>], rows: &[R]) -> Result<RecordBatch, Error> {
@@ -64,6 +74,13 @@ fn batch<R>(columns: &[Column<R>], rows: &[R]) -> Result<RecordBatch, Error> {
                 DataType::Utf8,
                 Arc::new(StringArray::from_iter(cells.map(|v| match v {
                     Value::Text(t) => Some(t),
+                    _ => None,
+                }))),
+            ),
+            Kind::Bool => (
+                DataType::Boolean,
+                Arc::new(BooleanArray::from_iter(cells.map(|v| match v {
+                    Value::Bool(b) => Some(b),
                     _ => None,
                 }))),
             ),

@@ -52,9 +52,10 @@ pub(crate) fn section(e: &Evaluation) -> String {
     for c in &p.classes {
         writeln!(
             h,
-            "<tr><td>{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{}</td>\
+            "<tr><td>{}</td><td class=\"n\">{}{:.2}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td></tr>",
             esc(&c.class),
+            if c.market_linked { "market, mean " } else { "" },
             c.price_eur_per_gpu_hour,
             thousands(c.gpu_hours.round() as u64),
             eur(c.revenue_eur),

@@ -35,6 +35,7 @@ fn cell(v: Value) -> String {
         Value::UInt(x) => x.to_string(),
         Value::Float(x) => x.to_string(),
         Value::Text(t) => field(&t).into_owned(),
+        Value::Bool(b) => b.to_string(),
         Value::Null => String::new(),
     }
 }

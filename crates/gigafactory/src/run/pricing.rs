@@ -3,7 +3,9 @@
 //!
 //! The cost is the run's: each year's capex (in the year a phase is paid for) plus opex,
 //! as `years.csv` and `compare`'s total cost count it. Revenue is each tenant's allocated
-//! GPU-hours times its class's price. A class's subsidy is its hours at the facility's
+//! GPU-hours times its class's price; a market-linked class pays each year the market
+//! value of the facility's GPU-hour that year (the year's `market_value_eur` over its
+//! served GPU-hours: the mean over the hardware in service, not the tenant's own mix). A class's subsidy is its hours at the facility's
 //! mean cost per GPU-hour less what it paid, so the classes' subsidies add up to the
 //! total (cost − revenue) because the tenants' hours add up to the facility's.
 
@@ -18,8 +20,11 @@ use crate::sim::SimOutcome;
 pub struct ClassPricing {
     /// The class (`academia`, `startup_sme`, …).
     pub class: String,
-    /// Its price, EUR per GPU-hour (0: a free tier).
+    /// Its price, EUR per GPU-hour (0: a free tier); for a market-linked class, the mean
+    /// over the run of what it paid per GPU-hour.
     pub price_eur_per_gpu_hour: f64,
+    /// Whether it pays the market value of its hours, year by year.
+    pub market_linked: bool,
     /// GPU-hours allocated to its tenants over the run.
     pub gpu_hours: f64,
     /// What they paid, EUR.
@@ -69,7 +74,8 @@ pub struct Pricing {
     pub classes: Vec<ClassPricing>,
     /// Each year.
     pub years: Vec<YearPricing>,
-    /// Each tenant's price, EUR per GPU-hour, in the order of the outcome's tenants.
+    /// Each tenant's price, EUR per GPU-hour, in the order of the outcome's tenants (for a
+    /// market-linked class, the mean of what it paid).
     pub tenant_prices: Vec<f64>,
 }
 
@@ -80,21 +86,32 @@ pub fn pricing(s: &Scenario, o: &SimOutcome) -> Option<Pricing> {
     let prices = s.prices.as_ref()?;
     let class_of = |name: &str| s.tenants.iter().find(|t| t.name == name).map(|t| t.class);
     let classes: Vec<Option<TenantClass>> = o.tenants.iter().map(|t| class_of(&t.name)).collect();
-    let tenant_prices: Vec<f64> = classes
-        .iter()
-        .map(|c| c.and_then(|c| prices.of(c)).unwrap_or(0.0))
-        .collect();
+    // Each tenant's price in each year: fixed, or the year's market value of a GPU-hour.
+    let price_in = |y: &crate::sim::YearOutcome, c: Option<TenantClass>| match c {
+        Some(c) if prices.market(c) => {
+            if y.served_gpu_hours > 0.0 {
+                y.market_value_eur / y.served_gpu_hours
+            } else {
+                0.0
+            }
+        }
+        c => c.and_then(|c| prices.of(c)).unwrap_or(0.0),
+    };
+    // Each tenant's payments over the run.
+    let mut paid = vec![0.0; o.tenants.len()];
     let years: Vec<YearPricing> = o
         .years
         .iter()
         .map(|y| {
             let cost = y.capex_eur + y.opex_eur;
-            let revenue: f64 = y
-                .served_gpu_hours_by_tenant
-                .iter()
-                .zip(&tenant_prices)
-                .map(|(h, p)| h * p)
-                .sum();
+            let mut revenue = 0.0;
+            for (t, h) in y.served_gpu_hours_by_tenant.iter().enumerate() {
+                let r = h * price_in(y, classes.get(t).copied().flatten());
+                if let Some(p) = paid.get_mut(t) {
+                    *p += r;
+                }
+                revenue += r;
+            }
             YearPricing {
                 year: y.year,
                 cost_eur: cost,
@@ -107,31 +124,54 @@ pub fn pricing(s: &Scenario, o: &SimOutcome) -> Option<Pricing> {
     let revenue: f64 = years.iter().map(|y| y.revenue_eur).sum();
     let hours: f64 = o.tenants.iter().map(|t| t.served_gpu_hours).sum();
     let mean = if hours > 0.0 { cost / hours } else { 0.0 };
+    let tenant_prices: Vec<f64> = o
+        .tenants
+        .iter()
+        .zip(&classes)
+        .zip(&paid)
+        .map(|((t, c), r)| match c {
+            Some(c) if prices.market(*c) => {
+                if t.served_gpu_hours > 0.0 {
+                    r / t.served_gpu_hours
+                } else {
+                    0.0
+                }
+            }
+            c => c.and_then(|c| prices.of(c)).unwrap_or(0.0),
+        })
+        .collect();
     let class_rows: Vec<ClassPricing> = TenantClass::ALL
         .iter()
         .filter(|c| classes.contains(&Some(**c)))
         .map(|&c| {
-            let h: f64 = o
-                .tenants
-                .iter()
-                .zip(&classes)
-                .filter(|(_, k)| **k == Some(c))
-                .map(|(t, _)| t.served_gpu_hours)
-                .sum();
-            let price = prices.of(c).unwrap_or(0.0);
+            let mine = || {
+                o.tenants
+                    .iter()
+                    .zip(&classes)
+                    .zip(&paid)
+                    .filter(|((_, k), _)| **k == Some(c))
+            };
+            let h: f64 = mine().map(|((t, _), _)| t.served_gpu_hours).sum();
+            let revenue: f64 = mine().map(|(_, r)| r).sum();
+            let price = if prices.market(c) {
+                if h > 0.0 { revenue / h } else { 0.0 }
+            } else {
+                prices.of(c).unwrap_or(0.0)
+            };
             ClassPricing {
                 class: c.as_str().to_string(),
                 price_eur_per_gpu_hour: price,
+                market_linked: prices.market(c),
                 gpu_hours: h,
-                revenue_eur: h * price,
-                subsidy_eur: h * (mean - price),
+                revenue_eur: revenue,
+                subsidy_eur: h * mean - revenue,
                 subsidy_eur_per_gpu_hour: mean - price,
             }
         })
         .collect();
     let free: f64 = class_rows
         .iter()
-        .filter(|c| c.price_eur_per_gpu_hour == 0.0)
+        .filter(|c| c.price_eur_per_gpu_hour == 0.0 && !c.market_linked)
         .map(|c| c.gpu_hours)
         .sum();
     let paying = hours - free;

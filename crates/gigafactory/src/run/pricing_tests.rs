@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::scenario::TenantClass;
 use crate::sim::{JobEnd, JobRecord, JobSink};
 
 /// Two years of 256 H100 for research (free) and industry (at `industry` EUR per
@@ -138,4 +139,51 @@ fn without_prices_there_are_no_pricing_figures() {
     p.scenario.prices = None;
     let e = evaluate(&p, Catalog::builtin(), Sample::Full, SimOptions::default()).unwrap();
     assert!(e.pricing.is_none());
+}
+
+#[test]
+fn a_market_linked_class_pays_each_years_market_value_of_its_hours() {
+    // Industry market-linked: each year its hours at that year's market value of a
+    // GPU-hour (the year's market value over its served GPU-hours), recomputed here from
+    // the years; cost = revenue + subsidy still holds, and research stays free.
+    let mut p = plan(3.0);
+    let prices = p.scenario.prices.as_mut().unwrap();
+    prices.industry = None;
+    prices.market_linked = vec![TenantClass::Industry];
+    let e = evaluate(&p, Catalog::builtin(), Sample::Full, SimOptions::default()).unwrap();
+    let o = e.outcome.as_ref().unwrap();
+    let pricing = e.pricing.as_ref().unwrap();
+    let firms = o.tenants.iter().position(|t| t.name == "firms").unwrap();
+    let mut expected = 0.0;
+    for (y, yp) in o.years.iter().zip(&pricing.years) {
+        let rate = y.market_value_eur / y.served_gpu_hours;
+        // An H100-hour's rent: between $1 and $5 at the catalogue's figures.
+        assert!((0.9..5.0).contains(&rate), "{rate}");
+        let r = y.served_gpu_hours_by_tenant[firms] * rate;
+        assert!(close(yp.revenue_eur, r, 1e-9));
+        assert!(close(yp.cost_eur, yp.revenue_eur + yp.subsidy_eur, 1e-12));
+        expected += r;
+    }
+    assert!(close(pricing.revenue_eur, expected, 1e-9));
+    let industry = pricing
+        .classes
+        .iter()
+        .find(|c| c.class == "industry")
+        .unwrap();
+    assert!(industry.market_linked);
+    assert!(close(
+        industry.price_eur_per_gpu_hour,
+        expected / industry.gpu_hours,
+        1e-9
+    ));
+    // Falling rents: the second year's price is below the first's.
+    let rate = |i: usize| o.years[i].market_value_eur / o.years[i].served_gpu_hours;
+    assert!(rate(1) < rate(0));
+    let free = pricing.subsidy_eur_per_free_gpu_hour.unwrap();
+    let research = o.tenants.iter().find(|t| t.name == "research").unwrap();
+    assert!(close(
+        free,
+        pricing.subsidy_eur / research.served_gpu_hours,
+        1e-9
+    ));
 }

@@ -19,6 +19,8 @@ pub enum Kind {
     FloatOrNone,
     /// Text; empty (null in typed forms) where the cell has none.
     Text,
+    /// True or false.
+    Bool,
 }
 
 /// One cell.
@@ -32,6 +34,8 @@ pub enum Value {
     Float(f64),
     /// Text.
     Text(String),
+    /// True or false.
+    Bool(bool),
     /// No value (an empty CSV field, a null).
     Null,
 }
@@ -220,9 +224,7 @@ pub const PROJECT_COLUMNS: [Column<super::ProjectRow>; 9] = [
         Value::Float(r.requested_h100_hours)
     }),
     ("score", Kind::Float, |r| Value::Float(r.score)),
-    ("accepted", Kind::Text, |r| {
-        Value::Text(r.accepted.to_string())
-    }),
+    ("accepted", Kind::Bool, |r| Value::Bool(r.accepted)),
     ("awarded_h100_hours", Kind::Float, |r| {
         Value::Float(r.awarded_h100_hours)
     }),

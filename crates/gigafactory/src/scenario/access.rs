@@ -65,10 +65,22 @@ pub struct Prices {
     /// Public administrations and services, EUR per GPU-hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_sector: Option<f64>,
+    /// Classes that pay the market value of their hours instead of a fixed price: each
+    /// year, what renting the facility's hours would cost then (the catalogue's H100 rent
+    /// at the time times the hardware's throughput relative to an H100; `years.csv`'s
+    /// `market_value_eur` over its served GPU-hours). Such a class has no fixed price.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub market_linked: Vec<TenantClass>,
 }
 
 impl Prices {
-    /// The price of `class`, if the table gives one.
+    /// Whether `class` pays the market value of its hours.
+    #[must_use]
+    pub fn market(&self, class: TenantClass) -> bool {
+        self.market_linked.contains(&class)
+    }
+
+    /// The fixed price of `class`, if the table gives one.
     #[must_use]
     pub fn of(&self, class: TenantClass) -> Option<f64> {
         match class {

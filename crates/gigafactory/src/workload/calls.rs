@@ -2,7 +2,8 @@
 //! rounds to proposals, the EuroHPC way. Each round's budget is the call's share of the
 //! whole plan's H100-equivalent hours over the allocation period that follows; its
 //! proposals are given, or drawn (a Poisson count, lognormal sizes fitted to a median and a
-//! 90th percentile, uniform review scores); the rule orders them and each is awarded in
+//! 90th percentile, uniform review scores; the count follows `[demand] adoption_months`'
+//! S-curve at the middle of the round's period, and the sizes the tenant's growth); the rule orders them and each is awarded in
 //! full where it fits what is left of the budget. The awards are the call's tenant's
 //! demand: its jobs arrive at the awarded hours' rate over each project's period
 //! ([`allocation_levels`]); the declined proposals' hours are unmet demand.
@@ -139,7 +140,10 @@ pub fn rounds(s: &Scenario, f: &Facility) -> Vec<Round> {
                 .min(end);
             let budget = call.share * capacity_h100_hours(f, opens, ends);
             let t_years = opens.days_since(&s.start) as f64 * 86_400.0 / YEAR_S;
-            let projects = proposals(call, k, (1.0 + growth).powf(t_years), &mut draws);
+            let middle =
+                (opens.days_since(&s.start) + ends.days_since(&s.start)) as f64 / 2.0 * 86_400.0;
+            let ramp = adoption(s, middle);
+            let projects = proposals(call, k, (1.0 + growth).powf(t_years), ramp, &mut draws);
             let requests: Vec<(f64, f64)> = projects
                 .iter()
                 .map(|p| (p.requested_h100_hours, p.score))
@@ -163,9 +167,24 @@ pub fn rounds(s: &Scenario, f: &Facility) -> Vec<Round> {
     out
 }
 
-/// Round `k`'s proposals to `call`: the given ones, else a Poisson number of lognormal
-/// requests (scaled by `scale`, the demand's growth so far) with uniform scores.
-fn proposals(call: &Call, k: u32, scale: f64, rng: &mut Stream) -> Vec<Project> {
+/// The adoption S-curve (3x² − 2x³ over `[demand] adoption_months`) at `t_s`.
+fn adoption(s: &Scenario, t_s: f64) -> f64 {
+    let months = s
+        .demand
+        .adoption_months
+        .unwrap_or(crate::scenario::defaults::ADOPTION_MONTHS);
+    let span = months * YEAR_S / 12.0;
+    if span <= 0.0 || t_s >= span {
+        return 1.0;
+    }
+    let x = (t_s / span).max(0.0);
+    x * x * (3.0 - 2.0 * x)
+}
+
+/// Round `k`'s proposals to `call`: the given ones, else a Poisson number (its mean times
+/// `ramp`, adoption so far) of lognormal requests (scaled by `scale`, the demand's growth
+/// so far) with uniform scores.
+fn proposals(call: &Call, k: u32, scale: f64, ramp: f64, rng: &mut Stream) -> Vec<Project> {
     if !call.given.is_empty() {
         return call
             .given
@@ -178,7 +197,7 @@ fn proposals(call: &Call, k: u32, scale: f64, rng: &mut Stream) -> Vec<Project> 
             })
             .collect();
     }
-    let mean = call.proposals.unwrap_or(0.0);
+    let mean = call.proposals.unwrap_or(0.0) * ramp;
     let median = call.proposal_h100_hours_median.unwrap_or(0.0);
     let p90 = call.proposal_h100_hours_p90.unwrap_or(median);
     // Lognormal: ln X ~ N(ln median, sigma), sigma from the 90th percentile (z = 1.2816).

@@ -32,13 +32,30 @@ pub(super) fn prices(s: &Scenario, v: &mut Checks) {
              [[tenant]] tables of a synthetic workload instead",
         );
     }
+    for (j, class) in p.market_linked.iter().enumerate() {
+        if p.of(*class).is_some() {
+            v.push(
+                root.key("market_linked").index(j),
+                format!(
+                    "`{c}` has a price and is market-linked: give `{c} = …` or list it in \
+                     `market_linked`, not both",
+                    c = class.as_str()
+                ),
+            );
+        } else if p.market_linked[..j].contains(class) {
+            v.push(
+                root.key("market_linked").index(j),
+                format!("`{}` is listed twice", class.as_str()),
+            );
+        }
+    }
     for (i, t) in s.tenants.iter().enumerate() {
-        if p.of(t.class).is_none() {
+        if p.of(t.class).is_none() && !p.market(t.class) {
             v.push(
                 root.clone(),
                 format!(
                     "no price for class `{c}` (tenant[{i}], \"{n}\"): add `{c} = …` (EUR per \
-                     GPU-hour; 0 for a free tier)",
+                     GPU-hour; 0 for a free tier) or list it in `market_linked`",
                     c = t.class.as_str(),
                     n = t.name
                 ),
