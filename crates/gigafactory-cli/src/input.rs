@@ -1,7 +1,7 @@
 //! Reading scenarios (files or built-in names), resolving them into plans, and the
 //! commands about scenario files themselves: `validate` and `init`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gigafactory::catalog::Catalog;
 use gigafactory::run::Plan;
@@ -62,7 +62,13 @@ fn trace_checked(c: &workload::TraceCheck) -> String {
 pub(crate) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut failed = String::new();
     for f in files {
-        let src = match Source::read_file(f) {
+        // A file, or a built-in scenario's name (as `run` takes them).
+        let read = if f.exists() {
+            Source::read_file(f)
+        } else {
+            Source::read(&f.to_string_lossy())
+        };
+        let src = match read {
             Ok(s) => s,
             Err(m) => {
                 failed.push_str(&format!("error: {m}\n"));
@@ -77,8 +83,7 @@ pub(crate) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             }
         };
         // The trace is read as a run reads it, up to a limit that takes well under a second.
-        let base = f.parent().unwrap_or(Path::new("."));
-        match workload::check_trace(&scenario, base, TRACE_CHECK_JOBS) {
+        match workload::check_trace(&scenario, &src.base_dir(), TRACE_CHECK_JOBS) {
             Ok(None) => outln!("{}: valid", src.label),
             Ok(Some(c)) => outln!(
                 "{}: valid (trace {}, {}: {})",

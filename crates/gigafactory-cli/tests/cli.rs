@@ -265,6 +265,14 @@ fn validate_reports_each_file_and_fails_if_any_is_bad() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stdout(&out), "eu-investai.toml: valid\n");
     assert!(stderr(&out).ends_with("zero-count.toml: 1 problem\n"));
+    // A built-in scenario's name validates as `run` takes it (the message for a missing
+    // file names the built-ins, so it must accept them).
+    let out = gigafactory(&["validate", "eu-ai-factories", "frontier-lab"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "eu-ai-factories (built-in): valid\nfrontier-lab (built-in): valid\n"
+    );
 }
 
 #[test]
