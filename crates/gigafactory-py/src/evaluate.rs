@@ -75,6 +75,20 @@ impl RunResult {
         self.simulated_table(py, |o| gigafactory_columnar::tenants_batch(o, pricing))
     }
 
+    /// Every proposal to the scenario's calls (`projects.csv`'s columns, typed), None
+    /// where it has no calls.
+    fn projects(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.evaluation
+            .calls
+            .as_ref()
+            .map(|c| {
+                gigafactory_columnar::projects_batch(c)
+                    .map_err(arrow_error)
+                    .and_then(|b| table(py, b))
+            })
+            .transpose()
+    }
+
     /// report.html.
     fn report_html(&self) -> String {
         gigafactory_report::html(&self.evaluation)

@@ -245,3 +245,49 @@ def test_prices_give_revenue_and_subsidy_in_the_tables():
     plain = gf.run(SMALL)
     assert plain.tenants.column("revenue_eur").null_count == plain.tenants.num_rows
     assert "pricing" not in plain.summary
+
+
+def test_calls_give_a_projects_table_equal_to_the_file(cli, tmp_path):
+    # The two-tenant scenario with its first tenant's time through a call of given
+    # proposals: the accepted set is in the summary and the table, which equals projects.csv.
+    text = SMALL.read_text()
+    first = text.index("[[tenant]]")
+    second = text.index("[[tenant]]", first + 1)
+    tenant = text[first:second]
+    name = tenant.split('name = "', 1)[1].split('"', 1)[0]
+    # The call's tenant states no demand of its own.
+    bare = "\n".join(
+        l for l in tenant.splitlines() if not l.startswith(("load", "demand_h100_hours_per_year"))
+    )
+    call = textwrap.dedent(
+        f"""
+        [[call]]
+        name = "access"
+        tenant = "{name}"
+        every_months = 6
+        share = 0.3
+        rule = "smallest_first"
+        [[call.proposal]]
+        name = "big"
+        h100_hours = 1.0e9
+        [[call.proposal]]
+        name = "small"
+        h100_hours = 1.0
+        """
+    )
+    scenario = tmp_path / "calls.toml"
+    scenario.write_text(text[:first] + bare + "\n" + text[second:] + call)
+    r = gf.run(scenario)
+    c = r.summary["calls"]["calls"][0]
+    assert (c["tenant"], c["proposals"], c["accepted"]) == (name, 2 * c["rounds"], c["rounds"])
+    p = r.projects
+    assert p.schema.field("accepted").type == pa.bool_()
+    assert p.column("accepted").to_pylist() == [False, True] * c["rounds"]
+    assert sum(p.column("awarded_h100_hours").to_pylist()) == pytest.approx(c["awarded_h100_hours"])
+    cli("run", scenario, "--out", tmp_path / "out")
+    f = pacsv.read_csv(
+        tmp_path / "out" / "projects.csv",
+        convert_options=pacsv.ConvertOptions(column_types=p.schema),
+    )
+    assert p.equals(f.cast(p.schema))
+    assert gf.run(SMALL).projects is None

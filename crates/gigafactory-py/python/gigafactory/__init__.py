@@ -45,7 +45,7 @@ __all__ = [
 Scenario = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 """A path, a built-in scenario's name, TOML text, or a dict."""
 
-TABLES = ("jobs", "timeseries", "years", "tenants")
+TABLES = ("jobs", "timeseries", "years", "tenants", "projects")
 
 
 def _scenario(s: Scenario, what: str = "scenario") -> Dict[str, str]:
@@ -78,7 +78,8 @@ def _name(s: Union[str, "os.PathLike[str]"], what: str) -> str:
 class Result:
     """A run's results: ``summary`` (summary.json's content, less the scenario's path) and
     the tables ``jobs``, ``timeseries``, ``years``, ``tenants`` (``pyarrow.Table``, or
-    None where the plan has no workload to simulate, or ``jobs`` where not kept)."""
+    None where the plan has no workload to simulate, or ``jobs`` where not kept) and
+    ``projects`` (the calls' proposals; None without calls)."""
 
     def __init__(self, core: Any, label: str) -> None:
         self._core = core
@@ -116,8 +117,15 @@ class Result:
         """One row per tenant: ``tenants.csv``'s columns, typed."""
         return self._table("tenants")
 
+    @property
+    def projects(self) -> Any:
+        """One row per proposal to the scenario's calls: ``projects.csv``'s columns,
+        typed; None without calls."""
+        return self._table("projects")
+
     def table(self, name: str) -> Any:
-        """A table by name: one of ``jobs``, ``timeseries``, ``years``, ``tenants``."""
+        """A table by name: one of ``jobs``, ``timeseries``, ``years``, ``tenants``,
+        ``projects``."""
         if name not in TABLES:
             raise ValueError(f"no table {name!r}: expected one of {', '.join(TABLES)}")
         return self._table(name)
@@ -160,7 +168,13 @@ class Result:
             for k, v in self._headline()
         )
         # The tables this run has: none unsimulated; no job table where it was not kept.
-        kept = [n for n in TABLES if self.simulated and (n != "jobs" or self.jobs is not None)]
+        # Projects only with calls (the summary has them; nothing is built to tell).
+        kept = [
+            n
+            for n in TABLES
+            if (n == "projects" and "calls" in self.summary)
+            or (n != "projects" and self.simulated and (n != "jobs" or self.jobs is not None))
+        ]
         tables = ", ".join(f"<code>.{n}</code>" for n in kept)
         return f"<table>{cells}</table><p>Tables: {tables or 'none (not simulated)'}</p>"
 
