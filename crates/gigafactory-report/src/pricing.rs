@@ -98,33 +98,29 @@ pub(crate) fn calls_section(e: &Evaluation) -> String {
          full, in the call's order (review score, smallest first, or a lottery), while they fit \
          its budget: the call's share of the plan's H100-hours over the allocation period. The \
          awards are the tenant's demand; declined hours are demand the call turned away. \
-         Each proposal is a row of <code>projects.csv</code>.</p>\n<table>\n<tr><th>Call</th>\
-         <th>Tenant (class)</th><th>Rounds</th><th>Awarded / proposals</th>\
-         <th>Acceptance</th><th>Requested H100-h</th><th>Budget H100-h</th>\
-         <th>Oversubscription</th><th>Awarded H100-h</th><th>Served GPU-h</th>\
-         <th>Wait p95 h</th></tr>\n",
+         Each proposal is a row of <code>projects.csv</code>; the tenant's service and waits \
+         are in its row of the tenants' table.</p>\n<table>\n<tr><th>Call (tenant)</th>\
+         <th>Awarded / proposals (rounds)</th><th>Acceptance</th><th>Requested H100-h</th>\
+         <th>Budget H100-h</th><th>Over-subscription</th><th>Awarded H100-h</th></tr>\n",
     );
     let n = |x: f64| thousands(x.max(0.0).round() as u64);
     for f in &c.calls {
         writeln!(
             h,
-            "<tr><td>{}</td><td>{} ({})</td><td class=\"n\">{}</td><td class=\"n\">{} / {}</td>\
+            "<tr><td>{} ({}, {})</td><td class=\"n\">{} / {} ({})</td>\
              <td class=\"n\">{:.1}%</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{:.2}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td></tr>",
+             <td class=\"n\">{:.2}</td><td class=\"n\">{}</td></tr>",
             esc(&f.name),
             esc(&f.tenant),
             f.class,
-            f.rounds,
             f.accepted,
             f.proposals,
+            f.rounds,
             f.acceptance_rate * 100.0,
             n(f.requested_h100_hours),
             n(f.budget_h100_hours),
             f.oversubscription,
             n(f.awarded_h100_hours),
-            f.served_gpu_hours.map_or("-".into(), n),
-            f.wait_p95_h.map_or("-".into(), |x| format!("{x:.2}")),
         )
         .expect("String");
     }
