@@ -71,17 +71,21 @@ fn a_restricted_job_waits_for_its_site_while_another_idles() {
     // 60 s a job whose data must stay in the EU arrives: north is idle, but it waits for
     // south, to 36,000 s. At 7,200 s an unrestricted job arrives and starts on north at
     // once (EASY: it is behind the waiting head, lands beside its reservation).
-    let text = scenario(
-        &[("south", "FI", 8), ("north", "NO", 8)],
-        &[("anyone", ""), ("eu-data", "region = \"eu\"")],
-        "easy-backfill",
-    );
-    let jobs = vec![
-        of(0, job(1, 0, 8.0, 36_000)),
-        of(1, job(2, 60, 8.0, 3_600)),
-        of(0, job(3, 7_200, 8.0, 3_600)),
-    ];
-    let (out, table) = run(&text, jobs);
+    let plan = |rule: &str| {
+        scenario(
+            &[("south", "FI", 8), ("north", "NO", 8)],
+            &[("anyone", ""), ("eu-data", rule)],
+            "easy-backfill",
+        )
+    };
+    let jobs = || {
+        vec![
+            of(0, job(1, 0, 8.0, 36_000)),
+            of(1, job(2, 60, 8.0, 3_600)),
+            of(0, job(3, 7_200, 8.0, 3_600)),
+        ]
+    };
+    let (out, table) = run(&plan("region = \"eu\""), jobs());
     assert_eq!(out.jobs_completed, 3);
     let row = |i: usize| &table.0[i];
     // In the order they ended: job 3 (10,800 s), job 1 (36,000 s), job 2 (39,600 s).
@@ -98,17 +102,7 @@ fn a_restricted_job_waits_for_its_site_while_another_idles() {
     assert_eq!(eu.wait_s_mean, 36_000.0 - 60.0);
 
     // Without the rule it starts on north at once.
-    let free = scenario(
-        &[("south", "FI", 8), ("north", "NO", 8)],
-        &[("anyone", ""), ("eu-data", "")],
-        "easy-backfill",
-    );
-    let jobs = vec![
-        of(0, job(1, 0, 8.0, 36_000)),
-        of(1, job(2, 60, 8.0, 3_600)),
-        of(0, job(3, 7_200, 8.0, 3_600)),
-    ];
-    let (_, table) = run(&free, jobs);
+    let (_, table) = run(&plan(""), jobs());
     let eu = table.0.iter().find(|r| r.0 == "eu-data").unwrap();
     assert_eq!((eu.1.as_deref(), eu.2), (Some("north"), Some(60)));
 }
